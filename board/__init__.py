@@ -1,0 +1,1 @@
+"""The dashboard: loads logdirs of event files and serves them over HTTP to the browser."""
