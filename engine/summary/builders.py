@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 from google.protobuf import struct_pb2
 
-from engine.summary import histogram as hist
+from engine.summary import bucketing as hist
 from engine.summary.proto import event_pb2, histogram_pb2, hparams_pb2, summary_pb2
 from engine.summary.tensor_util import make_tensor_proto
 

@@ -15,8 +15,8 @@ import numpy as np
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 
+from engine.summary import bucketing as hist
 from engine.summary import builders
-from engine.summary import histogram as hist
 from engine.summary.proto import event_pb2, graph_pb2, hparams_pb2, summary_pb2
 from engine.summary.tensor_util import TensorDecodeError, make_ndarray
 

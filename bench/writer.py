@@ -1,0 +1,81 @@
+"""Write 100,000 scalars (10 tags x 10,000 steps) with ours, PyTorch's and tensorboardX's
+SummaryWriter, in one run, and print the times and ratios.
+
+    python bench/writer.py [--steps 10000] [--tags 10] [--repeat 3]
+
+Each writer's time covers every add_scalar call plus close(), so all data is on disk. The
+files are then read back with our reader to check each holds every point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+
+from engine.summary import RunReader, SummaryDecoder
+from engine.summary import SummaryWriter as OurWriter
+
+
+def _writers():
+    yield "ours", OurWriter
+    try:
+        from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+        yield "torch", TorchWriter
+    except ImportError:
+        print("torch not installed: skipped")
+    try:
+        from tensorboardX import SummaryWriter as TbxWriter
+
+        yield "tensorboardX", TbxWriter
+    except ImportError:
+        print("tensorboardX not installed: skipped")
+
+
+def _write(cls, logdir: str, tags: list[str], steps: int) -> float:
+    start = time.perf_counter()
+    writer = cls(logdir)
+    for step in range(steps):
+        for tag in tags:
+            writer.add_scalar(tag, step * 0.001, step)
+    writer.close()
+    return time.perf_counter() - start
+
+
+def _count_points(logdir: str) -> int:
+    decoder = SummaryDecoder()
+    return sum(len(decoder.decode(e)) for e in RunReader(logdir).read())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=10_000)
+    parser.add_argument("--tags", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs per writer")
+    args = parser.parse_args()
+    tags = [f"group{i % 3}/tag{i}" for i in range(args.tags)]
+    total = args.steps * args.tags
+    best: dict[str, float] = {}
+    root = tempfile.mkdtemp(prefix="bench_writer_")
+    try:
+        for name, cls in _writers():
+            times = []
+            for i in range(args.repeat):
+                logdir = f"{root}/{name}_{i}"
+                times.append(_write(cls, logdir, tags, args.steps))
+                points = _count_points(logdir)
+                assert points == total, f"{name} wrote {points} of {total} points"
+            best[name] = min(times)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print(f"{total:,} scalars ({args.tags} tags x {args.steps:,} steps), best of {args.repeat}:")
+    for name, seconds in best.items():
+        ratio = seconds / best["ours"]
+        print(f"  {name:13s} {seconds:7.3f} s  {total / seconds:10,.0f} scalars/s  "
+              f"{ratio:5.2f}x the time of ours")
+
+
+if __name__ == "__main__":
+    main()
