@@ -20,6 +20,7 @@ from engine.summary.proto import event_pb2
 from engine.summary.record import encode_record
 
 FILE_VERSION = "brain.Event:2"
+_RETRY_SECS = 1.0
 _file_counter = itertools.count()
 _open_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 
@@ -48,7 +49,8 @@ class EventFileWriter:
         self.logdir = os.fspath(logdir)
         os.makedirs(self.logdir, exist_ok=True)
         self.path = os.path.join(self.logdir, event_file_name(filename_suffix))
-        self._file = open(self.path, "xb")
+        # Unbuffered: batches are already joined, and a failed write must be undoable.
+        self._file = open(self.path, "xb", buffering=0)
         self._max_queue = max_queue
         self._flush_secs = flush_secs
         self._pending: list[bytes] = []
@@ -112,26 +114,48 @@ class EventFileWriter:
             error, self._error = self._error, None
             raise OSError(f"writing {self.path} failed: {error}") from error
 
+    def _write_batch(self, batch: list[bytes]) -> bool:
+        """Append the records, all or nothing: on an error (disk full, file system gone) the
+        file is cut back to where the batch began, so no half record is left behind, and the
+        error is reported by the next call on the writer."""
+        data = memoryview(b"".join(batch))
+        start = self._file.tell()
+        try:
+            written = 0
+            while written < len(data):
+                written += self._file.write(data[written:])
+            return True
+        except OSError as exc:
+            with self._lock:
+                self._error = exc
+            try:
+                self._file.truncate(start)
+                self._file.seek(start)
+            except OSError:
+                pass
+            return False
+
     def _run(self) -> None:
         deadline = time.monotonic() + self._flush_secs
+        retry_at = 0.0  # after a failed write, wait a little before trying again
         while True:
             with self._lock:
-                while (not self._closed and len(self._pending) < self._max_queue
+                while (not self._closed
+                       and (len(self._pending) < self._max_queue or time.monotonic() < retry_at)
                        and self._flushes_done == self._flush_requests
                        and time.monotonic() < deadline):
-                    self._wake.wait(timeout=max(0.0, deadline - time.monotonic()))
+                    wake_at = deadline if len(self._pending) < self._max_queue else retry_at
+                    self._wake.wait(timeout=max(0.0, wake_at - time.monotonic()))
                 batch, self._pending = self._pending, []
                 closing = self._closed
                 flush_target = self._flush_requests
-            try:
-                if batch:
-                    self._file.write(b"".join(batch))
-                # Hand the bytes to the OS at every batch: a board tailing the file sees them
-                # now, and a killed process loses at most what was still queued.
-                self._file.flush()
-            except OSError as exc:  # disk full, file system gone: report at the next call
+            if batch and not self._write_batch(batch):
+                retry_at = time.monotonic() + _RETRY_SECS
                 with self._lock:
-                    self._error = exc
+                    if closing:  # the last chance has gone: say how much was lost
+                        self._error = OSError(f"{self._error}; {len(batch)} record(s) not written")
+                    else:  # keep the records for the next attempt, in order
+                        self._pending[:0] = batch
             if time.monotonic() >= deadline:
                 deadline = time.monotonic() + self._flush_secs
             with self._lock:

@@ -179,3 +179,38 @@ def test_tf2_step_resolution(tmp_path):
         engine.summary.experimental.set_step(None)
     writer.close()
     assert read_run(tmp_path).scalars["a"] == [(5, 1.0), (6, 2.0), (9, 4.0)]
+
+
+class _FullDisk:
+    """Wraps the writer's file: the next ``failures`` writes put a few bytes down, then fail
+    with ENOSPC, as a filling disk does."""
+
+    def __init__(self, real, failures: int):
+        self.real, self.failures = real, failures
+
+    def write(self, data):
+        if self.failures:
+            self.failures -= 1
+            self.real.write(bytes(data[:5]))  # a partial record reaches the disk
+            raise OSError(28, "No space left on device")
+        return self.real.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_disk_full_loses_nothing_and_leaves_no_half_record(tmp_path):
+    w = SummaryWriter(tmp_path, max_queue=1000, flush_secs=3600)
+    w.flush()
+    w._file._file = _FullDisk(w._file._file, failures=1)
+    for step in range(10):
+        w.add_scalar("loss", step, step)
+    with pytest.raises(OSError, match="No space left"):
+        w.flush()
+    # The disk has room again: the same records go out, once, framed intact.
+    w.flush()
+    w.close()
+    reader = EventFileReader(w.path)
+    steps = [e.step for e in reader.read() if e.HasField("summary")]
+    assert steps == list(range(10))
+    assert (reader.status.skipped, reader.status.stopped, reader.status.pending_bytes) == (0, None, 0)
