@@ -74,3 +74,24 @@ def test_mutated_valid_file(tmp_path_factory, flips, cut):
     path = tmp_path_factory.mktemp("mutated") / "events.out.tfevents.mutated"
     path.write_bytes(data)
     assert _read_everything(path) < 8 << 20
+
+
+def _fixture_seeds() -> list:
+    from tests.conftest import FIXTURES
+
+    names = ["torch/edge_values", "torch/new_style", "tbx/extras", "torch/lr_0.1/hparams"]
+    return [p for name in names for p in sorted((FIXTURES / name).glob("events.out.tfevents.*"))]
+
+
+@FUZZ
+@given(seed=st.integers(min_value=0), flips=st.lists(
+    st.tuples(st.integers(min_value=0), st.integers(1, 255)), min_size=1, max_size=8))
+def test_mutated_fixture_files(tmp_path, seed, flips):
+    """Files written by PyTorch and tensorboardX, damaged at random places."""
+    seeds = _fixture_seeds()
+    data = bytearray(seeds[seed % len(seeds)].read_bytes())
+    for position, xor in flips:
+        data[position % len(data)] ^= xor
+    path = tmp_path / "events.out.tfevents.fuzz"
+    path.write_bytes(bytes(data))
+    assert _read_everything(path) < 8 << 20
