@@ -1,0 +1,436 @@
+// Scalars: one chart per tag overlaying the selected runs, smoothed on the server over the full
+// series, grouped by tag prefix, with a run-comparison table.
+import {
+  api, numbers, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, groupTags,
+  groupSection, LazyDrawer, showError, showMessage, loadStatus, logdirText, live, revealTabs, fmt,
+} from "./common.js";
+
+const settings = new Settings({
+  smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],
+  compare: false, sort: "tag",
+});
+
+const groupsBox = document.getElementById("groups");
+const tagFilter = document.getElementById("tag-filter");
+const slider = document.getElementById("smoothing-slider");
+const smoothingBox = document.getElementById("smoothing");
+const compareBox = document.getElementById("compare");
+const compareToggle = document.getElementById("compare-toggle");
+
+const tagRuns = new Map();       // tag -> runs that have it (sorted)
+const cards = new Map();         // tag -> {card, plot, downloads}
+const cache = new Map();         // tag -> {key, data}
+let generation = 0;              // bumped by each live refresh: cached data is then re-fetched
+let hotRun = null;
+let summaryRows = null;
+
+const sidebar = new RunSidebar(settings, () => { redrawAll(); renderCompare(); }, highlightRun);
+const drawer = new LazyDrawer((plot) => drawPlot(plot));
+
+// ---------------------------------------------------------------- controls
+
+function smoothing() { return Math.min(0.999, Math.max(0, Number(settings.get("smoothing")) || 0)); }
+slider.value = smoothingBox.value = String(smoothing());
+const smoothingChanged = debounce(() => redrawAll(), 120);
+slider.addEventListener("input", () => {
+  smoothingBox.value = slider.value;
+  settings.set("smoothing", Number(slider.value));
+  smoothingChanged();
+});
+smoothingBox.addEventListener("change", () => {
+  const v = Math.min(0.999, Math.max(0, Number(smoothingBox.value) || 0));
+  smoothingBox.value = slider.value = String(v);
+  settings.set("smoothing", v);
+  redrawAll();
+});
+for (const radio of document.querySelectorAll('input[name="xaxis"]')) {
+  radio.checked = radio.value === settings.get("x");
+  radio.addEventListener("change", () => { settings.set("x", radio.value); redrawAll(); });
+}
+for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"]]) {
+  const box = document.getElementById(id);
+  box.checked = settings.get(key);
+  box.addEventListener("change", () => { settings.set(key, box.checked); redrawAll(); });
+}
+tagFilter.value = settings.get("tags");
+tagFilter.addEventListener("input", debounce(() => {
+  settings.set("tags", tagFilter.value);
+  applyTagFilter();
+  renderCompare();
+}, 150));
+compareToggle.addEventListener("click", () => {
+  const open = compareBox.hidden;
+  settings.set("compare", open);
+  showCompare(open);
+});
+
+// ---------------------------------------------------------------- cards and groups
+
+function downloadList(tag) {
+  const list = el("ul", {});
+  for (const run of tagRuns.get(tag) ?? []) {
+    const href = (format) => `/api/scalars/download?${new URLSearchParams({ run, tag, format })}`;
+    list.append(el("li", {},
+      el("span", { class: "swatch", style: {} }), el("span", { class: "name", title: run }, run),
+      el("a", { href: href("csv"), download: "", "aria-label": `CSV of ${run}` }, "CSV"),
+      el("a", { href: href("json"), download: "", "aria-label": `JSON of ${run}` }, "JSON")));
+    list.lastChild.firstChild.style.background = runColor(run);
+  }
+  return list;
+}
+
+function makeCard(tag) {
+  const plot = el("div", { class: "plot", "data-tag": tag, role: "img", "aria-label": `Chart of ${tag}` });
+  const badge = el("span", { class: "badge warn", hidden: true });
+  const downloads = el("details", {}, el("summary", { "aria-label": `Download data of ${tag}` }, "⤓ Data"),
+    downloadList(tag));
+  const enlarge = el("button", { type: "button", "aria-label": `Enlarge ${tag}`, title: "Enlarge / shrink" }, "⤢");
+  const card = el("article", { class: "card", "data-tag": tag },
+    el("div", { class: "card-head" }, el("h3", { title: tag }, tag), badge,
+      el("div", { class: "card-actions" }, downloads, enlarge)),
+    plot);
+  enlarge.addEventListener("click", () => {
+    card.classList.toggle("wide");
+    if (plot.dataset.drawn) window.Plotly.Plots.resize(plot);
+  });
+  return { card, plot, badge, downloads };
+}
+
+/** Rebuild the groups from the current tags, reusing existing cards (and their charts). */
+function buildGroups() {
+  const groups = groupTags([...tagRuns.keys()]);
+  const keep = new Set(tagRuns.keys());
+  for (const [tag, c] of cards) {
+    if (!keep.has(tag)) { drawer.unobserve(c.plot); cards.delete(tag); cache.delete(tag); }
+  }
+  const sections = [];
+  for (const [name, tags] of groups) {
+    const { section, body } = groupSection(name, tags.length, settings, (open) => { if (open) applyTagFilter(); });
+    for (const tag of tags) {
+      let c = cards.get(tag);
+      if (!c) {
+        c = makeCard(tag);
+        cards.set(tag, c);
+        drawer.observe(c.plot);
+      } else {
+        c.downloads.replaceChild(downloadList(tag), c.downloads.lastChild);
+      }
+      body.append(c.card);
+    }
+    sections.push(section);
+  }
+  groupsBox.replaceChildren(...sections);
+  applyTagFilter();
+}
+
+function applyTagFilter() {
+  const re = userRegex(tagFilter.value, tagFilter);
+  let shown = 0;
+  for (const section of groupsBox.children) {
+    let inGroup = 0;
+    for (const card of section.querySelectorAll(".card")) {
+      const ok = !re || re.test(card.dataset.tag);
+      card.hidden = !ok;
+      inGroup += ok;
+    }
+    section.hidden = inGroup === 0;
+    section.querySelector(".count").textContent = String(inGroup);
+    shown += inGroup;
+  }
+  document.getElementById("tag-count").textContent = `${shown} of ${tagRuns.size} tags`;
+  if (tagRuns.size && !shown) showMessage("no-match", { filter: tagFilter.value });
+  else if (tagRuns.size) showMessage(null);
+}
+
+// ---------------------------------------------------------------- drawing
+
+function redrawAll() {
+  drawer.invalidate([...cards.values()].map((c) => c.plot));
+}
+
+async function drawPlot(plot) {
+  const tag = plot.dataset.tag;
+  const runs = tagRuns.get(tag) ?? [];
+  const w = smoothing();
+  const maxPoints = Math.max(200, Math.min(2000, Math.round((plot.clientWidth || 480) * 1.5)));
+  const key = `${w}|${maxPoints}|${generation}|${runs.join("\u0000")}`;
+  const token = (plot._token = (plot._token ?? 0) + 1);
+  let entry = cache.get(tag);
+  if (!entry || entry.key !== key) {
+    const data = await api("/api/pages/scalars", { tag, run: runs, smoothing: w, max_points: maxPoints });
+    if (token !== plot._token) return;  // a newer draw of this chart is on its way
+    entry = { key, data: prepare(data) };
+    cache.set(tag, entry);
+  }
+  render(plot, entry.data, w);
+}
+
+/** Numbers out of the JSON once per fetch. */
+function prepare(data) {
+  for (const s of data.series) {
+    s.value = numbers(s.value);
+    s.smoothed = numbers(s.smoothed);
+    s.wall_time = numbers(s.wall_time);
+  }
+  return data;
+}
+
+const X_TITLES = { step: "Step", relative: "Relative time", wall: "Wall time" };
+
+function xUnit(series) {
+  let span = 0;
+  for (const s of series) if (s.wall_time.length) span = Math.max(span, s.wall_time.at(-1) - s.wall_time[0]);
+  if (span < 120) return [1, "s"];
+  if (span < 7200) return [60, "min"];
+  return [3600, "h"];
+}
+
+function finiteOrNull(list) { return list.map((v) => (Number.isFinite(v) ? v : null)); }
+
+function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  const i = (sorted.length - 1) * p;
+  const lo = Math.floor(i);
+  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (i - lo);
+}
+
+function render(plot, data, w) {
+  const selected = new Set(sidebar.selected());
+  const xMode = settings.get("x");
+  const logy = settings.get("logy");
+  const series = data.series.filter((s) => selected.has(s.run));
+  const [unit, unitName] = xUnit(series);
+  const traces = [];
+  const yValues = [];
+  let nonfinite = 0;
+  for (const s of series) {
+    const color = runColor(s.run);
+    const x = xMode === "step" ? s.step
+      : xMode === "relative" ? s.wall_time.map((t) => (t - s.wall_time[0]) / unit)
+        : s.wall_time.map((t) => new Date(t * 1000));
+    const raw = finiteOrNull(s.value);
+    const smooth = finiteOrNull(s.smoothed);
+    for (const v of raw) if (v !== null && (!logy || v > 0)) yValues.push(v);
+    if (w > 0) {
+      traces.push({
+        type: "scatter", mode: "lines", x, y: raw, name: s.run, legendgroup: s.run, showlegend: false,
+        hoverinfo: "skip", opacity: 0.3, line: { color, width: 1 }, meta: { run: s.run, role: "raw" },
+      });
+    }
+    // Points isolated between NaNs (or a one-point series) would draw nothing as a bare line.
+    const dots = s.step.length === 1 || s.nonfinite > 0;
+    traces.push({
+      type: "scatter", mode: dots ? "lines+markers" : "lines", x, y: smooth, name: s.run, legendgroup: s.run,
+      line: { color, width: 2 }, marker: { color, size: s.step.length === 1 ? 7 : 4 }, meta: { run: s.run, role: "smoothed" },
+      customdata: s.step.map((step, i) => [step, fmt(s.value[i])]),
+      hovertemplate: w > 0
+        ? "%{y:.4~g} <span style='color:#888'>(raw %{customdata[1]}, step %{customdata[0]})</span>"
+        : "%{y:.4~g} <span style='color:#888'>(step %{customdata[0]})</span>",
+    });
+    if (s.nonfinite) {
+      // NaN and infinities: marked where they happen, at the last finite value before them.
+      const mx = [], my = [], sym = [], text = [];
+      let lastFinite = null;
+      for (let i = 0; i < s.value.length; i++) {
+        const v = s.value[i];
+        if (Number.isFinite(v)) { lastFinite = Number.isFinite(s.smoothed[i]) ? s.smoothed[i] : v; continue; }
+        mx.push(x[i]);
+        my.push(lastFinite ?? s.value.find(Number.isFinite) ?? 0);
+        sym.push(Number.isNaN(v) ? "x-thin-open" : v > 0 ? "triangle-up" : "triangle-down");
+        text.push(`${String(v)} at step ${s.step[i]}`);
+        nonfinite++;
+      }
+      traces.push({
+        type: "scatter", mode: "markers", x: mx, y: my, name: `${s.run} (non-finite)`, showlegend: false,
+        marker: { color: "#c62828", size: 11, symbol: sym, line: { width: 2, color: "#c62828" } },
+        text, hovertemplate: "%{text}<extra>" + s.run.replace(/[<>&]/g, "") + "</extra>",
+        meta: { run: s.run, role: "nonfinite" },
+      });
+    }
+  }
+  const yaxis = {
+    type: logy ? "log" : "linear", gridcolor: "#eceff3", zeroline: false, automargin: true,
+    tickfont: { size: 11 }, exponentformat: "power", hoverformat: ".4~g",
+  };
+  if (settings.get("outliers") && yValues.length > 4) {
+    yValues.sort((a, b) => a - b);
+    const tr = logy ? Math.log10 : (v) => v;
+    let lo = tr(percentile(yValues, 0.05));
+    let hi = tr(percentile(yValues, 0.95));
+    for (const t of traces) {       // the smoothed curves must stay in view
+      if (t.meta.role !== "smoothed") continue;
+      for (const v of t.y) {
+        if (v === null || (logy && v <= 0)) continue;
+        lo = Math.min(lo, tr(v)); hi = Math.max(hi, tr(v));
+      }
+    }
+    if (hi > lo) {
+      const pad = (hi - lo) * 0.06;
+      yaxis.range = [lo - pad, hi + pad];
+    }
+  }
+  const xTitle = xMode === "relative" ? `Relative time (${unitName})` : X_TITLES[xMode];
+  const layout = {
+    margin: { l: 8, r: 10, t: 6, b: 8 }, height: plot.clientHeight || 262,
+    hovermode: "x unified", showlegend: false, dragmode: "zoom",
+    hoverlabel: { namelength: -1, font: { size: 12 } },
+    uirevision: `${xMode}|${logy}|${settings.get("outliers")}`,
+    font: { family: "system-ui, sans-serif", size: 11, color: "#1d2430" },
+    paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
+    xaxis: {
+      type: xMode === "wall" ? "date" : "linear", gridcolor: "#eceff3", zeroline: false, automargin: true,
+      title: { text: xTitle, font: { size: 11, color: "#5f6b7a" }, standoff: 4 }, tickfont: { size: 11 },
+    },
+    yaxis,
+  };
+  if (!traces.length) {
+    layout.annotations = [{ text: "No selected run has this tag", showarrow: false, xref: "paper", yref: "paper",
+      x: 0.5, y: 0.5, font: { color: "#5f6b7a", size: 13 } }];
+    layout.xaxis.visible = false;
+    layout.yaxis.visible = false;
+  }
+  const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  window.Plotly.react(plot, traces, layout, config);
+  plot.dataset.drawn = String(traces.length);
+  plot.dataset.smoothing = String(w);
+  const card = cards.get(plot.dataset.tag);
+  if (card) {
+    card.badge.hidden = !nonfinite;
+    card.badge.textContent = `${nonfinite} NaN/inf`;
+    card.badge.title = "Non-finite values are marked ✕ (NaN), ▲ (+inf), ▼ (-inf) on the chart";
+  }
+  if (hotRun) highlightPlot(plot, hotRun);
+  document.body.dataset.chartsDrawn = String((Number(document.body.dataset.chartsDrawn) || 0) + 1);
+}
+
+// ---------------------------------------------------------------- hovered run highlight
+
+function highlightPlot(plot, run) {
+  if (!plot.data?.length) return;
+  const opacity = plot.data.map((t) => {
+    const mine = !run || t.meta?.run === run;
+    if (t.meta?.role === "raw") return mine ? 0.3 : 0.05;
+    return mine ? 1 : 0.2;
+  });
+  const width = plot.data.map((t) => (t.meta?.role === "smoothed" && run && t.meta.run === run ? 3 : t.meta?.role === "raw" ? 1 : 2));
+  window.Plotly.restyle(plot, { opacity, "line.width": width });
+}
+
+function highlightRun(run) {
+  hotRun = run;
+  for (const plot of drawer.visible) if (plot.dataset.drawn) highlightPlot(plot, run);
+}
+
+// ---------------------------------------------------------------- run comparison table
+
+const COLUMNS = [
+  ["run", "Run", false], ["tag", "Tag", false], ["last", "Last", true], ["last_step", "Step", true],
+  ["min", "Min", true], ["max", "Max", true], ["points", "Points", true],
+];
+
+async function showCompare(open) {
+  compareBox.hidden = !open;
+  compareToggle.setAttribute("aria-expanded", String(open));
+  if (open) {
+    if (!summaryRows) await loadSummary();
+    renderCompare();
+  }
+}
+
+async function loadSummary() {
+  const data = await api("/api/pages/summary");
+  summaryRows = data.rows.map((r) => ({ ...r, last: numbers([r.last])[0] }));
+}
+
+function sortValue(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return -Infinity;
+  return v;
+}
+
+function renderCompare() {
+  if (compareBox.hidden || !summaryRows) return;
+  const selected = new Set(sidebar.selected());
+  const re = userRegex(tagFilter.value);
+  const rows = summaryRows.filter((r) => selected.has(r.run) && (!re || re.test(r.tag)));
+  const sort = settings.get("sort");
+  const desc = sort.startsWith("-");
+  const key = desc ? sort.slice(1) : sort;
+  const numeric = COLUMNS.find((c) => c[0] === key)?.[2];
+  rows.sort((a, b) => {
+    let c = numeric ? sortValue(a[key]) - sortValue(b[key]) : String(a[key]).localeCompare(String(b[key]));
+    if (!c) c = a.tag.localeCompare(b.tag) || a.run.localeCompare(b.run);
+    return desc ? -c : c;
+  });
+  const head = el("tr", {}, COLUMNS.map(([k, label, num]) => {
+    const button = el("button", { type: "button" }, label);
+    button.addEventListener("click", () => {
+      settings.set("sort", sort === k ? `-${k}` : k);
+      renderCompare();
+    });
+    return el("th", { class: num ? "n" : null, scope: "col",
+      "aria-sort": k === key ? (desc ? "descending" : "ascending") : "none" }, button);
+  }));
+  const body = rows.map((r) => {
+    const dot = el("span", { class: "swatch" });
+    dot.style.background = runColor(r.run);
+    return el("tr", {},
+      el("td", {}, dot, r.run), el("td", {}, r.tag),
+      el("td", { class: "n" }, fmt(r.last)), el("td", { class: "n" }, String(r.last_step)),
+      el("td", { class: "n" }, fmt(r.min)), el("td", { class: "n" }, fmt(r.max)),
+      el("td", { class: "n" }, String(r.points)));
+  });
+  const table = el("table", {}, el("caption", { class: "muted", style: { textAlign: "left", padding: "4px 8px" } },
+    `Last, min and max of ${rows.length} run × tag series (click a column to sort)`),
+  el("thead", {}, head), el("tbody", {}, body));
+  compareBox.replaceChildren(table);
+}
+
+// ---------------------------------------------------------------- loading and live refresh
+
+async function load() {
+  const [runsData, tagsData] = await Promise.all([api("/api/runs"), api("/api/tags")]);
+  const tags = tagsData.runs;
+  const runs = runsData.runs;
+  setAllRuns(runs);
+  revealTabs(tags);
+  const runsChanged = sidebar.setRuns(runs);
+  const next = new Map();
+  for (const run of runs) {
+    for (const tag of tags[run]?.scalars ?? []) {
+      if (!next.has(tag)) next.set(tag, []);
+      next.get(tag).push(run);
+    }
+  }
+  const same = next.size === tagRuns.size && [...next].every(([t, r]) => tagRuns.get(t)?.join("\0") === r.join("\0"));
+  if (!same || runsChanged) {
+    tagRuns.clear();
+    for (const [t, r] of next) tagRuns.set(t, r);
+    buildGroups();
+  }
+  if (!runs.length) {
+    const status = await loadStatus();
+    showMessage(status.loading ? "loading" : "no-runs", { logdir: logdirText(status) });
+    if (status.loading) setTimeout(() => load().catch(showError), 500);
+  } else if (!tagRuns.size) {
+    showMessage("no-data", { what: "scalars" });
+  }
+  return runs;
+}
+
+async function refresh() {
+  generation++;
+  summaryRows = null;
+  await load();
+  redrawAll();
+  if (!compareBox.hidden) { await loadSummary(); renderCompare(); }
+  await loadStatus();
+}
+
+async function main() {
+  await load();
+  loadStatus().catch(showError);
+  if (settings.get("compare")) showCompare(true).catch(showError);
+  live(refresh);
+}
+
+main().catch(showError);
