@@ -1,9 +1,159 @@
 """A small deep-learning framework on numpy, with TensorFlow's and Keras's names.
 
-``import engine as tf`` gives eager tensors, TF1 graphs and sessions, ``tf.keras`` and
-``tf.summary``; see the README for a tour.
+``import engine as tf`` gives eager tensors with ``GradientTape``, TF1 graphs with placeholders,
+Variables and ``Session.run``, ``tf.nn``, ``tf.train`` optimizers, GraphDef export and
+``tf.summary``. Ops live in ``engine.ops`` (see ``engine.framework.op_registry`` to add one).
 """
 
-from engine import summary
+from engine import datasets, nn, random, summary, train  # noqa: E402,I001 - after the ops they re-export
+from engine.framework.dtypes import (
+    DType,
+    as_dtype,
+    bool_,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from engine.framework.gradients import gradients
+from engine.framework.graph import (
+    Graph,
+    Operation,
+    control_dependencies,
+    disable_eager_execution,
+    enable_eager_execution,
+    executing_eagerly,
+    get_default_graph,
+    name_scope,
+    reset_default_graph,
+)
+from engine.framework.placeholder import placeholder
+from engine.framework.session import InteractiveSession, Session, get_default_session
+from engine.framework.tape import GradientTape
+from engine.framework.tensor import Tensor, convert_to_tensor
+from engine.framework.tensor_shape import TensorShape
+from engine.framework.variables import (
+    Variable,
+    global_variables,
+    global_variables_initializer,
+    initialize_all_variables,
+    trainable_variables,
+    variables_initializer,
+)
+from engine.ops.array_ops import (
+    broadcast_to,
+    concat,
+    constant,
+    expand_dims,
+    fill,
+    gather,
+    identity,
+    one_hot,
+    ones,
+    ones_like,
+    rank,
+    reshape,
+    shape,
+    size,
+    split,
+    squeeze,
+    stack,
+    stop_gradient,
+    strided_slice,
+    tile,
+    transpose,
+    unstack,
+    zeros,
+    zeros_like,
+)
+from engine.ops.control_ops import group, no_op
+from engine.ops.math_ops import (
+    abs,  # noqa: A004 - TensorFlow's name
+    add,
+    add_n,
+    cast,
+    clip_by_value,
+    cos,
+    divide,
+    equal,
+    exp,
+    floor,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    matmul,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    not_equal,
+    pow,  # noqa: A004
+    reciprocal,
+    round,  # noqa: A004
+    rsqrt,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    subtract,
+    tanh,
+    tensordot,
+    truediv,
+    where,
+)
+from engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from engine.ops.reduction_ops import (
+    argmax,
+    argmin,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+)
 
-__all__ = ["summary"]
+float = float32  # noqa: A001 - np-style alias some TF1 code uses
+bool = bool_  # noqa: A001
+sub = subtract
+mul = multiply
+div = divide
+neg = negative
+__version__ = "0.1.0"
+
+__all__ = [
+    "DType", "Graph", "GradientTape", "InteractiveSession", "Operation", "Session", "Tensor", "TensorShape",
+    "Variable", "abs", "add", "add_n", "argmax", "argmin", "as_dtype", "bool_", "broadcast_to", "cast",
+    "clip_by_value", "concat", "constant", "control_dependencies", "convert_to_tensor", "cos", "datasets",
+    "disable_eager_execution", "divide", "double", "enable_eager_execution", "equal", "executing_eagerly",
+    "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor", "gather",
+    "get_default_graph",
+    "get_default_session", "global_variables", "global_variables_initializer", "gradients", "greater",
+    "greater_equal", "group", "half", "identity", "initialize_all_variables", "int8", "int16", "int32",
+    "int64", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "matmul",
+    "maximum", "minimum", "multiply", "name_scope", "negative", "nn", "no_op", "not_equal", "one_hot",
+    "ones", "ones_like", "placeholder", "pow", "random", "random_normal", "random_uniform", "rank",
+    "reciprocal", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod", "reduce_sum",
+    "reset_default_graph",
+    "reshape", "round", "rsqrt", "set_random_seed", "shape", "sigmoid", "sign", "sin", "size", "split",
+    "sqrt", "square", "squeeze", "stack", "stop_gradient", "string", "strided_slice", "subtract",
+    "summary", "tanh", "tensordot", "tile", "train", "trainable_variables", "transpose", "truediv",
+    "truncated_normal", "uint8", "uint16", "uint32", "uint64", "unstack", "variables_initializer", "where",
+    "zeros", "zeros_like",
+]

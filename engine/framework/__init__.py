@@ -1,0 +1,1 @@
+"""The core: tensors, graphs, sessions, tapes, variables and the op registry."""

@@ -1,0 +1,72 @@
+"""Running an op: eagerly on arrays (recording it on active tapes), or as a new graph node when an
+input is symbolic or a graph is the explicit default."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.framework import tape as tape_mod
+from engine.framework.graph import explicit_graph
+from engine.framework.op_registry import _REGISTRY
+from engine.framework.tensor import Tensor, TensorLike, eager, to_array
+
+
+def apply_op(op_type: str, inputs, name=None, output_specs=None, **attrs):
+    """Run (or add to a graph) op ``op_type`` on ``inputs``; returns its output tensor, or a tuple
+    of them for multi-output ops. See ``engine.framework.op_registry`` for defining ops."""
+    op_def = _REGISTRY[op_type]
+    graph = None
+    for x in inputs:
+        if type(x) is Tensor and x._graph is not None:
+            graph = x._graph
+            break
+    else:
+        graph = explicit_graph()
+    if graph is not None:
+        op = graph.create_op(op_def, [to_graph_tensor(x, graph) for x in inputs], attrs, name, output_specs)
+        outs = op.outputs
+        return outs[0] if op_def.num_outputs == 1 else tuple(outs)
+
+    tensors = []
+    for x in inputs:
+        if type(x) is not Tensor:
+            x = x._eager_tensor() if isinstance(x, TensorLike) else eager(to_array(x))
+        tensors.append(x)
+    out = op_def.kernel(*[t._value for t in tensors], **attrs)
+    if op_def.num_outputs == 1:
+        outputs = (eager(out if type(out) is np.ndarray else np.asarray(out)),)
+    else:
+        outputs = tuple(eager(o if type(o) is np.ndarray else np.asarray(o)) for o in out)
+    if tape_mod._ACTIVE:
+        tape_mod.record(op_def, tensors, outputs, attrs)
+    return outputs[0] if op_def.num_outputs == 1 else outputs
+
+
+def to_graph_tensor(x, graph) -> Tensor:
+    """``x`` as a tensor of ``graph``: eager values become ``Const`` nodes, Variables their read."""
+    if type(x) is Tensor:
+        if x._graph is graph:
+            return x
+        if x._graph is None:
+            return constant_node(x._value, graph)
+        raise ValueError(
+            f"tensor {x.name!r} belongs to another graph; build all ops of one program inside the "
+            f"same `with graph.as_default():` block"
+        )
+    if isinstance(x, TensorLike):
+        return x._graph_tensor(graph)
+    return constant_node(to_array(x), graph)
+
+
+def constant_node(value: np.ndarray, graph, name=None) -> Tensor:
+    from engine.framework.op_registry import get_op_def
+
+    op = graph.create_op(get_op_def("Const"), [], {"value": value, "dtype": _dt(value)}, name or "Const",
+                         [(value.shape, value.dtype, (value, value))])
+    return op.outputs[0]
+
+
+def _dt(value):
+    from engine.framework.dtypes import as_dtype
+
+    return as_dtype(value.dtype)

@@ -1,0 +1,61 @@
+"""``tf.gradients`` in a graph: the same gradient functions as eager mode, called on symbolic
+tensors, so they add nodes under ``gradients/<op>_grad/``."""
+
+from __future__ import annotations
+
+from engine.framework.tensor import Tensor, TensorLike
+from engine.framework.toposort import topological_order
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, unconnected_gradients="none"):
+    """Symbolic d(sum ys)/dx for each x in ``xs`` (Variables, or tensors of the graph)."""
+    from engine.ops import array_ops, grad_util
+
+    ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
+    single = not isinstance(xs, (list, tuple))
+    xs = [xs] if single else list(xs)
+    graph = next((y.graph for y in ys if isinstance(y, Tensor) and y.graph is not None), None)
+    if graph is None:
+        raise ValueError("tf.gradients works on graph tensors; use tf.GradientTape in eager code")
+    x_tensors = [x._graph_tensor(graph) if isinstance(x, TensorLike) else x for x in xs]
+    stops = {id(t) for t in (stop_gradients or [])}
+
+    ops = topological_order([y.op for y in ys])
+    needed = _between(ops, {id(t) for t in x_tensors})
+    grads: dict[int, Tensor] = {}
+    with graph.name_scope(name):
+        seeds = grad_ys if grad_ys is not None else [None] * len(ys)
+        for y, seed in zip(ys, seeds, strict=False):
+            g = grad_util.ones_like_value(y) if seed is None else array_ops.convert(seed)
+            grad_util.accumulate(grads, y, g)
+        for op in reversed(ops):
+            if id(op) not in needed or op.op_def.grad is None:
+                continue
+            out_grads = [grads.get(id(o)) for o in op.outputs]
+            if all(g is None for g in out_grads):
+                continue
+            with graph.name_scope(op.name + "_grad"):
+                out_grads = [grad_util.zeros_like_value(o) if g is None else g
+                             for g, o in zip(out_grads, op.outputs, strict=False)]
+                in_grads = op.op_def.grad(op, *out_grads)
+                for x, g in zip(op.inputs, in_grads, strict=False):
+                    if g is not None and id(x) not in stops:
+                        grad_util.accumulate(grads, x, g)
+    results = []
+    for x in x_tensors:
+        g = grads.get(id(x))
+        if g is None and unconnected_gradients == "zero":
+            g = array_ops.zeros_like(x)
+        results.append(g)
+    return results[0] if single else results
+
+
+def _between(ops, x_ids) -> set[int]:
+    """Ids of ops on a path from some x to the ys (ops come in topological order)."""
+    reaches = set()
+    tainted = set(x_ids)
+    for op in ops:
+        if any(id(t) in tainted for t in op.inputs):
+            reaches.add(id(op))
+            tainted.update(id(o) for o in op.outputs)
+    return reaches

@@ -1,0 +1,238 @@
+"""``Session.run``: the fetched subgraph becomes a flat list of kernel calls once per
+(fetches, fed tensors), cached; each run only checks the feeds and executes that list."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from engine.framework import dtypes
+from engine.framework.graph import Graph, Operation, get_default_graph
+from engine.framework.tensor import Tensor, TensorLike
+from engine.framework.toposort import topological_order
+
+_default_sessions: list[Session] = []
+
+
+def get_default_session():
+    return _default_sessions[-1] if _default_sessions else None
+
+
+def _session_for(session, what):
+    session = session or get_default_session()
+    if session is None:
+        raise ValueError(
+            f"cannot evaluate {what!r} without a session: pass session=, work inside "
+            f"`with tf.Session() as sess:`, or create a tf.InteractiveSession() first"
+        )
+    return session
+
+
+class _Plan:
+    """Kernel calls in dependency order over a flat list of value slots."""
+
+    __slots__ = ("template", "steps", "feeds", "fetch_slots")
+
+    def __init__(self, template, steps, feeds, fetch_slots):
+        self.template = template
+        self.steps = steps
+        self.feeds = feeds
+        self.fetch_slots = fetch_slots
+
+
+def _compile(targets: list, fed: list[Tensor]) -> _Plan:
+    slots: dict[int, int] = {}
+    template: list = []
+
+    def slot_of(t):
+        key = id(t)
+        if key not in slots:
+            slots[key] = len(template)
+            template.append(None)
+        return slots[key]
+
+    feeds = [(slot_of(t), t) for t in fed]
+    fed_ids = {id(t) for t in fed}
+    roots = [t.op for t in targets if isinstance(t, Tensor) and id(t) not in fed_ids]
+    roots += [t for t in targets if isinstance(t, Operation)]
+    steps = []
+    for op in topological_order(roots, stop_at=fed_ids):
+        if all(id(o) in fed_ids for o in op.outputs) and op.outputs:
+            continue
+        if op.type == "Placeholder":
+            t = op.outputs[0]
+            raise ValueError(
+                f"you must feed a value for placeholder {t.name!r} of dtype {t.dtype.name} and shape "
+                f"{t.shape}: pass feed_dict={{{op.name}: value}}"
+            )
+        if op.type == "Const":
+            template[slot_of(op.outputs[0])] = op.attrs["value"]
+            continue
+        ins = tuple(slot_of(t) for t in op.inputs)
+        fn = functools.partial(op.op_def.kernel, **op.attrs) if op.attrs else op.op_def.kernel
+        if len(op.outputs) == 1:
+            steps.append((fn, ins, slot_of(op.outputs[0]), True))
+        else:
+            steps.append((fn, ins, tuple(slot_of(o) for o in op.outputs), False))
+    fetch_slots = [slot_of(t) if isinstance(t, Tensor) else None for t in targets]
+    return _Plan(template, steps, feeds, fetch_slots)
+
+
+class Session:
+    """``with tf.Session() as sess: sess.run(fetches, feed_dict={placeholder: value})``."""
+
+    def __init__(self, target="", graph: Graph | None = None, config=None):
+        self.graph = graph or get_default_graph()
+        self._plans: dict[tuple, _Plan] = {}
+        self._closed = False
+
+    # -- running ---------------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Values of ``fetches`` (a tensor, op, Variable, name, or a list/tuple/dict of them,
+        nested), with ``feed_dict`` values standing in for placeholders or any other tensor."""
+        if self._closed:
+            raise RuntimeError("this Session is closed; create a new one")
+        flat, rebuild = _flatten(fetches)
+        targets, eager_values = [], {}
+        for i, f in enumerate(flat):
+            t = self._as_target(f)
+            if isinstance(t, Tensor) and t._graph is None:
+                eager_values[i] = t._value
+            targets.append(t)
+        graph_targets = [t for i, t in enumerate(targets) if i not in eager_values]
+        feed_items = [(self._as_feed_key(k), v) for k, v in (feed_dict or {}).items()]
+        key = (tuple(id(t) for t in graph_targets), tuple(id(k) for k, _ in feed_items))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _compile(graph_targets, [k for k, _ in feed_items])
+        values = _execute(plan, [v for _, v in feed_items])
+        it = iter(values)
+        results = [eager_values[i] if i in eager_values else next(it) for i in range(len(targets))]
+        return rebuild(results)
+
+    def _as_target(self, f):
+        if isinstance(f, str):
+            f = self.graph.get_tensor_by_name(f) if ":" in f else self.graph.get_operation_by_name(f)
+        if isinstance(f, TensorLike):
+            return f._graph_tensor(self.graph)
+        if isinstance(f, (Tensor, Operation)):
+            if f.graph is not None and f.graph is not self.graph:
+                raise ValueError(f"{f!r} is not an element of this session's graph")
+            return f
+        raise TypeError(f"cannot fetch a {type(f).__name__}; fetch tensors, ops, Variables or their names")
+
+    def _as_feed_key(self, k) -> Tensor:
+        if isinstance(k, str):
+            k = self.graph.get_tensor_by_name(k if ":" in k else k + ":0")
+        if isinstance(k, TensorLike):
+            k = k._graph_tensor(self.graph)
+        if not isinstance(k, Tensor) or k._graph is None:
+            raise TypeError(f"feed_dict keys must be graph tensors (placeholders) or their names, got {k!r}")
+        return k
+
+    # -- lifetime --------------------------------------------------------------------------------
+    def close(self) -> None:
+        self._closed = True
+        self._plans.clear()
+        while self in _default_sessions:
+            _default_sessions.remove(self)
+
+    def as_default(self):
+        session = self
+
+        class _Default:
+            def __enter__(self):
+                _default_sessions.append(session)
+                return session
+
+            def __exit__(self, *exc):
+                if session in _default_sessions:
+                    _default_sessions.remove(session)
+
+        return _Default()
+
+    def __enter__(self):
+        _default_sessions.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+
+class InteractiveSession(Session):
+    """A Session that makes itself the default on creation, for ``t.eval()`` and ``op.run()``."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        _default_sessions.append(self)
+
+
+def _check_feed(t: Tensor, value) -> np.ndarray:
+    want = t.dtype.as_numpy_dtype
+    array = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
+    if array.dtype != want:
+        if not np.can_cast(array.dtype, want, casting="same_kind") and not (
+                array.dtype.kind in "iub" and t.dtype.is_floating):
+            raise TypeError(
+                f"feed for {t.name!r} has dtype {array.dtype}, expected {dtypes.as_dtype(want).name}; "
+                f"convert it with .astype(np.{np.dtype(want).name})"
+            )
+        array = array.astype(want)
+    shape = t.shape
+    if shape.rank is not None and not shape.is_compatible_with(array.shape):
+        expected = "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+        raise ValueError(f"feed for {t.name!r} has shape {array.shape}, expected {expected}")
+    return array
+
+
+def _execute(plan: _Plan, feed_values) -> list:
+    vals = list(plan.template)
+    for (slot, t), value in zip(plan.feeds, feed_values, strict=False):
+        vals[slot] = _check_feed(t, value)
+    for fn, ins, out, single in plan.steps:
+        if single:
+            vals[out] = fn(*[vals[i] for i in ins])
+        else:
+            for s, v in zip(out, fn(*[vals[i] for i in ins]), strict=False):
+                vals[s] = v
+    return [None if s is None else _result(vals[s]) for s in plan.fetch_slots]
+
+
+def _result(value):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    return value
+
+
+def _flatten(fetches):
+    """Flat leaves of a nested fetch structure and a function that rebuilds the structure."""
+    if isinstance(fetches, dict):
+        keys = list(fetches)
+        parts = [_flatten(fetches[k]) for k in keys]
+        kind = type(fetches)
+        return _join(parts, lambda vals: kind(zip(keys, vals, strict=True)))
+    if isinstance(fetches, (list, tuple)):
+        parts = [_flatten(f) for f in fetches]
+        if isinstance(fetches, tuple) and hasattr(fetches, "_fields"):
+            return _join(parts, lambda vals: type(fetches)(*vals))
+        return _join(parts, lambda vals: type(fetches)(vals) if isinstance(fetches, tuple) else list(vals))
+    return [fetches], lambda vals: vals[0]
+
+
+def _join(parts, build):
+    flat = [leaf for leaves, _ in parts for leaf in leaves]
+    sizes = [len(leaves) for leaves, _ in parts]
+
+    def rebuild(vals):
+        out, start = [], 0
+        for (_, sub), n in zip(parts, sizes, strict=False):
+            out.append(sub(vals[start:start + n]))
+            start += n
+        return build(out)
+
+    return flat, rebuild

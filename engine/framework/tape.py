@@ -1,0 +1,201 @@
+"""``GradientTape``: records eager ops while active and walks the record backwards.
+
+The record is a list in execution order, which is already a topological order, so ``gradient``
+is one reverse loop (no recursion): each op's gradient function adds (``+=``) its contributions
+to the gradients of its inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.framework.tensor import Tensor, TensorLike
+
+_ACTIVE: list[GradientTape] = []
+
+
+class OpRecord:
+    """An executed eager op as gradient functions see it (the same interface as ``Operation``)."""
+
+    __slots__ = ("op_def", "type", "inputs", "outputs", "attrs")
+
+    def __init__(self, op_def, inputs, outputs, attrs):
+        self.op_def = op_def
+        self.type = op_def.type
+        self.inputs = inputs
+        self.outputs = outputs
+        self.attrs = attrs
+
+    def get_attr(self, name):
+        return self.attrs[name]
+
+
+def record(op_def, inputs, outputs, attrs) -> None:
+    for tape in _ACTIVE:
+        if tape._recording:
+            tape._record(op_def, inputs, outputs, attrs)
+
+
+class GradientTape:
+    """``with tf.GradientTape() as tape: loss = f(w)`` then ``tape.gradient(loss, [w])``.
+    Trainable Variables read inside are watched automatically; tensors need ``tape.watch(x)``."""
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self.persistent = persistent
+        self.watch_accessed_variables = watch_accessed_variables
+        self._records: list[OpRecord] = []
+        self._tracked: set[int] = set()
+        self._keep: list = []  # watched tensors stay alive so their ids stay theirs
+        self._var_reads: dict[int, list[Tensor]] = {}
+        self._recording = False
+        self._used = False
+
+    def __enter__(self):
+        self._recording = True
+        _ACTIVE.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        self._recording = False
+        if self in _ACTIVE:
+            _ACTIVE.remove(self)
+
+    def stop_recording(self):
+        tape = self
+
+        class _Pause:
+            def __enter__(self):
+                tape._recording = False
+
+            def __exit__(self, *exc):
+                tape._recording = True
+
+        return _Pause()
+
+    def reset(self) -> None:
+        self._records.clear()
+        self._tracked.clear()
+        self._var_reads.clear()
+
+    def watch(self, tensor) -> None:
+        for t in tensor if isinstance(tensor, (list, tuple)) else [tensor]:
+            if isinstance(t, TensorLike):
+                self._note_variable_read(t, t._eager_tensor(), force=True)
+            elif isinstance(t, Tensor):
+                self._tracked.add(id(t))
+                self._keep.append(t)
+            else:
+                raise TypeError(f"tape.watch expects tensors or Variables, got {type(t).__name__}")
+
+    def watched_variables(self):
+        return [v for v, _ in self._var_reads.values()]
+
+    def _note_variable_read(self, variable, tensor, force=False) -> None:
+        if not self._recording or not (force or (self.watch_accessed_variables and variable.trainable)):
+            return
+        if id(tensor) in self._tracked:
+            return
+        entry = self._var_reads.setdefault(id(variable), (variable, []))
+        entry[1].append(tensor)
+        self._tracked.add(id(tensor))
+        self._keep.append(tensor)
+
+    def _record(self, op_def, inputs, outputs, attrs) -> None:
+        tracked = self._tracked
+        if op_def.grad is None:
+            return
+        for t in inputs:
+            if id(t) in tracked:
+                break
+        else:
+            return
+        self._records.append(OpRecord(op_def, inputs, outputs, attrs))
+        for o in outputs:
+            tracked.add(id(o))
+
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+        """d(sum of target)/d(source) for each source (None where unconnected, or zeros when
+        ``unconnected_gradients="zero"``), in the structure of ``sources``."""
+        if self._used and not self.persistent:
+            raise RuntimeError(
+                "a non-persistent GradientTape can compute gradients only once; create it with "
+                "GradientTape(persistent=True) to call gradient() several times"
+            )
+        self._used = True
+        from engine.ops import grad_util
+
+        targets = list(target) if isinstance(target, (list, tuple)) else [target]
+        flat_sources, rebuild = _flatten(sources)
+        grads: dict[int, Tensor] = {}
+        seeds = output_gradients if output_gradients is not None else [None] * len(targets)
+        if not isinstance(seeds, (list, tuple)):
+            seeds = [seeds]
+        was_recording, self._recording = self._recording, False
+        try:
+            for t, seed in zip(targets, seeds, strict=False):
+                t = t._eager_tensor() if isinstance(t, TensorLike) else t
+                g = grad_util.ones_like_value(t) if seed is None else grad_util.as_tensor_like(seed, t)
+                grad_util.accumulate(grads, t, g)
+            for rec in reversed(self._records):
+                out_grads = [grads.get(id(o)) for o in rec.outputs]
+                if all(g is None for g in out_grads):
+                    continue
+                out_grads = [grad_util.zeros_like_value(o) if g is None else g
+                             for g, o in zip(out_grads, rec.outputs, strict=False)]
+                in_grads = rec.op_def.grad(rec, *out_grads)
+                for x, g in zip(rec.inputs, in_grads, strict=False):
+                    if g is not None:
+                        grad_util.accumulate(grads, x, g)
+            results = [self._source_grad(s, grads, unconnected_gradients) for s in flat_sources]
+        finally:
+            self._recording = was_recording
+        if not self.persistent:
+            self._records = []
+        return rebuild(results)
+
+    def _source_grad(self, source, grads, unconnected):
+        if isinstance(source, TensorLike):
+            reads = self._var_reads.get(id(source), (None, []))[1]
+            parts = [grads[id(t)] for t in reads if id(t) in grads]
+        else:
+            parts = [grads[id(source)]] if id(source) in grads else []
+        if not parts:
+            if unconnected == "zero":
+                from engine.ops import array_ops
+
+                return array_ops.zeros_like(source)
+            return None
+        total = parts[0]
+        for p in parts[1:]:
+            total = total + p
+        return total
+
+    def jacobian(self, target, sources):
+        """The full Jacobian d target[i...] / d source[j...], row by row (target must be eager)."""
+        target_value = target.numpy()
+        flat_sources, rebuild = _flatten(sources)
+        rows = {i: [] for i in range(len(flat_sources))}
+        for index in np.ndindex(target_value.shape):
+            seed = np.zeros_like(target_value)
+            seed[index] = 1
+            self._used = False
+            persistent, self.persistent = self.persistent, True
+            grads = self.gradient(target, flat_sources, output_gradients=seed)
+            self.persistent = persistent
+            for i, g in enumerate(grads):
+                rows[i].append(np.zeros(np.shape(flat_sources[i])) if g is None else g.numpy())
+        from engine.framework.tensor import eager
+
+        results = [eager(np.stack(rows[i]).reshape(target_value.shape + np.shape(s)))
+                   for i, s in enumerate(flat_sources)]
+        return rebuild(results)
+
+
+def _flatten(sources):
+    if isinstance(sources, (list, tuple)):
+        kind = type(sources)
+        return list(sources), lambda r: kind(r) if kind is tuple else list(r)
+    if isinstance(sources, dict):
+        keys = list(sources)
+        return [sources[k] for k in keys], lambda r: dict(zip(keys, r, strict=False))
+    return [sources], lambda r: r[0]

@@ -1,0 +1,235 @@
+"""2-D convolution and pooling (NHWC inputs, HWIO filters) with hand-written backprop kernels.
+
+Each kernel loops over the (small) filter window and does one vectorised matmul or max per
+window offset, which keeps them short and fast enough on numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.framework.execute import apply_op
+from engine.framework.op_registry import register_op
+
+
+def _out_and_pads(size, k, stride, padding):
+    if padding == "VALID":
+        return (size - k) // stride + 1, 0
+    out = -(-size // stride)
+    total = max((out - 1) * stride + k - size, 0)
+    return out, total // 2
+
+
+def _geometry(in_shape, kh, kw, strides, padding):
+    _, h, w, _ = in_shape
+    oh, ph = _out_and_pads(h, kh, strides[1], padding)
+    ow, pw = _out_and_pads(w, kw, strides[2], padding)
+    return oh, ow, ph, pw
+
+
+def _padded(x, kh, kw, strides, oh, ow, ph, pw, fill=0.0):
+    n, h, w, c = x.shape
+    need_h = (oh - 1) * strides[1] + kh
+    need_w = (ow - 1) * strides[2] + kw
+    if ph == 0 and pw == 0 and need_h <= h and need_w <= w:
+        return x
+    out = np.full((n, max(need_h, h + ph), max(need_w, w + pw), c), fill, dtype=x.dtype)
+    out[:, ph:ph + h, pw:pw + w] = x
+    return out
+
+
+def _windows(oh, ow, kh, kw, strides):
+    sh, sw = strides[1], strides[2]
+    for i in range(kh):
+        for j in range(kw):
+            rows = slice(i, i + sh * (oh - 1) + 1, sh)
+            cols = slice(j, j + sw * (ow - 1) + 1, sw)
+            yield i, j, (slice(None), rows, cols)
+
+
+def _conv2d(x, f, strides, padding):
+    kh, kw, _, co = f.shape
+    oh, ow, ph, pw = _geometry(x.shape, kh, kw, strides, padding)
+    xp = _padded(x, kh, kw, strides, oh, ow, ph, pw)
+    out = np.zeros((x.shape[0], oh, ow, co), dtype=np.result_type(x, f))
+    for i, j, window in _windows(oh, ow, kh, kw, strides):
+        out += xp[window] @ f[i, j]
+    return out
+
+
+def _conv2d_backprop_input(input_sizes, f, g, strides, padding):
+    shape = tuple(int(s) for s in input_sizes)
+    kh, kw = f.shape[:2]
+    oh, ow, ph, pw = _geometry(shape, kh, kw, strides, padding)
+    n, h, w, c = shape
+    need_h = max((oh - 1) * strides[1] + kh, h + ph)
+    need_w = max((ow - 1) * strides[2] + kw, w + pw)
+    dxp = np.zeros((n, need_h, need_w, c), dtype=g.dtype)
+    for i, j, window in _windows(oh, ow, kh, kw, strides):
+        dxp[window] += g @ f[i, j].T
+    return dxp[:, ph:ph + h, pw:pw + w]
+
+
+def _conv2d_backprop_filter(x, filter_sizes, g, strides, padding):
+    kh, kw, ci, co = (int(s) for s in filter_sizes)
+    oh, ow, ph, pw = _geometry(x.shape, kh, kw, strides, padding)
+    xp = _padded(x, kh, kw, strides, oh, ow, ph, pw)
+    df = np.zeros((kh, kw, ci, co), dtype=g.dtype)
+    g2 = g.reshape(-1, co)
+    for i, j, window in _windows(oh, ow, kh, kw, strides):
+        df[i, j] = xp[window].reshape(-1, ci).T @ g2
+    return df
+
+
+def _conv2d_grad(op, g):
+    from engine.ops.array_ops import shape
+
+    x, f = op.inputs
+    attrs = op.attrs
+    return [conv2d_backprop_input(shape(x), f, g, attrs["strides"], attrs["padding"]),
+            conv2d_backprop_filter(x, shape(f), g, attrs["strides"], attrs["padding"])]
+
+
+def _backprop_input_grad(op, gg):
+    sizes, f, g = op.inputs
+    s, p = op.attrs["strides"], op.attrs["padding"]
+    from engine.ops.array_ops import shape
+
+    return [None, conv2d_backprop_filter(gg, shape(f), g, s, p), conv2d(gg, f, s, p)]
+
+
+def _backprop_filter_grad(op, gf):
+    x, sizes, g = op.inputs
+    s, p = op.attrs["strides"], op.attrs["padding"]
+    from engine.ops.array_ops import shape
+
+    return [conv2d_backprop_input(shape(x), gf, g, s, p), None, conv2d(x, gf, s, p)]
+
+
+register_op("Conv2D", _conv2d, _conv2d_grad)
+register_op("Conv2DBackpropInput", _conv2d_backprop_input, _backprop_input_grad)
+register_op("Conv2DBackpropFilter", _conv2d_backprop_filter, _backprop_filter_grad)
+
+
+def _strides(strides):
+    if isinstance(strides, int):
+        return (1, strides, strides, 1)
+    strides = tuple(int(s) for s in strides)
+    return (1, *strides, 1) if len(strides) == 2 else strides
+
+
+def _padding(padding):
+    padding = padding.upper()
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+    return padding
+
+
+def conv2d(input, filters=None, strides=1, padding="VALID", data_format="NHWC", dilations=None,  # noqa: A002
+           name=None, filter=None):  # noqa: A002
+    """2-D convolution of NHWC ``input`` with HWIO ``filters`` (TF1's ``filter=`` also works)."""
+    if data_format != "NHWC":
+        raise ValueError(f"only data_format='NHWC' is supported, got {data_format!r}")
+    filters = filter if filters is None else filters
+    return apply_op("Conv2D", [input, filters], name=name, strides=_strides(strides),
+                    padding=_padding(padding))
+
+
+def conv2d_backprop_input(input_sizes, filters, out_backprop, strides, padding, name=None):
+    return apply_op("Conv2DBackpropInput", [input_sizes, filters, out_backprop], name=name,
+                    strides=_strides(strides), padding=_padding(padding))
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, name=None):  # noqa: A002
+    return apply_op("Conv2DBackpropFilter", [input, filter_sizes, out_backprop], name=name,
+                    strides=_strides(strides), padding=_padding(padding))
+
+
+# -- pooling -------------------------------------------------------------------------------------
+def _max_pool(x, ksize, strides, padding):
+    kh, kw = ksize[1], ksize[2]
+    oh, ow, ph, pw = _geometry(x.shape, kh, kw, strides, padding)
+    xp = _padded(x, kh, kw, strides, oh, ow, ph, pw, fill=-np.inf)
+    out = np.full((x.shape[0], oh, ow, x.shape[3]), -np.inf, dtype=x.dtype)
+    for _, _, window in _windows(oh, ow, kh, kw, strides):
+        np.maximum(out, xp[window], out=out)
+    return out
+
+
+def _max_pool_grad_kernel(x, y, g, ksize, strides, padding):
+    # Each output's gradient goes to the first input of its window that holds the maximum.
+    kh, kw = ksize[1], ksize[2]
+    oh, ow, ph, pw = _geometry(x.shape, kh, kw, strides, padding)
+    xp = _padded(x, kh, kw, strides, oh, ow, ph, pw, fill=-np.inf)
+    dxp = np.zeros(xp.shape, dtype=g.dtype)
+    taken = np.zeros(y.shape, dtype=bool)
+    for _, _, window in _windows(oh, ow, kh, kw, strides):
+        hit = (xp[window] == y) & ~taken
+        dxp[window] += np.where(hit, g, 0)
+        taken |= hit
+    n, h, w, c = x.shape
+    return dxp[:, ph:ph + h, pw:pw + w]
+
+
+def _max_pool_grad(op, g):
+    return [apply_op("MaxPoolGrad", [op.inputs[0], op.outputs[0], g], **op.attrs)]
+
+
+register_op("MaxPool", _max_pool, _max_pool_grad)
+register_op("MaxPoolGrad", _max_pool_grad_kernel)
+
+
+def _avg_pool(x, ksize, strides, padding):
+    kh, kw = ksize[1], ksize[2]
+    oh, ow, ph, pw = _geometry(x.shape, kh, kw, strides, padding)
+    xp = _padded(x, kh, kw, strides, oh, ow, ph, pw)
+    ones = _padded(np.ones((1,) + x.shape[1:3] + (1,), x.dtype), kh, kw, strides, oh, ow, ph, pw)
+    total = np.zeros((x.shape[0], oh, ow, x.shape[3]), dtype=x.dtype)
+    count = np.zeros((1, oh, ow, 1), dtype=x.dtype)
+    for _, _, window in _windows(oh, ow, kh, kw, strides):
+        total += xp[window]
+        count += ones[window]
+    return total / count
+
+
+def _avg_pool_grad(op, g):
+    from engine.ops.array_ops import shape
+
+    return [apply_op("AvgPoolGrad", [shape(op.inputs[0]), g], **op.attrs)]
+
+
+def _avg_pool_grad_kernel(input_sizes, g, ksize, strides, padding):
+    shape = tuple(int(s) for s in input_sizes)
+    kh, kw = ksize[1], ksize[2]
+    oh, ow, ph, pw = _geometry(shape, kh, kw, strides, padding)
+    f = np.zeros((kh, kw, 1, 1), dtype=g.dtype) + 1
+    n, h, w, c = shape
+    counts = _conv2d(np.ones((1, h, w, 1), g.dtype), f, strides, padding)  # inputs per window
+    spread = g / counts
+    folded = spread.transpose(0, 3, 1, 2).reshape(n * c, oh, ow, 1)
+    dx = _conv2d_backprop_input((n * c, h, w, 1), f, folded, strides, padding)
+    return dx.reshape(n, c, h, w).transpose(0, 2, 3, 1)
+
+
+def _avg_pool_grad_grad(op, gg):
+    return [None, apply_op("AvgPool", [gg], **op.attrs)]
+
+
+register_op("AvgPool", _avg_pool, _avg_pool_grad)
+register_op("AvgPoolGrad", _avg_pool_grad_kernel, _avg_pool_grad_grad)
+
+
+def _pool_args(ksize, strides, padding):
+    return dict(ksize=_strides(ksize), strides=_strides(strides), padding=_padding(padding))
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    return apply_op("MaxPool", [input], name=name, **_pool_args(ksize, strides, padding))
+
+
+def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    return apply_op("AvgPool", [input], name=name, **_pool_args(ksize, strides, padding))
+
+
+max_pool = max_pool2d
+avg_pool = avg_pool2d

@@ -1,0 +1,105 @@
+"""Helpers every gradient function shares: summing a broadcast gradient back to its operand's
+shape (``unbroadcast``), spreading a reduced gradient over the reduced axes (``expand_reduced``),
+and accumulating gradients of tensors used more than once."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.framework.execute import apply_op
+from engine.framework.op_registry import register_op
+from engine.framework.tensor import Tensor, eager, to_array
+
+
+def _sum_like(g, x):
+    """Sum ``g`` over the axes numpy broadcast ``x`` along, giving ``x``'s shape."""
+    shape = x.shape
+    if g.shape == shape:
+        return g
+    lead = g.ndim - x.ndim
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1
+    )
+    return (g.sum(axis=axes, keepdims=True) if axes else g).reshape(shape)
+
+
+def _sum_like_grad(op, grad):
+    return [broadcast_like(grad, op.inputs[0]), None]
+
+
+def _broadcast_like(g, x, axis=None, keepdims=True):
+    """``g`` (a reduction of ``x`` over ``axis``) repeated back to ``x``'s shape."""
+    if not keepdims:
+        axes = range(x.ndim) if axis is None else axis
+        g = g.reshape([1 if i in {a % x.ndim for a in axes} else d for i, d in enumerate(x.shape)])
+    return np.array(np.broadcast_to(g, x.shape))
+
+
+def _broadcast_like_grad(op, grad):
+    from engine.ops import reduction_ops
+
+    g, _ = op.inputs
+    if op.attrs["keepdims"]:
+        return [sum_like(grad, g), None]
+    return [reduction_ops.reduce_sum(grad, axis=op.attrs["axis"]), None]
+
+
+register_op("SumLike", _sum_like, _sum_like_grad)
+register_op("BroadcastLike", _broadcast_like, _broadcast_like_grad)
+
+
+def _static_equal(a: Tensor, b: Tensor) -> bool:
+    sa, sb = a.shape, b.shape
+    return sa.rank is not None and sa == sb and None not in sa
+
+
+def sum_like(grad, x):
+    return apply_op("SumLike", [grad, x])
+
+
+def unbroadcast(grad, x):
+    """``grad`` (shaped like a broadcast result) summed down to ``x``'s shape. Every op that
+    broadcasts its inputs passes their gradients through here."""
+    if _static_equal(grad, x):
+        return grad
+    return apply_op("SumLike", [grad, x])
+
+
+def broadcast_like(grad, x, axis=None, keepdims=True):
+    """``grad`` of a reduction over ``axis`` broadcast back to ``x``'s shape."""
+    axis = None if axis is None else tuple(axis)
+    return apply_op("BroadcastLike", [grad, x], axis=axis, keepdims=keepdims)
+
+
+expand_reduced = broadcast_like
+
+
+def accumulate(grads: dict, x, g) -> None:
+    """``grads[x] += g``: a tensor read by several ops gets the sum of their gradients."""
+    key = id(x)
+    if key in grads:
+        grads[key] = grads[key] + g
+    else:
+        grads[key] = g
+
+
+def ones_like_value(t: Tensor) -> Tensor:
+    if t._graph is None:
+        return eager(np.ones_like(t._value))
+    from engine.ops import array_ops
+
+    return array_ops.ones_like(t, name="grad_ys")
+
+
+def zeros_like_value(t: Tensor) -> Tensor:
+    if t._graph is None:
+        return eager(np.zeros_like(t._value))
+    from engine.ops import array_ops
+
+    return array_ops.zeros_like(t)
+
+
+def as_tensor_like(value, like: Tensor) -> Tensor:
+    if isinstance(value, Tensor):
+        return value
+    return eager(to_array(value, like.dtype))

@@ -1,0 +1,7 @@
+"""TF1 training: ``tf.train.GradientDescentOptimizer(0.5).minimize(loss)`` and friends."""
+
+from engine.train.adam import AdamOptimizer
+from engine.train.gradient_descent import GradientDescentOptimizer, MomentumOptimizer
+from engine.train.optimizer import Optimizer
+
+__all__ = ["AdamOptimizer", "GradientDescentOptimizer", "MomentumOptimizer", "Optimizer"]

@@ -1,0 +1,33 @@
+"""Every differentiable op's gradient against central finite differences (float64), eagerly and
+in a graph (with and without a None batch axis), which also checks eager == graph values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import engine as tf
+from engine.framework.op_registry import registered_ops
+from tests.engine.gradcheck import check_gradients
+from tests.engine.op_cases import CASES, COVERED_ELSEWHERE, NOT_DIFFERENTIABLE
+
+
+@pytest.mark.parametrize("fn, inputs, options", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_gradient_matches_finite_differences(fn, inputs, options):
+    check_gradients(fn, inputs, **options)
+
+
+def test_every_op_has_a_gradient_case_or_a_reason():
+    covered = set()
+    for _, fn, inputs, _ in CASES:
+        with tf.Graph().as_default() as g:
+            fn(*[tf.placeholder(tf.float64, np.shape(x)) for x in inputs])
+        covered.update(op.type for op in g.get_operations())
+    missing = sorted(set(registered_ops()) - covered - set(NOT_DIFFERENTIABLE) - set(COVERED_ELSEWHERE))
+    assert not missing, f"ops with neither a gradient case nor a reason: {missing}"
+
+
+def test_non_differentiable_ops_really_have_no_gradient():
+    ops = registered_ops()
+    with_grad = [name for name in NOT_DIFFERENTIABLE if name in ops and ops[name].grad is not None]
+    assert with_grad == [], with_grad
