@@ -218,7 +218,8 @@ export function groupSection(name, count, settings, onToggle) {
   const closed = new Set(settings.get("closed"));
   const body = el("div", { class: "cards" });
   const head = el("button", { type: "button", class: "group-head", "aria-expanded": String(!closed.has(name)) },
-    el("span", {}, name), el("span", { class: "count" }, String(count)));
+    el("span", { class: "chevron", "aria-hidden": "true" }, "▾"), el("span", {}, name),
+    el("span", { class: "count" }, String(count)));
   body.hidden = closed.has(name);
   head.addEventListener("click", () => {
     const open = head.getAttribute("aria-expanded") !== "true";

@@ -211,6 +211,7 @@ function render(plot, data, w) {
     const raw = finiteOrNull(s.value);
     const smooth = finiteOrNull(s.smoothed);
     for (const v of raw) if (v !== null && (!logy || v > 0)) yValues.push(v);
+    if (w > 0) for (const v of smooth) if (v !== null && (!logy || v > 0)) yValues.push(v);
     if (w > 0) {
       traces.push({
         type: "scatter", mode: "lines", x, y: raw, name: s.run, legendgroup: s.run, showlegend: false,
@@ -257,13 +258,6 @@ function render(plot, data, w) {
     const tr = logy ? Math.log10 : (v) => v;
     let lo = tr(percentile(yValues, 0.05));
     let hi = tr(percentile(yValues, 0.95));
-    for (const t of traces) {       // the smoothed curves must stay in view
-      if (t.meta.role !== "smoothed") continue;
-      for (const v of t.y) {
-        if (v === null || (logy && v <= 0)) continue;
-        lo = Math.min(lo, tr(v)); hi = Math.max(hi, tr(v));
-      }
-    }
     if (hi > lo) {
       const pad = (hi - lo) * 0.06;
       yaxis.range = [lo - pad, hi + pad];
@@ -362,7 +356,8 @@ function renderCompare() {
     return desc ? -c : c;
   });
   const head = el("tr", {}, COLUMNS.map(([k, label, num]) => {
-    const button = el("button", { type: "button" }, label);
+    const arrow = k !== key ? "" : desc ? " ▼" : " ▲";
+    const button = el("button", { type: "button" }, label, el("span", { "aria-hidden": "true" }, arrow));
     button.addEventListener("click", () => {
       settings.set("sort", sort === k ? `-${k}` : k);
       renderCompare();
