@@ -17,7 +17,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, uncon
     graph = next((y.graph for y in ys if isinstance(y, Tensor) and y.graph is not None), None)
     if graph is None:
         raise ValueError("tf.gradients works on graph tensors; use tf.GradientTape in eager code")
-    x_tensors = [x._graph_tensor(graph) if isinstance(x, TensorLike) else x for x in xs]
+    x_tensors = [_source_tensor(x, graph) for x in xs]
     stops = {id(t) for t in (stop_gradients or [])}
 
     ops = topological_order([y.op for y in ys])
@@ -59,3 +59,12 @@ def _between(ops, x_ids) -> set[int]:
             reaches.add(id(op))
             tainted.update(id(o) for o in op.outputs)
     return reaches
+
+
+def _source_tensor(x, graph) -> Tensor:
+    """A Variable's gradient collects at its VariableV2 node, which every read of it consumes."""
+    if hasattr(x, "_graph_nodes"):
+        return x._graph_nodes(graph).variable
+    if isinstance(x, TensorLike):
+        return x._graph_tensor(graph)
+    return x

@@ -178,7 +178,19 @@ class Variable(_Operators, TensorLike):
         graph = explicit_graph()
         return self._eager_tensor() if graph is None else self._graph_tensor(graph)
 
-    read_value = value
+    def read_value(self) -> Tensor:
+        """The current value; in a graph a fresh read op, so it obeys ``control_dependencies``
+        (``value()`` is the one shared ``read`` node made with the variable)."""
+        graph = explicit_graph()
+        if graph is None:
+            return self._eager_tensor()
+        nodes = self._graph_nodes(graph)
+        with graph.name_scope(nodes.name + "/"):
+            attrs = {"T": self.dtype, "_variable": self}
+            spec = [(self._shape, self.dtype, nodes.variable._probe)]
+            op = graph.create_op(get_op_def("ReadVariable"), [nodes.variable], attrs, "read", spec)
+        op.type = "Identity"
+        return op.outputs[0]
 
     def numpy(self) -> np.ndarray:
         return self._array()

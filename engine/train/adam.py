@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.framework.graph import get_default_graph
 from engine.framework.op_registry import get_op_def, register_op
 from engine.framework.variables import Variable
 from engine.train.optimizer import Optimizer, _graph_scalar
@@ -36,10 +37,10 @@ class AdamOptimizer(Optimizer):
 
     def _power_vars(self, dtype):
         if self._powers is None:
-            self._powers = tuple(Variable(np.asarray(beta, dtype.as_numpy_dtype), trainable=False)
-                                 for beta in (self._beta1, self._beta2))
-            for power, name in zip(self._powers, ("beta1_power", "beta2_power"), strict=False):
-                power._base_name = name
+            with get_default_graph().name_scope(None):
+                pairs = [(self._beta1, "beta1_power"), (self._beta2, "beta2_power")]
+                self._powers = tuple(Variable(np.asarray(beta, dtype.as_numpy_dtype), trainable=False,
+                                              name=name) for beta, name in pairs)
         return self._powers
 
     def _prepare_graph(self, graph, var_list):
@@ -74,12 +75,15 @@ class AdamOptimizer(Optimizer):
         return ops
 
     def _prepare_eager(self):
-        self._eager_powers = [float(p.numpy()) for p in self._power_vars(self._dtype_hint)]
+        self._eager_powers = [p.numpy() for p in self._power_vars(self._dtype_hint)]
 
     def _apply_eager(self, grad, var):
+        # The same float32 scalars the graph's Const nodes hold, so both modes agree bit for bit.
         m, v = self._slot(var, "Adam"), self._slot(var, "Adam_1")
         b1p, b2p = self._eager_powers
-        adam_update(var, m, v, b1p, b2p, self._lr_value(), self._beta1, self._beta2, self._epsilon, grad)
+        lr, b1, b2, eps = (np.asarray(x, var.dtype.as_numpy_dtype)
+                           for x in (self._lr_value(), self._beta1, self._beta2, self._epsilon))
+        adam_update(var, m, v, b1p, b2p, lr, b1, b2, eps, grad)
 
     def _finish_eager(self):
         p1, p2 = self._powers

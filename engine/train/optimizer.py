@@ -82,9 +82,9 @@ class Optimizer:
             import numpy as np
 
             base = var._graph_nodes(graph).name if graph is not None else var._base_name
-            slot_var = Variable(np.zeros(var.shape, var.dtype.as_numpy_dtype), trainable=False)
-            slot_var._base_name = f"{base}/{slot}"  # beside its variable, not in the update scope
-            self._slots[key] = slot_var
+            with get_default_graph().name_scope(None):  # beside its variable, not in the update scope
+                self._slots[key] = Variable(np.zeros(var.shape, var.dtype.as_numpy_dtype), trainable=False,
+                                            name=f"{base}/{slot}")
         return self._slots[key]
 
     def _prepare_graph(self, graph, var_list) -> None:
@@ -120,5 +120,3 @@ def _graph_scalar(graph, value, name, dtype):
 
     return constant_node(to_array(value, dtype), graph, name=name)
 
-
-__all__ = ["Optimizer", "get_default_graph"]
