@@ -1,0 +1,5 @@
+"""The JSON API of DESIGN.md, one router per area; ``ROUTERS`` is what the app factory mounts."""
+
+from board.api import graphs, histograms, hparams, runs, scalars, text
+
+ROUTERS = [runs.router, scalars.router, histograms.router, text.router, graphs.router, hparams.router]

@@ -1,0 +1,38 @@
+"""Which runs and tags exist, and how loading is going."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from board.api.deps import Provider
+from board.jsonutil import JSON
+from board.provider import DataProvider
+
+router = APIRouter(prefix="/api", tags=["runs"], default_response_class=JSON)
+
+
+def runs_impl(provider: DataProvider) -> dict:
+    return {"runs": provider.run_names()}
+
+
+def tags_impl(provider: DataProvider) -> dict:
+    return {"runs": provider.tags()}
+
+
+def status_impl(provider: DataProvider) -> dict:
+    return provider.status()
+
+
+@router.get("/runs")
+def runs(provider: Provider):
+    return JSON(runs_impl(provider))
+
+
+@router.get("/tags")
+def tags(provider: Provider):
+    return JSON(tags_impl(provider))
+
+
+@router.get("/status")
+def status(provider: Provider):
+    return JSON(status_impl(provider))

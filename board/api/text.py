@@ -1,0 +1,22 @@
+"""Text summaries (markdown source; the browser renders it safely)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from board.api.deps import Provider, Run, Tag
+from board.jsonutil import JSON, float_name
+from board.provider import DataProvider
+
+router = APIRouter(prefix="/api", tags=["text"], default_response_class=JSON)
+
+
+def text_impl(provider: DataProvider, run: str, tag: str) -> dict:
+    return {"run": run, "tag": tag,
+            "text": [{"step": t.step, "wall_time": float_name(t.wall_time), "value": t.value}
+                     for t in provider.text(run, tag)]}
+
+
+@router.get("/text")
+def text(provider: Provider, run: Run, tag: Tag):
+    return JSON(text_impl(provider, run, tag))

@@ -1,0 +1,69 @@
+"""The app factory: a FastAPI app serving one or several logdirs, reloading them in a thread.
+
+State lives on ``app.state`` (``multiplexer``, ``provider``, ``reload_interval``), so tests can
+build any number of apps on any logdirs. The reload thread starts and stops with the app's
+lifespan: under ``TestClient(app)`` used as a context manager, and under uvicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+
+from board import pages
+from board.api import ROUTERS
+from board.jsonutil import JSON
+from board.multiplexer import Multiplexer
+from board.provider import DataProvider, NotFoundError
+
+DEFAULT_RELOAD_INTERVAL = 5.0
+
+
+def normalize_logdirs(logdirs) -> dict[str, str]:
+    """A path (one logdir: run names unprefixed), a list of paths, or {name: path}."""
+    if isinstance(logdirs, (str, os.PathLike)):
+        return {"": os.fspath(logdirs)}
+    if isinstance(logdirs, dict):
+        return {str(name): os.fspath(path) for name, path in logdirs.items()}
+    paths = [os.fspath(p) for p in logdirs]
+    if len(paths) == 1:
+        return {"": paths[0]}
+    return {os.path.basename(os.path.normpath(p)) or p: p for p in paths}
+
+
+def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL) -> FastAPI:
+    """The board on ``logdirs`` (see ``normalize_logdirs``). ``reload_interval`` seconds between
+    reloads; 0 loads once. Loading happens in the background: the app answers at once, and
+    ``/api/status`` says ``"loading": true`` until the first load is done."""
+    if reload_interval < 0:
+        raise ValueError(f"reload_interval must be >= 0 seconds, got {reload_interval}")
+    multiplexer = Multiplexer(normalize_logdirs(logdirs))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        thread = threading.Thread(target=multiplexer.reload_forever, args=(reload_interval,),
+                                  name="board-reload", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            multiplexer.stop()
+            thread.join(timeout=10)
+
+    app = FastAPI(title="board", summary="Training dashboard: runs, scalars, histograms, graphs",
+                  lifespan=lifespan, default_response_class=JSON)
+    app.state.multiplexer = multiplexer
+    app.state.provider = DataProvider(multiplexer)
+    app.state.reload_interval = reload_interval
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_request: Request, exc: NotFoundError):
+        return JSON({"detail": str(exc)}, status_code=404)
+
+    for router in ROUTERS:
+        app.include_router(router)
+    pages.install(app)
+    return app
