@@ -1,0 +1,122 @@
+"""Activation functions by name (``activations.get("relu")``), as Keras resolves them."""
+
+from __future__ import annotations
+
+from engine.framework.tensor import Tensor
+from engine.keras import backend, fused_ops
+from engine.ops import math_ops, nn_ops
+
+
+def relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    if alpha == 0.0 and max_value is None and threshold == 0.0:
+        return nn_ops.relu(x)
+    y = nn_ops.leaky_relu(x, alpha) if alpha else nn_ops.relu(x)
+    if threshold:
+        raise NotImplementedError("relu(threshold=...) is not supported")
+    if max_value is not None:
+        y = math_ops.minimum(y, max_value)
+    return y
+
+
+def sigmoid(x):
+    y = math_ops.sigmoid(x)
+    if isinstance(y, Tensor) and y._graph is None:
+        backend.remember_logits(y, x, "sigmoid")
+    return y
+
+
+def hard_sigmoid(x):
+    """Keras 2's piecewise-linear sigmoid: ``clip(0.2 * x + 0.5, 0, 1)``."""
+    return fused_ops.hard_sigmoid(x)
+
+
+def tanh(x):
+    return math_ops.tanh(x)
+
+
+def softmax(x, axis=-1):
+    y = nn_ops.softmax(x, axis=axis)
+    if axis == -1 and isinstance(y, Tensor) and y._graph is None:
+        backend.remember_logits(y, x, "softmax")
+    return y
+
+
+def linear(x):
+    return x
+
+
+def elu(x, alpha=1.0):
+    y = nn_ops.elu(x)
+    if alpha != 1.0:
+        y = math_ops.where(x > 0, y, y * alpha)
+    return y
+
+
+def gelu(x, approximate=False):
+    if approximate:
+        c = 0.7978845608028654
+        return 0.5 * x * (1.0 + math_ops.tanh(c * (x + 0.044715 * x * x * x)))
+    return fused_ops.gelu(x)
+
+
+def softplus(x):
+    return math_ops.softplus(x)
+
+
+def softsign(x):
+    return x / (1.0 + math_ops.abs(x))
+
+
+def swish(x):
+    return x * math_ops.sigmoid(x)
+
+
+silu = swish
+
+
+def selu(x):
+    alpha, scale = 1.6732632423543772, 1.0507009873554805
+    return scale * elu(x, alpha)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return nn_ops.leaky_relu(x, negative_slope)
+
+
+def exponential(x):
+    return math_ops.exp(x)
+
+
+_BY_NAME = {f.__name__: f for f in (relu, sigmoid, hard_sigmoid, tanh, softmax, linear, elu, gelu,
+                                     softplus, softsign, swish, selu, leaky_relu, exponential)}
+_BY_NAME["silu"] = swish
+# The engine's own functions (``tf.nn.relu``) passed as activations resolve to Keras's.
+_ENGINE = {id(nn_ops.relu): relu, id(math_ops.sigmoid): sigmoid, id(math_ops.tanh): tanh,
+           id(nn_ops.softmax): softmax, id(nn_ops.elu): elu, id(math_ops.softplus): softplus}
+
+
+def get(identifier):
+    """A callable from ``None`` (linear), a name, a config dict, or a callable."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, dict):  # Keras 3 may write {"class_name": "function", "config": "relu"}
+        identifier = identifier.get("config", identifier.get("class_name"))
+    if isinstance(identifier, str):
+        try:
+            return _BY_NAME[identifier]
+        except KeyError:
+            raise ValueError(f"unknown activation {identifier!r}; known: {sorted(_BY_NAME)}") from None
+    if callable(identifier):
+        return _ENGINE.get(id(identifier), identifier)
+    raise ValueError(f"could not interpret activation {identifier!r}")
+
+
+def serialize(fn) -> str:
+    """The name Keras writes into configs; a function of the engine (``tf.nn.relu``) maps to it."""
+    if fn is None:
+        return "linear"
+    fn = _ENGINE.get(id(fn), fn)
+    for name, known in _BY_NAME.items():
+        if fn is known:
+            return name
+    raise ValueError(f"activation {fn!r} has no Keras name, so it cannot be saved in a config")

@@ -1,0 +1,229 @@
+"""Losses: per-sample functions (``categorical_crossentropy(y_true, y_pred)``) and the classes
+``compile`` uses, which average over the batch (weighted by ``sample_weight`` when given)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.framework.tensor import Tensor, eager
+from engine.keras import backend
+from engine.ops import array_ops, math_ops, nn_ops, reduction_ops
+
+
+def _t(x, like=None):
+    if isinstance(x, Tensor):
+        return x
+    arr = np.asarray(x)
+    if like is not None and arr.dtype != like.dtype.as_numpy_dtype and arr.dtype.kind == "f":
+        arr = arr.astype(like.dtype.as_numpy_dtype)
+    return eager(arr)
+
+
+def _clip_probs(p):
+    eps = backend.epsilon()
+    return math_ops.clip_by_value(p, eps, 1.0 - eps)
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true = _t(y_true, y_pred)
+    if y_true.dtype != y_pred.dtype:
+        y_true = math_ops.cast(y_true, y_pred.dtype)
+    if label_smoothing:
+        k = y_pred.shape[-1]
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / k
+    if not from_logits:
+        logits = backend.logits_of(y_pred, "softmax")
+        if logits is not None:
+            y_pred, from_logits = logits, True
+    if from_logits:
+        return nn_ops.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+    p = y_pred / reduction_ops.reduce_sum(y_pred, axis=axis, keepdims=True)
+    return -reduction_ops.reduce_sum(y_true * math_ops.log(_clip_probs(p)), axis=axis)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
+    labels = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
+    if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    labels = eager(labels.astype(np.int64))
+    if not from_logits:
+        logits = backend.logits_of(y_pred, "softmax")
+        if logits is not None:
+            y_pred, from_logits = logits, True
+    if from_logits:
+        return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
+    log_p = math_ops.log(_clip_probs(y_pred))
+    return -reduction_ops.reduce_sum(log_p * array_ops.one_hot(labels, y_pred.shape[-1],
+                                                                      dtype=y_pred.dtype), axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true = _t(y_true, y_pred)
+    if y_true.dtype != y_pred.dtype:
+        y_true = math_ops.cast(y_true, y_pred.dtype)
+    if tuple(y_true.shape) != tuple(y_pred.shape) and len(y_true.shape) == len(y_pred.shape) - 1:
+        y_true = array_ops.expand_dims(y_true, -1)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if not from_logits:
+        logits = backend.logits_of(y_pred, "sigmoid")
+        if logits is not None:
+            y_pred, from_logits = logits, True
+    if from_logits:
+        per = nn_ops.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+    else:
+        p = _clip_probs(y_pred)
+        per = -(y_true * math_ops.log(p) + (1.0 - y_true) * math_ops.log(1.0 - p))
+    return reduction_ops.reduce_mean(per, axis=axis)
+
+
+def _match(y_true, y_pred):
+    y_true = _t(y_true, y_pred)
+    if y_true.dtype != y_pred.dtype:
+        y_true = math_ops.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == len(y_pred.shape) - 1:
+        y_true = array_ops.expand_dims(y_true, -1)
+    return y_true
+
+
+def mean_squared_error(y_true, y_pred):
+    y_true = _match(y_true, y_pred)
+    return reduction_ops.reduce_mean(math_ops.square(y_pred - y_true), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    y_true = _match(y_true, y_pred)
+    return reduction_ops.reduce_mean(math_ops.abs(y_pred - y_true), axis=-1)
+
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+
+
+class Loss:
+    """A loss for ``compile``: ``loss(y_true, y_pred, sample_weight)`` is the batch mean."""
+
+    fn = None
+
+    def __init__(self, reduction="sum_over_batch_size", name=None, **fn_kwargs):
+        self.reduction = reduction
+        self.name = name or _snake(type(self).__name__)
+        self.fn_kwargs = fn_kwargs
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        per_sample = self.call(y_true, y_pred)
+        while len(per_sample.shape) > 1:  # e.g. sequence outputs: average the time axis too
+            per_sample = reduction_ops.reduce_mean(per_sample, axis=-1)
+        if sample_weight is not None:
+            w = eager(np.asarray(sample_weight, dtype=per_sample.dtype.as_numpy_dtype).reshape(-1))
+            per_sample = per_sample * w
+        if self.reduction == "sum":
+            return reduction_ops.reduce_sum(per_sample)
+        if self.reduction == "none":
+            return per_sample
+        return reduction_ops.reduce_mean(per_sample)
+
+    def call(self, y_true, y_pred):
+        return type(self).fn(y_true, y_pred, **self.fn_kwargs)
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction, **self.fn_kwargs}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _snake(name):
+    return backend._snake(name)
+
+
+class CategoricalCrossentropy(Loss):
+    fn = staticmethod(categorical_crossentropy)
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="categorical_crossentropy"):
+        super().__init__(reduction, name, from_logits=from_logits, label_smoothing=label_smoothing)
+
+
+class SparseCategoricalCrossentropy(Loss):
+    fn = staticmethod(sparse_categorical_crossentropy)
+
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
+                 name="sparse_categorical_crossentropy"):
+        super().__init__(reduction, name, from_logits=from_logits)
+
+
+class BinaryCrossentropy(Loss):
+    fn = staticmethod(binary_crossentropy)
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+                 name="binary_crossentropy"):
+        super().__init__(reduction, name, from_logits=from_logits, label_smoothing=label_smoothing)
+
+
+class MeanSquaredError(Loss):
+    fn = staticmethod(mean_squared_error)
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error"):
+        super().__init__(reduction, name)
+
+
+class MeanAbsoluteError(Loss):
+    fn = staticmethod(mean_absolute_error)
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error"):
+        super().__init__(reduction, name)
+
+
+class LossFunctionWrapper(Loss):
+    """A plain function ``f(y_true, y_pred)`` used as a loss."""
+
+    def __init__(self, fn, name=None, reduction="sum_over_batch_size"):
+        super().__init__(reduction, name or getattr(fn, "__name__", "loss"))
+        self._fn = fn
+
+    def call(self, y_true, y_pred):
+        return self._fn(y_true, _t(y_pred))
+
+
+_BY_NAME = {
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "binary_crossentropy": BinaryCrossentropy,
+    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "MSE": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+}
+_CLASSES = {c.__name__: c for c in (CategoricalCrossentropy, SparseCategoricalCrossentropy,
+                                     BinaryCrossentropy, MeanSquaredError, MeanAbsoluteError)}
+_FUNCTIONS = {categorical_crossentropy: CategoricalCrossentropy,
+              sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+              binary_crossentropy: BinaryCrossentropy, mean_squared_error: MeanSquaredError,
+              mean_absolute_error: MeanAbsoluteError}
+
+
+def get(identifier) -> Loss:
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier) or _CLASSES.get(identifier)
+        if cls is None:
+            raise ValueError(f"unknown loss {identifier!r}; known: {sorted(_BY_NAME)}")
+        return cls()
+    if isinstance(identifier, dict):
+        cls = _CLASSES.get(identifier.get("class_name")) or _BY_NAME.get(identifier.get("class_name"))
+        if cls is None:
+            raise ValueError(f"unknown loss class {identifier.get('class_name')!r}")
+        config = {k: v for k, v in (identifier.get("config") or {}).items() if k not in ("fn",)}
+        return cls(**config)
+    if identifier in _FUNCTIONS:
+        return _FUNCTIONS[identifier]()
+    if callable(identifier):
+        return LossFunctionWrapper(identifier)
+    raise ValueError(f"could not interpret loss {identifier!r}")
+
+
+def serialize(loss):
+    if isinstance(loss, Loss) and type(loss).__name__ in _CLASSES:
+        return {"class_name": type(loss).__name__, "config": loss.get_config()}
+    return getattr(loss, "name", None)

@@ -1,0 +1,184 @@
+"""Streaming metrics, computed in numpy on each batch's predictions: ``update_state``,
+``result``, ``reset_state``. ``"accuracy"`` picks binary, categorical or sparse categorical
+accuracy from the loss and output shape, as Keras does."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.keras import backend
+
+
+def _np(x):
+    return backend.to_numpy(x)
+
+
+class Metric:
+    def __init__(self, name=None, dtype=None):
+        self.name = name or backend._snake(type(self).__name__)
+        self.reset_state()
+
+    def reset_state(self):
+        self._total = 0.0
+        self._count = 0.0
+
+    reset_states = reset_state
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = np.asarray(self.values(_np(y_true), _np(y_pred)), dtype=np.float64)
+        values = values.reshape(values.shape[0], -1).mean(axis=1) if values.ndim > 1 else values.reshape(-1)
+        if sample_weight is None:
+            self._total += float(values.sum())
+            self._count += values.size
+        else:
+            w = np.asarray(sample_weight, dtype=np.float64).reshape(-1)
+            self._total += float((values * w).sum())
+            self._count += float(w.sum())
+
+    def values(self, y_true, y_pred):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def result(self) -> float:
+        return self._total / self._count if self._count else 0.0
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        self.update_state(y_true, y_pred, sample_weight)
+        return self.result()
+
+    def get_config(self):
+        return {"name": self.name}
+
+
+class Mean(Metric):
+    def update_state(self, values, sample_weight=None):
+        values = np.asarray(_np(values), dtype=np.float64).reshape(-1)
+        w = (np.ones_like(values) if sample_weight is None
+             else np.asarray(sample_weight, np.float64).reshape(-1))
+        self._total += float((values * w).sum())
+        self._count += float(w.sum())
+
+
+def _labels_like(y_true, y_pred):
+    y_true = np.asarray(y_true)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1 and y_pred.shape[-1] != 1:
+        y_true = y_true[..., 0]
+    return y_true
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    y_true = np.asarray(y_true).reshape(y_pred.shape) if np.size(y_true) == y_pred.size else y_true
+    return ((y_pred > threshold) == (np.asarray(y_true) > 0.5)).mean(axis=-1)
+
+
+def categorical_accuracy(y_true, y_pred):
+    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(np.float64)
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    labels = _labels_like(y_true, y_pred)
+    return (labels.astype(np.int64) == np.argmax(y_pred, axis=-1)).astype(np.float64)
+
+
+def mean_squared_error(y_true, y_pred):
+    y_true = np.asarray(y_true).reshape(y_pred.shape) if np.size(y_true) == y_pred.size else y_true
+    return np.square(y_pred - y_true).mean(axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    y_true = np.asarray(y_true).reshape(y_pred.shape) if np.size(y_true) == y_pred.size else y_true
+    return np.abs(y_pred - y_true).mean(axis=-1)
+
+
+class _Fn(Metric):
+    fn = None
+
+    def values(self, y_true, y_pred):
+        return type(self).fn(y_true, y_pred)
+
+
+class BinaryAccuracy(_Fn):
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        self.threshold = threshold
+        super().__init__(name)
+
+    def values(self, y_true, y_pred):
+        return binary_accuracy(y_true, y_pred, self.threshold)
+
+
+class CategoricalAccuracy(_Fn):
+    fn = staticmethod(categorical_accuracy)
+
+    def __init__(self, name="categorical_accuracy", dtype=None):
+        super().__init__(name)
+
+
+class SparseCategoricalAccuracy(_Fn):
+    fn = staticmethod(sparse_categorical_accuracy)
+
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+        super().__init__(name)
+
+
+class MeanSquaredError(_Fn):
+    fn = staticmethod(mean_squared_error)
+
+    def __init__(self, name="mean_squared_error", dtype=None):
+        super().__init__(name)
+
+
+class MeanAbsoluteError(_Fn):
+    fn = staticmethod(mean_absolute_error)
+
+    def __init__(self, name="mean_absolute_error", dtype=None):
+        super().__init__(name)
+
+
+class Accuracy(_Fn):
+    """Exact equality of labels and predictions (``keras.metrics.Accuracy``)."""
+
+    def __init__(self, name="accuracy", dtype=None):
+        super().__init__(name)
+
+    def values(self, y_true, y_pred):
+        return (np.asarray(y_true).reshape(y_pred.shape) == y_pred).astype(np.float64)
+
+
+_CLASSES = {c.__name__: c for c in (BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+                                     MeanSquaredError, MeanAbsoluteError, Accuracy, Mean)}
+_FUNCS = {"binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
+          "sparse_categorical_accuracy": SparseCategoricalAccuracy, "mean_squared_error": MeanSquaredError,
+          "mse": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError}
+
+
+def get(identifier, loss=None, output_shape=None) -> Metric:
+    """A metric object; ``"accuracy"``/``"acc"`` is resolved against the loss as Keras does."""
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier in ("accuracy", "acc"):
+            loss_name = getattr(loss, "name", str(loss))
+            if "sparse_categorical" in loss_name:
+                cls = SparseCategoricalAccuracy
+            elif "binary" in loss_name or (output_shape is not None and output_shape[-1] == 1):
+                cls = BinaryAccuracy
+            else:
+                cls = CategoricalAccuracy
+            return cls(name=identifier)
+        cls = _FUNCS.get(identifier) or _CLASSES.get(identifier)
+        if cls is None:
+            raise ValueError(f"unknown metric {identifier!r}; known: accuracy, {', '.join(sorted(_FUNCS))}")
+        return cls(name=identifier)
+    if isinstance(identifier, dict):
+        cls = _CLASSES.get(identifier.get("class_name"))
+        if cls is None:
+            raise ValueError(f"unknown metric class {identifier.get('class_name')!r}")
+        return cls(**(identifier.get("config") or {}))
+    if callable(identifier):
+        m = _Fn(name=getattr(identifier, "__name__", "metric"))
+        m.values = lambda y_true, y_pred: _np(identifier(y_true, y_pred))
+        return m
+    raise ValueError(f"could not interpret metric {identifier!r}")
+
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
