@@ -131,7 +131,6 @@ from engine.ops.reduction_ops import (
 
 from engine import keras  # noqa: E402,F401,I001 - tf.keras; it builds on everything above
 
-compat = _types.SimpleNamespace(v1=_sys.modules[__name__], v2=_sys.modules[__name__])
 float = float32  # noqa: A001 - np-style alias some TF1 code uses
 bool = bool_  # noqa: A001
 sub = subtract
@@ -143,13 +142,13 @@ __version__ = "0.1.0"
 __all__ = [
     "DType", "Graph", "GradientTape", "InteractiveSession", "Operation", "Session", "Tensor", "TensorShape",
     "Variable", "abs", "add", "add_n", "argmax", "argmin", "as_dtype", "bool_", "broadcast_to", "cast",
-    "clip_by_value", "concat", "constant", "control_dependencies", "compat", "convert_to_tensor", "cos", "datasets",
+    "clip_by_value", "concat", "constant", "control_dependencies", "convert_to_tensor", "cos", "datasets",
     "disable_eager_execution", "divide", "double", "enable_eager_execution", "equal", "executing_eagerly",
     "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor", "gather",
     "get_default_graph",
     "get_default_session", "global_variables", "global_variables_initializer", "gradients", "greater",
     "greater_equal", "group", "half", "identity", "initialize_all_variables", "int8", "int16", "int32",
-    "int64", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "math", "matmul",
+    "int64", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "matmul",
     "maximum", "minimum", "multiply", "name_scope", "negative", "nn", "no_op", "not_equal", "one_hot",
     "ones", "ones_like", "placeholder", "pow", "random", "random_normal", "random_uniform", "rank",
     "reciprocal", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod", "reduce_sum",
@@ -160,12 +159,3 @@ __all__ = [
     "truncated_normal", "uint8", "uint16", "uint32", "uint64", "unstack", "variables_initializer", "where",
     "zeros", "zeros_like",
 ]
-
-
-def __getattr__(name):
-    # tf.keras is a package of its own, loaded on first use so `import engine` stays light.
-    if name == "keras":
-        import importlib
-
-        return importlib.import_module("engine.keras")
-    raise AttributeError(f"module 'engine' has no attribute {name!r}")
