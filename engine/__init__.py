@@ -5,7 +5,10 @@ Variables and ``Session.run``, ``tf.nn``, ``tf.train`` optimizers, GraphDef expo
 ``tf.summary``. Ops live in ``engine.ops`` (see ``engine.framework.op_registry`` to add one).
 """
 
-from engine import datasets, nn, random, summary, train  # noqa: E402,I001 - after the ops they re-export
+import sys as _sys
+import types as _types
+
+from engine import datasets, math, nn, random, summary, train
 from engine.framework.dtypes import (
     DType,
     as_dtype,
@@ -129,6 +132,8 @@ from engine.ops.reduction_ops import (
     reduce_sum,
 )
 
+compat = _types.SimpleNamespace(v1=_sys.modules[__name__], v2=_sys.modules[__name__])
+
 from engine import keras  # noqa: E402,F401,I001 - tf.keras; it builds on everything above
 
 float = float32  # noqa: A001 - np-style alias some TF1 code uses
@@ -142,13 +147,15 @@ __version__ = "0.1.0"
 __all__ = [
     "DType", "Graph", "GradientTape", "InteractiveSession", "Operation", "Session", "Tensor", "TensorShape",
     "Variable", "abs", "add", "add_n", "argmax", "argmin", "as_dtype", "bool_", "broadcast_to", "cast",
-    "clip_by_value", "concat", "constant", "control_dependencies", "convert_to_tensor", "cos", "datasets",
+    "clip_by_value", "compat", "concat", "constant", "control_dependencies", "convert_to_tensor", "cos",
+    "datasets",
     "disable_eager_execution", "divide", "double", "enable_eager_execution", "equal", "executing_eagerly",
     "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor", "gather",
     "get_default_graph",
     "get_default_session", "global_variables", "global_variables_initializer", "gradients", "greater",
     "greater_equal", "group", "half", "identity", "initialize_all_variables", "int8", "int16", "int32",
-    "int64", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "matmul",
+    "int64", "less", "less_equal", "log", "log1p", "logical_and", "logical_not", "logical_or", "math",
+    "matmul",
     "maximum", "minimum", "multiply", "name_scope", "negative", "nn", "no_op", "not_equal", "one_hot",
     "ones", "ones_like", "placeholder", "pow", "random", "random_normal", "random_uniform", "rank",
     "reciprocal", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod", "reduce_sum",
@@ -159,3 +166,4 @@ __all__ = [
     "truncated_normal", "uint8", "uint16", "uint32", "uint64", "unstack", "variables_initializer", "where",
     "zeros", "zeros_like",
 ]
+

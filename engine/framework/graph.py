@@ -64,9 +64,11 @@ class Graph:
     @contextlib.contextmanager
     def as_default(self):
         _stack().append(self)
+        _graph_contexts[0] += 1
         try:
             yield self
         finally:
+            _graph_contexts[0] -= 1
             _stack().pop()
 
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
@@ -232,6 +234,9 @@ def probe_values(shape, dtype) -> tuple:
 _local = threading.local()
 _global_default: list[Graph | None] = [None]
 _eager_disabled = [False]
+# Graphs entered in any thread: while 0 (the eager common case) explicit_graph() skips the
+# thread-local lookup.
+_graph_contexts = [0]
 
 
 def _stack() -> list[Graph]:
@@ -259,6 +264,8 @@ def reset_default_graph() -> None:
 def explicit_graph() -> Graph | None:
     """The graph ops on eager values build into: one entered with ``as_default()``, or the global
     default when eager execution is disabled. ``None`` means run eagerly."""
+    if not _graph_contexts[0] and not _eager_disabled[0]:
+        return None
     stack = _stack()
     if stack:
         return stack[-1]
