@@ -42,7 +42,7 @@ DASHBOARDS = [
     ("text", "Text"),
     ("hparams", "HParams"),
 ]
-PLOTTING = {"scalars", "histograms", "distributions", "hparams"}
+PLOTTING = {"scalars", "histograms", "distributions"}
 MAX_POINTS_LIMIT = 20_000
 
 

@@ -258,6 +258,16 @@ function render(plot, data, w) {
     const tr = logy ? Math.log10 : (v) => v;
     let lo = tr(percentile(yValues, 0.05));
     let hi = tr(percentile(yValues, 0.95));
+    // Stretch to the smoothed curves when that costs less than half the range more (a loss's
+    // first steps stay in view), but never for a spike that would flatten everything else.
+    let sLo = Infinity, sHi = -Infinity;
+    for (const t of traces) {
+      if (t.meta.role !== "smoothed") continue;
+      for (const v of t.y) if (v !== null && (!logy || v > 0)) { sLo = Math.min(sLo, tr(v)); sHi = Math.max(sHi, tr(v)); }
+    }
+    const slack = (hi - lo) * 0.5;
+    if (sLo < lo && lo - sLo <= slack) lo = sLo;
+    if (sHi > hi && sHi - hi <= slack) hi = sHi;
     if (hi > lo) {
       const pad = (hi - lo) * 0.06;
       yaxis.range = [lo - pad, hi + pad];

@@ -1,0 +1,76 @@
+// Text: each tag's text records per run, newest first, shown as text (never as HTML).
+import {
+  api, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, groupTags, groupSection,
+  showError, showMessage, loadStatus, logdirText, live, revealTabs,
+} from "./common.js";
+
+const settings = new Settings({ tags: "", runs: "", hide: [], closed: [] });
+const groupsBox = document.getElementById("groups");
+const tagFilter = document.getElementById("tag-filter");
+let tagRuns = new Map();
+const cache = new Map();
+const sidebar = new RunSidebar(settings, () => build().catch(showError));
+
+tagFilter.value = settings.get("tags");
+tagFilter.addEventListener("input", debounce(() => { settings.set("tags", tagFilter.value); build().catch(showError); }, 150));
+
+async function entries(run, tag) {
+  const key = `${run}\0${tag}`;
+  if (!cache.has(key)) cache.set(key, api("/api/text", { run, tag }));
+  return (await cache.get(key)).text;
+}
+
+async function build() {
+  const selected = sidebar.selected();
+  const re = userRegex(tagFilter.value, tagFilter);
+  const tags = [...tagRuns.keys()].filter((t) => !re || re.test(t));
+  const sections = [];
+  for (const [name, list] of groupTags(tags)) {
+    const cards = [];
+    for (const tag of list) {
+      for (const run of selected.filter((r) => tagRuns.get(tag).includes(r))) {
+        const badge = el("span", { class: "badge", title: run }, run);
+        badge.style.setProperty("--swatch", runColor(run));
+        const items = el("ul", { class: "text-entries" });
+        cards.push(el("article", { class: "card", "data-run": run, "data-tag": tag },
+          el("div", { class: "card-head" }, el("h3", { title: tag }, tag), badge), items));
+        entries(run, tag).then((text) => {
+          items.replaceChildren(...[...text].reverse().map((t) => el("li", {},
+            el("div", { class: "step" }, `step ${t.step}`), el("pre", {}, t.value))));
+        }).catch(showError);
+      }
+    }
+    if (!cards.length) continue;
+    const { section, body } = groupSection(name, cards.length, settings);
+    body.append(...cards);
+    sections.push(section);
+  }
+  groupsBox.replaceChildren(...sections);
+  document.getElementById("tag-count").textContent = `${tags.length} of ${tagRuns.size} tags`;
+  if (sidebar.runs.length && !tagRuns.size) showMessage("no-data", { what: "text", hint: "Log some with SummaryWriter.add_text(tag, text, step)." });
+  else if (sidebar.runs.length) showMessage(null);
+}
+
+async function load() {
+  const [runsData, tagsData] = await Promise.all([api("/api/runs"), api("/api/tags")]);
+  setAllRuns(runsData.runs);
+  revealTabs(tagsData.runs);
+  sidebar.setRuns(runsData.runs);
+  tagRuns = new Map();
+  for (const run of runsData.runs) {
+    for (const tag of tagsData.runs[run]?.text ?? []) {
+      if (!tagRuns.has(tag)) tagRuns.set(tag, []);
+      tagRuns.get(tag).push(run);
+    }
+  }
+  await build();
+  if (!runsData.runs.length) {
+    const status = await loadStatus();
+    showMessage(status.loading ? "loading" : "no-runs", { logdir: logdirText(status) });
+  }
+}
+
+load().then(() => {
+  loadStatus().catch(showError);
+  live(async () => { cache.clear(); await load(); await loadStatus(); });
+}).catch(showError);
