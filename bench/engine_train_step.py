@@ -3,8 +3,9 @@
     python bench/engine_train_step.py [--width 784] [--repeat 7]
 
 Times a step in graph mode (Session.run of minimize), in eager mode (GradientTape + the same
-optimizer), and in PyTorch (autograd + torch.optim.SGD) on the same shapes and the same math
-(softmax, log, cross-entropy, SGD at 0.5), then prints the ratios. Also reports the fixed cost of
+optimizer), the same eager code under tf.function, and in PyTorch (autograd + torch.optim.SGD),
+on the same shapes and the same math (softmax, log, cross-entropy, SGD at 0.5), then prints the
+ratios. Also reports the fixed cost of
 one eager op call on scalars. Targets: graph mode within 1.5x of PyTorch.
 """
 
@@ -47,19 +48,20 @@ def graph_step(width):
     return lambda: sess.run(train_step, feed_dict=feed)
 
 
-def eager_step(width):
+def eager_step(width, traced=False):
     W = tf.Variable(tf.zeros([width, 10]))  # noqa: N806
     b = tf.Variable(tf.zeros([10]))
     opt = tf.train.GradientDescentOptimizer(0.5)
     xs, ys = data(width)
 
-    def step():
+    def step(xs, ys):
         with tf.GradientTape() as tape:
             y = tf.nn.softmax(tf.matmul(xs, W) + b)
             loss = tf.reduce_mean(-tf.reduce_sum(ys * tf.log(y), axis=1))
         opt.apply_gradients(zip(tape.gradient(loss, [W, b]), [W, b], strict=True))
 
-    return step
+    run = tf.function(step) if traced else step
+    return lambda: run(xs, ys)
 
 
 def torch_step(width):
@@ -96,10 +98,13 @@ def main():
 
     t_graph = best(graph_step(args.width), args.repeat, args.number)
     t_eager = best(eager_step(args.width), args.repeat, args.number)
+    t_traced = best(eager_step(args.width, traced=True), args.repeat, args.number)
     t_torch = best(torch_step(args.width), args.repeat, args.number)
     print(f"logistic regression step, batch 100, width {args.width}")
     print(f"  engine graph  {t_graph * 1e6:8.1f} us   {t_graph / t_torch:5.2f}x torch")
     print(f"  engine eager  {t_eager * 1e6:8.1f} us   {t_eager / t_torch:5.2f}x torch")
+    print(f"  tf.function   {t_traced * 1e6:8.1f} us   {t_traced / t_torch:5.2f}x torch"
+          "  (the eager code, traced)")
     print(f"  torch         {t_torch * 1e6:8.1f} us")
 
     a, b = tf.constant(1.0), tf.constant(2.0)

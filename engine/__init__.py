@@ -28,6 +28,7 @@ from engine.framework.dtypes import (
     uint32,
     uint64,
 )
+from engine.framework.function import TensorSpec, function
 from engine.framework.gradients import gradients
 from engine.framework.graph import (
     Graph,
@@ -146,11 +147,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DType", "Graph", "GradientTape", "InteractiveSession", "Operation", "Session", "Tensor", "TensorShape",
+    "TensorSpec",
     "Variable", "abs", "add", "add_n", "argmax", "argmin", "as_dtype", "bool_", "broadcast_to", "cast",
     "clip_by_value", "compat", "concat", "constant", "control_dependencies", "convert_to_tensor", "cos",
     "datasets",
     "disable_eager_execution", "divide", "double", "enable_eager_execution", "equal", "executing_eagerly",
-    "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor", "gather",
+    "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor", "function", "gather",
     "get_default_graph",
     "get_default_session", "global_variables", "global_variables_initializer", "gradients", "greater",
     "greater_equal", "group", "half", "identity", "initialize_all_variables", "int8", "int16", "int32",

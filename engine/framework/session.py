@@ -173,8 +173,17 @@ class InteractiveSession(Session):
 
 
 def _check_feed(t: Tensor, value) -> np.ndarray:
-    want = t.dtype.as_numpy_dtype
-    array = np.asarray(value.numpy() if isinstance(value, Tensor) else value)
+    want = t.dtype._np
+    array = value if type(value) is np.ndarray else np.asarray(
+        value.numpy() if isinstance(value, Tensor) else value)
+    shape = t._shape
+    if array.dtype == want and len(shape) == array.ndim and not shape._unknown:
+        # The common case, checked without building shape objects.
+        for d, n in zip(shape, array.shape, strict=True):
+            if d is not None and d != n:
+                break
+        else:
+            return array
     if array.dtype != want:
         if not np.can_cast(array.dtype, want, casting="same_kind") and not (
                 array.dtype.kind in "iub" and t.dtype.is_floating):

@@ -126,6 +126,15 @@ class GradientTape:
 
         targets = list(target) if isinstance(target, (list, tuple)) else [target]
         flat_sources, rebuild = _flatten(sources)
+        if any(isinstance(t, Tensor) and t._graph is not None for t in targets):
+            # Inside tf.function (or a graph): the graph itself is the record.
+            from engine.framework.gradients import gradients
+
+            seeds = output_gradients
+            if seeds is not None and not isinstance(seeds, (list, tuple)):
+                seeds = [seeds]
+            return rebuild(gradients(targets, flat_sources, grad_ys=seeds,
+                                     unconnected_gradients=unconnected_gradients))
         grads: dict[int, Tensor] = {}
         seeds = output_gradients if output_gradients is not None else [None] * len(targets)
         if not isinstance(seeds, (list, tuple)):

@@ -107,6 +107,9 @@ class Variable(_Operators, TensorLike):
         nodes = self._nodes.get(id(graph))
         if nodes is None:
             nodes = self._bind(graph)
+        if tape_mod._ACTIVE:  # a tape inside tf.function: watched_variables() still sees this read
+            for tape in tape_mod._ACTIVE:
+                tape._note_variable_read(self, nodes.read)
         return nodes.read
 
     def _bind(self, graph) -> _Nodes:
@@ -128,7 +131,7 @@ class Variable(_Operators, TensorLike):
                 initial = constant_node(self._initial, graph, name="initial_value")
             assign = graph.create_op(get_op_def("Assign"), [ref, initial],
                                      {"T": dt, "validate_shape": True, "use_locking": True,
-                                      "_variable": self},
+                                      "_variable": self, "_initializer": True},
                                      "Assign", [(shape, dt, probe)])
             read = graph.create_op(get_op_def("ReadVariable"), [ref], {"T": dt, "_variable": self}, "read",
                                    [(shape, dt, probe)])
