@@ -49,6 +49,8 @@ register_op("BroadcastLike", _broadcast_like, _broadcast_like_grad)
 
 
 def _static_equal(a: Tensor, b: Tensor) -> bool:
+    if a._value is not None and b._value is not None:  # eager: plain tuples, no shape objects
+        return a._value.shape == b._value.shape
     sa, sb = a.shape, b.shape
     return sa.rank is not None and sa == sb and None not in sa
 

@@ -331,7 +331,10 @@ register_op("MatMul", _matmul, _matmul_grad)
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
     """Matrix product of the last two axes (leading axes broadcast as batch axes)."""
     for t, label in ((a, "a"), (b, "b")):
-        rank = t.shape.rank if isinstance(t, (Tensor, TensorLike)) else np.ndim(t)
+        if type(t) is Tensor and t._value is not None:
+            rank = t._value.ndim
+        else:
+            rank = t.shape.rank if isinstance(t, (Tensor, TensorLike)) else np.ndim(t)
         if rank is not None and rank < 2:
             raise ValueError(f"matmul needs tensors of rank >= 2, but {label} has shape "
                              f"{tuple(np.shape(t))}; use tf.tensordot for vectors")
