@@ -57,7 +57,6 @@ class Graph:
         self._scope = ""
         self._control_deps: list[list[Operation]] = []
         self._collections: dict[str, list] = {}
-        self._variable_nodes: dict[int, object] = {}  # id(Variable) -> its nodes in this graph
         self.seed = None
 
     # -- building --------------------------------------------------------------------------------

@@ -1,1 +1,12 @@
-"""The ops, grouped by family; each module registers its ops with ``engine.framework.op_registry``."""
+"""The ops, grouped by family; each module registers its ops with
+``engine.framework.op_registry.register_op`` (kernel and gradient side by side) and exposes the
+TensorFlow-named functions that call them:
+
+- ``math_ops``: arithmetic, comparisons, casts, where/clip, matmul/tensordot, sigmoid/tanh.
+- ``reduction_ops``: reduce_sum/mean/max/min/prod, argmax/argmin.
+- ``array_ops``: constant, zeros/ones/fill, reshape/transpose/concat/stack/split, gather,
+  one_hot, slicing, tile.
+- ``nn_ops``: relu family, softmax, cross-entropy losses, dropout; ``conv_ops``: conv2d and
+  pooling with their backprop ops; ``random_ops``: seeded random tensors.
+- ``control_ops``: no_op and group; ``grad_util``: the shared gradient helpers (``unbroadcast``).
+"""

@@ -223,3 +223,21 @@ def test_variable_gradients_collect_every_read(graph):
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         assert sess.run(tf.gradients(y, v)) == 6.0
+
+
+def test_second_order_gradients_in_a_graph(graph):
+    x = tf.placeholder(tf.float64, [])
+    y = x * x * x
+    (dy,) = tf.gradients(y, [x])
+    (d2y,) = tf.gradients(dy, [x])
+    with tf.Session() as sess:
+        assert sess.run([dy, d2y], feed_dict={x: 2.0}) == [12.0, 12.0]
+
+
+def test_dropout_keeps_the_expected_value():
+    tf.random.set_seed(0)
+    x = tf.ones([20_000])
+    y = tf.nn.dropout(x, rate=0.25).numpy()
+    assert set(np.unique(y)) == {0.0, np.float32(1 / 0.75)}
+    assert abs(y.mean() - 1.0) < 0.03
+    assert tf.nn.dropout(x, keep_prob=1.0) is x
