@@ -1,7 +1,23 @@
 """Keras layers: ``from engine.keras.layers import Dense, LSTM, ...``."""
 
 from engine.keras.layers.base import Input, InputLayer, KerasTensor, Layer
+from engine.keras.layers.convolutional import Conv2D, Convolution2D, MaxPool2D, MaxPooling2D
 from engine.keras.layers.core import Activation, Dense, Dropout, Flatten, Reshape
+from engine.keras.layers.embeddings import Embedding
+from engine.keras.layers.merge import Add, Concatenate, add, concatenate
+from engine.keras.layers.normalization import BatchNormalization
+from engine.keras.layers.recurrent import GRU, LSTM, SimpleRNN
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "KerasTensor", "Layer",
-           "Reshape"]
+
+def __getattr__(name):
+    # The seed imports ``Model`` from ``keras.layers`` (a typo that older Keras tolerated).
+    if name == "Model":
+        from engine.keras.models import Model
+
+        return Model
+    raise AttributeError(f"module 'engine.keras.layers' has no attribute {name!r}")
+
+
+__all__ = ["GRU", "LSTM", "Activation", "Add", "BatchNormalization", "Concatenate", "Conv2D", "Convolution2D",
+           "Dense", "Dropout", "Embedding", "Flatten", "Input", "InputLayer", "KerasTensor", "Layer",
+           "MaxPool2D", "MaxPooling2D", "Reshape", "SimpleRNN", "add", "concatenate"]

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from engine.keras import activations, backend, initializers, regularizers
+from engine.keras import activations, backend, fused_ops, initializers, regularizers
 from engine.keras.layers.base import Layer
 from engine.ops import array_ops, math_ops
 
@@ -46,6 +46,11 @@ class Dense(Layer):
 
     def call(self, inputs):
         rank = len(inputs.shape)
+        if rank == 2 and self.use_bias and inputs.dtype == self.kernel.dtype:
+            fused = "relu" if self.activation is activations.relu else "linear" \
+                if self.activation is activations.linear else None
+            y = fused_ops.dense(inputs, self.kernel, self.bias, fused or "linear")
+            return y if fused else self.activation(y)
         if rank == 2:
             y = math_ops.matmul(inputs, self.kernel)
         else:
