@@ -125,11 +125,15 @@ function draw(result) {
       transform: `translate(${n.x},${n.y})`, tabindex: "0", role: "button",
       "aria-label": n.kind === "op" ? `${n.name} (${n.sub})` : `${n.kind} ${n.name}, ${n.sub}, ${n.expanded ? "expanded" : "collapsed"}` });
     if (n.expanded) {
-      g.append(svgEl("rect", { width: n.w, height: n.h, rx: 8 }));
-      const head = svgEl("g", { class: "head" });
-      head.append(svgEl("text", { x: 10, y: 18 }, `− ${truncate(n.label, n.w - 20)}`));
-      g.append(head);
-      groupsLayer.append(g);
+      // An open scope: only its header is a button (collapse); its body lets clicks through.
+      const box = svgEl("g", { class: `${n.kind} expanded`, transform: `translate(${n.x},${n.y})` });
+      box.append(svgEl("rect", { width: n.w, height: n.h, rx: 8 }));
+      g.removeAttribute("transform");
+      g.setAttribute("class", "node head");
+      g.append(svgEl("rect", { width: n.w, height: 26, rx: 8, class: "head-bg" }));
+      g.append(svgEl("text", { x: 10, y: 18 }, `− ${truncate(n.label, n.w - 20)}`));
+      box.append(g);
+      groupsLayer.append(box);
     } else if (n.kind === "op") {
       g.append(svgEl("rect", { width: n.w, height: n.h, rx: n.h / 2 }));
       g.append(svgEl("text", { x: n.w / 2, y: 15, "text-anchor": "middle" }, truncate(n.label, n.w)));
@@ -151,8 +155,13 @@ function draw(result) {
     const d = e.points.map(([x, y], i) => `${i ? "L" : "M"}${x},${y}`).join(" ");
     const path = svgEl("path", { d, class: `edge${e.control ? " control" : ""}`, "marker-end": "url(#arrow)",
       "data-source": e.source, "data-target": e.target, "stroke-width": e.count > 1 ? Math.min(4, 1 + Math.log2(e.count)) : null });
-    path.append(svgEl("title", {}, `${e.count} edge${e.count > 1 ? "s" : ""}${e.shape ? ` ${e.shape}` : ""}${e.control ? " (control)" : ""}`));
     edgeLayer.append(path);
+    // Tensor shapes (from _output_shapes) label the edges when there are few enough to read.
+    if (e.shape && result.edges.length <= 300) {
+      const [x0, y0] = e.points[0];
+      const [x1, y1] = e.points[1];
+      edgeLayer.append(svgEl("text", { class: "edge-label", x: (x0 + x1) / 2 + 4, y: (y0 + y1) / 2 + 3 }, e.shape));
+    }
   }
   viewport.replaceChildren(defs, groupsLayer, edgeLayer, nodeLayer);
   svg.dataset.nodes = String(result.nodes.filter((n) => !n.expanded).length);

@@ -12,6 +12,7 @@ from engine.summary.proto import graph_pb2, types_pb2
 
 WALL0 = 1_700_000_000.0
 XSS_TAG = "<img src=x onerror=alert(1)>"
+HTML_TEXT = "<script>alert(2)</script><b>not bold</b>"
 DEMO_STEPS = 300
 
 
@@ -89,6 +90,7 @@ def write_demo(root: pathlib.Path) -> pathlib.Path:
             w.add_scalar("edge/constant", 3.0, s, walltime=WALL0 + s)
             w.add_histogram("edge/constant", np.full(100, 3.0), s, walltime=WALL0 + s)
         w.add_graph(big_graph(), walltime=WALL0)
+        w.add_text("notes/html", HTML_TEXT, 1, walltime=WALL0)
     return root
 
 

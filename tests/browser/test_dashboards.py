@@ -1,0 +1,193 @@
+"""Histograms, distributions, graphs, text, hparams, navigation, empty and live states in Chromium."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from engine.summary import SummaryWriter
+from tests.browser.conftest import Server, charts_drawn, screenshot, wait_for
+from tests.browser.logdirs import HTML_TEXT
+
+
+def plot_data(page, run: str, tag: str) -> list[dict]:
+    return page.evaluate(
+        """([run, tag]) => { const p = [...document.querySelectorAll('.plot')]
+               .find(e => e.dataset.run === run && e.dataset.tag === tag);
+             return (p && p.data || []).map(t => ({x: Array.from(t.x), y: Array.from(t.y),
+                                                   fill: t.fill || null, name: t.name})); }""",
+        [run, tag])
+
+
+def test_histograms_offset_and_overlay(page, board):
+    page.goto(f"{board.url}/histograms")
+    charts_drawn(page, 3)
+    cards = page.locator("article.card").evaluate_all(
+        "cs => cs.map(c => c.dataset.run + ' ' + c.dataset.tag)")
+    assert sorted(cards) == ["adam/train fc1/weight", "edge edge/constant", "lr_0.01 fc1/weight",
+                             "lr_0.1 fc1/weight"]
+    wait_for(page, "() => [...document.querySelectorAll('.plot')]"
+                   ".some(p => p.dataset.run === 'lr_0.1' && p.data)")
+    curves = plot_data(page, "lr_0.1", "fc1/weight")
+    assert len(curves) == 10                       # a histogram every 30 of 300 steps
+    assert all(c["fill"] == "toself" for c in curves)
+    assert [c["name"] for c in curves][-1] == "step 270"   # newest drawn last, in front
+    bases = [min(c["y"]) for c in curves]
+    assert bases == sorted(bases, reverse=True)    # older steps further back (higher)
+    screenshot(page, "histograms")
+    page.get_by_text("Overlay", exact=True).click()
+    wait_for(page, """() => { const p = [...document.querySelectorAll('.plot')]
+                      .find(e => e.dataset.run === 'lr_0.1'); return p.data && !p.data[0].fill; }""")
+    assert "mode=overlay" in page.url
+    curves = plot_data(page, "lr_0.1", "fc1/weight")
+    assert len(curves) == 10 and all(min(c["y"]) >= 0 for c in curves)
+    page.get_by_label("lr_0.01", exact=True).uncheck()
+    wait_for(page, "() => !document.querySelector('article.card[data-run=\"lr_0.01\"]')")
+
+
+def test_distributions_bands_and_constant(page, board):
+    page.goto(f"{board.url}/distributions")
+    charts_drawn(page, 2)
+    wait_for(page, """() => [...document.querySelectorAll('.plot')]
+                      .filter(p => p.data && p.data.length === 9).length >= 2""")
+    traces = plot_data(page, "edge", "edge/constant")
+    assert len(traces) == 9                        # 4 bands (2 lines each) and the median
+    median = traces[-1]
+    assert median["y"] == [3.0] * 5 and median["x"] == [0, 1, 2, 3, 4]
+    traces = plot_data(page, "lr_0.1", "fc1/weight")
+    for step in range(10):
+        column = [traces[i]["y"][step] for i in (0, 2, 4, 6, 8, 7, 5, 3, 1)]
+        assert column == sorted(column), "percentile bands must nest"
+    assert traces[0]["y"][-1] < -0.5 < 0.5 < traces[1]["y"][-1]   # the spread grows to ~1
+    screenshot(page, "distributions")
+
+
+def visible_nodes(page) -> int:
+    return int(page.locator("#graph").get_attribute("data-nodes") or 0)
+
+
+def test_graph_opens_collapsed_expands_and_inspects(page, board):
+    page.goto(f"{board.url}/graphs?run=edge")
+    wait_for(page, "() => document.getElementById('graph').dataset.nodes")
+    assert visible_nodes(page) == 21                # the input and 20 collapsed towers
+    # Fit to view: the drawing is centred in the canvas, not left in a corner.
+    box = page.evaluate("""() => { const g = document.querySelector('#graph > g').getBoundingClientRect();
+                                   const s = document.getElementById('graph').getBoundingClientRect();
+                                   return [g.left - s.left, s.right - g.right, g.top - s.top]; }""")
+    assert abs(box[0] - box[1]) < 40 and box[2] < 60
+    page.get_by_role("button", name="scope tower_c, 100 ops, collapsed").click()
+    wait_for(page, "() => document.getElementById('graph').dataset.nodes === '30'")
+    page.get_by_role("button", name="scope tower_c/attn, 10 ops, collapsed").click()
+    wait_for(page, "() => document.getElementById('graph').dataset.nodes === '39'")
+    page.get_by_role("button", name="tower_c/attn/opb (Add)").click()
+    inspector = page.get_by_role("complementary", name="Node inspector")
+    assert inspector.locator("h2").inner_text() == "tower_c/attn/opb"
+    assert inspector.locator('[data-field="op"]').inner_text() == "Add"
+    assert "tower_c/attn/opa" in inspector.inner_text()     # its input
+    page.get_by_role("button", name="scope tower_c, 100 ops, expanded").click()
+    wait_for(page, "() => document.getElementById('graph').dataset.nodes === '21'")
+
+
+def test_graph_2000_nodes_stays_responsive(page, board):
+    page.goto(f"{board.url}/graphs?run=edge")
+    wait_for(page, "() => document.getElementById('graph').dataset.nodes")
+    page.get_by_role("button", name="Expand all").click()
+    # While the worker lays out 2,001 nodes, the page keeps answering within a frame or two.
+    worst = 0.0
+    deadline = time.monotonic() + 60
+    while visible_nodes(page) != 2001:
+        t = time.perf_counter()
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(1)))")
+        worst = max(worst, time.perf_counter() - t)
+        assert time.monotonic() < deadline, "layout of 2,001 nodes took over 60 s"
+        time.sleep(0.05)
+    assert worst < 0.5, f"main thread blocked for {worst:.2f} s during layout"
+    layout_ms = int(page.locator("#graph").get_attribute("data-layout-ms"))
+    print(f"2,001-node layout in the worker: {layout_ms} ms; worst frame wait {worst * 1000:.0f} ms")
+
+
+def test_graph_search_reveals_node(page, board):
+    page.goto(f"{board.url}/graphs?run=edge")
+    wait_for(page, "() => document.getElementById('graph').dataset.nodes")
+    page.get_by_label("Search").fill("tower_q/mix/opc")
+    page.get_by_role("list", name="Matching nodes").get_by_role("button", name="tower_q/mix/opc").click()
+    inspector = page.get_by_role("complementary", name="Node inspector")
+    inspector.locator("h2", has_text="tower_q/mix/opc").wait_for()
+    assert inspector.locator('[data-field="op"]').inner_text() == "Relu"
+    assert page.locator("g.node.selected").count() == 1
+
+
+def test_small_graph_opens_expanded_with_series(page, board):
+    page.goto(f"{board.url}/graphs?run=lr_0.1")
+    wait_for(page, "() => document.getElementById('graph').dataset.nodes")
+    labels = page.locator("g.node").evaluate_all("gs => gs.map(g => g.getAttribute('aria-label'))")
+    assert any(lb.startswith("series metrics/update_[0-5]") for lb in labels)
+    assert "output (Softmax)" in labels
+    assert page.locator("path.edge.control").count() == 1      # ^dense/kernel -> output
+    screenshot(page, "graphs")
+
+
+def test_tabs_are_links_and_keep_run_selection(page, board):
+    page.goto(f"{board.url}/scalars?hide=lr_0.01")
+    charts_drawn(page, 1)
+    nav = page.get_by_role("navigation", name="Dashboards")
+    assert nav.get_by_role("link", name="Scalars").get_attribute("aria-current") == "page"
+    assert not nav.get_by_role("link", name="HParams").is_visible()   # none logged here
+    nav.get_by_role("link", name="Histograms").click()
+    page.wait_for_url("**/histograms?hide=lr_0.01")
+    charts_drawn(page, 1)
+    assert not page.get_by_label("lr_0.01", exact=True).is_checked()
+
+
+def test_text_is_shown_as_text(page, board):
+    page.goto(f"{board.url}/text")
+    card = page.locator('article.card[data-tag="notes/html"]')
+    card.locator("pre").wait_for()
+    assert card.locator("pre").inner_text() == HTML_TEXT
+    assert page.locator("main script, main b").count() == 0
+    assert page.locator('article.card[data-tag="notes"]').count() == 3
+
+
+def test_hparams_table(page, fixtures_dir):
+    with Server(fixtures_dir / "torch") as server:
+        page.goto(f"{server.url}/scalars")
+        charts_drawn(page, 1)
+        link = page.get_by_role("link", name="HParams")
+        assert link.is_visible()
+        link.click()
+        table = page.get_by_role("region", name="Hyperparameters and metrics")
+        table.locator("tbody tr").first.wait_for()
+        text = table.inner_text()
+        assert "lr_0.1/hparams" in text and "sgd" in text and "0.95313" in text
+        screenshot(page, "hparams")
+
+
+def test_empty_logdir_says_what_to_do(page, tmp_path):
+    with Server(tmp_path) as server:
+        page.goto(f"{server.url}/scalars")
+        message = page.locator("#message")
+        message.get_by_text("No runs in").wait_for()
+        assert str(tmp_path) in message.inner_text() and "SummaryWriter" in message.inner_text()
+
+
+@pytest.mark.parametrize("interval", [1])
+def test_live_refresh_keeps_zoom_and_selection(page, tmp_path, interval):
+    with SummaryWriter(tmp_path / "a") as w:
+        for s in range(50):
+            w.add_scalar("loss", 1 / (s + 1), s)
+    with SummaryWriter(tmp_path / "b") as w:
+        w.add_scalar("loss", 1.0, 0)
+    with Server(tmp_path, reload_interval=interval) as server:
+        page.goto(f"{server.url}/scalars?hide=b")
+        charts_drawn(page, 1)
+        page.evaluate("() => Plotly.relayout(document.querySelector('.plot'), {'xaxis.range': [5, 20]})")
+        with SummaryWriter(tmp_path / "a") as w:
+            for s in range(50, 80):
+                w.add_scalar("loss", 1 / (s + 1), s)
+        wait_for(page, """() => { const p = document.querySelector('.plot');
+                          return p.data.some(t => t.meta.role === 'smoothed' && t.x.length === 80); }""", 20)
+        rng = page.evaluate("() => document.querySelector('.plot')._fullLayout.xaxis.range")
+        assert rng == [5, 20]
+        runs = page.evaluate("() => document.querySelector('.plot').data.map(t => t.meta.run)")
+        assert set(runs) == {"a"}
