@@ -58,6 +58,7 @@ from engine.ops.array_ops import (
     broadcast_to,
     concat,
     constant,
+    cumsum,
     expand_dims,
     fill,
     gather,
@@ -65,6 +66,7 @@ from engine.ops.array_ops import (
     one_hot,
     ones,
     ones_like,
+    pad,
     rank,
     reshape,
     shape,
@@ -126,6 +128,10 @@ from engine.ops.random_ops import random_normal, random_uniform, set_random_seed
 from engine.ops.reduction_ops import (
     argmax,
     argmin,
+    norm,
+    reduce_all,
+    reduce_any,
+    reduce_logsumexp,
     reduce_max,
     reduce_mean,
     reduce_min,
@@ -166,6 +172,6 @@ __all__ = [
     "sqrt", "square", "squeeze", "stack", "stop_gradient", "string", "strided_slice", "subtract",
     "summary", "tanh", "tensordot", "tile", "train", "trainable_variables", "transpose", "truediv",
     "truncated_normal", "uint8", "uint16", "uint32", "uint64", "unstack", "variables_initializer", "where",
-    "zeros", "zeros_like",
+    "zeros", "zeros_like", "cumsum", "norm", "pad", "reduce_all", "reduce_any", "reduce_logsumexp",
 ]
 

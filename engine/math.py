@@ -1,5 +1,6 @@
 """``tf.math``: the element-wise, reduction and comparison ops under their TF2 namespace."""
 
+from engine.ops.array_ops import cumsum  # noqa: F401
 from engine.ops.math_ops import (  # noqa: F401 - re-exported
     abs,  # noqa: A004
     add,
@@ -42,6 +43,9 @@ from engine.ops.math_ops import (  # noqa: F401 - re-exported
 from engine.ops.reduction_ops import (  # noqa: F401
     argmax,
     argmin,
+    reduce_all,
+    reduce_any,
+    reduce_logsumexp,
     reduce_max,
     reduce_mean,
     reduce_min,

@@ -10,9 +10,11 @@ from engine.ops.conv_ops import (
     max_pool2d,
 )
 from engine.ops.nn_ops import (
+    batch_normalization,
     bias_add,
     dropout,
     elu,
+    embedding_lookup,
     l2_loss,
     leaky_relu,
     log_softmax,
@@ -21,15 +23,19 @@ from engine.ops.nn_ops import (
     relu6,
     sigmoid,
     sigmoid_cross_entropy_with_logits,
+    silu,
     softmax,
     softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2,
     softplus,
+    softsign,
     sparse_softmax_cross_entropy_with_logits,
+    swish,
     tanh,
 )
 
 __all__ = [
+    "batch_normalization", "embedding_lookup", "silu", "softsign", "swish",
     "avg_pool", "avg_pool2d", "bias_add", "conv2d", "conv2d_backprop_filter", "conv2d_backprop_input",
     "dropout", "elu", "l2_loss", "leaky_relu", "log_softmax", "max_pool", "max_pool2d", "moments", "relu",
     "relu6", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax", "softmax_cross_entropy_with_logits",

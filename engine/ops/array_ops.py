@@ -324,3 +324,42 @@ register_op("Placeholder", lambda **attrs: _unfed())
 
 def _unfed():
     raise RuntimeError("a placeholder has no value: feed it with feed_dict={placeholder: value}")
+
+
+# -- padding and running sums --------------------------------------------------------------------
+def _pad(x, paddings, constant_values=0):
+    return np.pad(x, paddings, mode="constant", constant_values=constant_values)
+
+
+def _pad_grad(op, g):
+    key = tuple(slice(before, None if after == 0 else -after) for before, after in op.attrs["paddings"])
+    return [strided_slice(g, key)]
+
+
+register_op("Pad", _pad, _pad_grad)
+
+
+def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    """Constant padding: ``paddings[i] = [before, after]`` for axis i."""
+    if mode.upper() != "CONSTANT":
+        raise ValueError(f"only mode='CONSTANT' padding is supported, got {mode!r}")
+    paddings = tuple((int(b), int(a)) for b, a in np.asarray(paddings).reshape(-1, 2))
+    return apply_op("Pad", [tensor], name=name, paddings=paddings, constant_values=constant_values)
+
+
+def _cumsum(x, axis=0, exclusive=False, reverse=False):
+    if reverse:
+        x = np.flip(x, axis)
+    out = np.cumsum(x, axis=axis)
+    if exclusive:
+        out = out - x
+    return np.flip(out, axis) if reverse else out
+
+
+register_op("Cumsum", _cumsum,
+            lambda op, g: [cumsum(g, op.attrs["axis"], op.attrs["exclusive"], not op.attrs["reverse"])])
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    return apply_op("Cumsum", [x], name=name, axis=int(axis), exclusive=bool(exclusive),
+                    reverse=bool(reverse))

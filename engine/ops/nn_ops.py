@@ -200,3 +200,28 @@ def moments(x, axes, keepdims=False, name=None):
         mean = array_ops.squeeze(mean, axis=axes)
     return mean, variance
 
+
+
+def embedding_lookup(params, ids, name=None, max_norm=None):
+    """Rows ``ids`` of ``params`` (gradients scatter-add back into the rows used)."""
+    return array_ops.gather(params, ids, name=name)
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """``scale * (x - mean) / sqrt(variance + epsilon) + offset`` (offset/scale may be None)."""
+    inv = math_ops.rsqrt(variance + variance_epsilon)
+    if scale is not None:
+        inv = inv * scale
+    out = (x - mean) * inv
+    return out if offset is None else math_ops.add(out, offset, name=name)
+
+
+def softsign(features, name=None):
+    return math_ops.divide(features, 1.0 + math_ops.abs(features), name=name)
+
+
+def silu(features, beta=1.0, name=None):
+    return math_ops.multiply(features, sigmoid(features * beta), name=name)
+
+
+swish = silu

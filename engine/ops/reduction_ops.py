@@ -128,3 +128,36 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=None):  # no
     axis = dimension if axis is None else axis
     out = dtypes.as_dtype(output_type or dtypes.int64)
     return apply_op("ArgMin", [input], name=name, axis=0 if axis is None else int(axis), output_type=out)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None):
+    """``log(sum(exp(x)))`` without overflow: the max is taken out first (and gets no gradient
+    of its own, as the shift cancels)."""
+    from engine.ops import array_ops, math_ops
+
+    axis = _axis_attr(axis, reduction_indices)
+    shift = array_ops.stop_gradient(reduce_max(input_tensor, axis=axis, keepdims=True))
+    total = reduce_sum(math_ops.exp(input_tensor - shift), axis=axis, keepdims=True)
+    out = math_ops.log(total) + shift
+    return out if keepdims else array_ops.squeeze(out, axis=axis, name=name)
+
+
+register_op("Any", _kernel(np.any))
+register_op("All", _kernel(np.all))
+
+
+def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+    return apply_op("Any", [input_tensor], name=name, axis=_axis_attr(axis, None), keepdims=bool(keepdims))
+
+
+def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+    return apply_op("All", [input_tensor], name=name, axis=_axis_attr(axis, None), keepdims=bool(keepdims))
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa: A002
+    """The Euclidean (Frobenius) norm over ``axis`` (all axes by default)."""
+    from engine.ops import math_ops
+
+    if ord not in ("euclidean", "fro", 2):
+        raise ValueError(f"only the Euclidean norm is supported, got ord={ord!r}")
+    return math_ops.sqrt(reduce_sum(math_ops.square(tensor), axis=axis, keepdims=keepdims), name=name)
