@@ -3,5 +3,7 @@
 from engine.train.adam import AdamOptimizer
 from engine.train.gradient_descent import GradientDescentOptimizer, MomentumOptimizer
 from engine.train.optimizer import Optimizer
+from engine.train.saver import Saver, latest_checkpoint
 
-__all__ = ["AdamOptimizer", "GradientDescentOptimizer", "MomentumOptimizer", "Optimizer"]
+__all__ = ["AdamOptimizer", "GradientDescentOptimizer", "MomentumOptimizer", "Optimizer", "Saver",
+           "latest_checkpoint"]

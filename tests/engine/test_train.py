@@ -92,3 +92,25 @@ def test_global_step_counts_updates():
 def test_eager_minimize_needs_a_callable():
     with pytest.raises(TypeError, match="callable"):
         tf.train.GradientDescentOptimizer(0.1).minimize(tf.constant(1.0))
+
+
+def test_saver_round_trips_variables_and_finds_the_latest(tmp_path):
+    with tf.Graph().as_default():
+        with tf.name_scope("layer"):
+            w = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="W")
+        b = tf.Variable(1.5, name="b")
+        saver = tf.train.Saver(max_to_keep=2)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for step in range(3):
+                sess.run(b.assign(float(step)))  # in a graph, assign() is an op to run
+                saver.save(sess, str(tmp_path / "model"), global_step=step)
+            sess.run(w.assign(np.zeros((2, 3))))
+            latest = tf.train.latest_checkpoint(str(tmp_path))
+            assert latest.endswith("model-2")
+            saver.restore(sess, latest)
+            np.testing.assert_array_equal(sess.run(w), np.arange(6).reshape(2, 3))
+            assert sess.run(b) == 2.0
+    assert sorted(p.name for p in tmp_path.glob("*.npz")) == ["model-1.npz", "model-2.npz"]
+    with pytest.raises(FileNotFoundError, match="no checkpoint"):
+        saver.restore(None, str(tmp_path / "model-0"))
