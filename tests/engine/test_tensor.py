@@ -116,3 +116,16 @@ def test_seed_tensordot():
 ])
 def test_op_values(fn, expected):
     np.testing.assert_allclose(fn().numpy(), expected)
+
+
+def test_set_seed_makes_random_ops_reproducible():
+    tf.random.set_seed(5)
+    a = [tf.random.normal([3]).numpy(), tf.random.uniform([2], 0, 10, dtype=tf.int32).numpy(),
+         tf.random.truncated_normal([100], stddev=2.0).numpy(), tf.random.normal([2], seed=7).numpy()]
+    tf.random.set_seed(5)
+    b = [tf.random.normal([3]).numpy(), tf.random.uniform([2], 0, 10, dtype=tf.int32).numpy(),
+         tf.random.truncated_normal([100], stddev=2.0).numpy(), tf.random.normal([2], seed=7).numpy()]
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_array_equal(x, y)
+    assert a[0].dtype == np.float32 and a[1].dtype == np.int32
+    assert np.abs(a[2]).max() <= 4.0
