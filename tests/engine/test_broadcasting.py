@@ -29,7 +29,7 @@ def broadcast_pair(draw):
     return (full, other) if draw(st.booleans()) else (other, full)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)  # the same examples in CI
 @given(shapes=broadcast_pair(), op=st.sampled_from(sorted(OPS)), seed=st.integers(0, 2**16))
 def test_broadcast_gradients_match_torch(shapes, op, seed):
     ours, theirs = OPS[op]
