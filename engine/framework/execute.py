@@ -27,19 +27,22 @@ def apply_op(op_type: str, inputs, name=None, output_specs=None, **attrs):
         outs = op.outputs
         return outs[0] if op_def.num_outputs == 1 else tuple(outs)
 
-    tensors = []
+    tensors, values = [], []
     for x in inputs:
         if type(x) is not Tensor:
             x = x._eager_tensor() if isinstance(x, TensorLike) else eager(to_array(x))
         tensors.append(x)
-    out = op_def.kernel(*[t._value for t in tensors], **attrs)
+        values.append(x._value)
+    out = op_def.kernel(*values, **attrs)
     if op_def.num_outputs == 1:
-        outputs = (eager(out if type(out) is np.ndarray else np.asarray(out)),)
-    else:
-        outputs = tuple(eager(o if type(o) is np.ndarray else np.asarray(o)) for o in out)
+        result = eager(out if type(out) is np.ndarray else np.asarray(out))
+        if tape_mod._ACTIVE:
+            tape_mod.record(op_def, tensors, (result,), attrs)
+        return result
+    outputs = tuple(eager(o if type(o) is np.ndarray else np.asarray(o)) for o in out)
     if tape_mod._ACTIVE:
         tape_mod.record(op_def, tensors, outputs, attrs)
-    return outputs[0] if op_def.num_outputs == 1 else outputs
+    return outputs
 
 
 def to_graph_tensor(x, graph) -> Tensor:
