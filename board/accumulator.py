@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from board.stores import Latest, RunStore
 from engine.summary import (
     Graph,
@@ -29,7 +31,9 @@ class RunAccumulator:
     def __init__(self, store: RunStore):
         self.store = store
         self.decoder = SummaryDecoder()
-        self._scalars: dict[str, tuple[list, list, list]] = {}
+        # tag -> segments of (steps, wall_times, values) gathered since the last flush, in
+        # file order: Python lists from add_item, numpy arrays from add_scalar_arrays.
+        self.columns: dict[str, list[tuple]] = {}
         self._others: list = []
         self.pending = 0
 
@@ -39,9 +43,12 @@ class RunAccumulator:
 
     def add_item(self, item) -> None:
         if type(item) is Scalar:
-            cols = self._scalars.get(item.tag)
-            if cols is None:
-                cols = self._scalars[item.tag] = ([], [], [])
+            segments = self.columns.get(item.tag)
+            if segments is None:
+                segments = self.columns[item.tag] = []
+            if not segments or type(segments[-1][0]) is not list:
+                segments.append(([], [], []))
+            cols = segments[-1]
             cols[0].append(item.step)
             cols[1].append(item.wall_time)
             cols[2].append(item.value)
@@ -54,28 +61,33 @@ class RunAccumulator:
             self._others.append(item)
         self.pending += 1
 
-    def add_scalar_columns(self, tag: str, steps, wall_times, values) -> None:
-        """Points of one tag already in columns (the fast scanner's output), in write order."""
-        cols = self._scalars.get(tag)
-        if cols is None:
-            cols = self._scalars[tag] = ([], [], [])
-        cols[0].extend(steps)
-        cols[1].extend(wall_times)
-        cols[2].extend(values)
+    def add_scalar_arrays(self, tag: str, steps, wall_times, values) -> None:
+        """Points of one tag as arrays (from ``board.fastread``), after those gathered so far."""
+        segments = self.columns.get(tag)
+        if segments is None:
+            segments = self.columns[tag] = []
+        segments.append((steps, wall_times, values))
         self.pending += len(steps)
 
     def flush(self) -> None:
         """Apply everything gathered since the last flush."""
         if not self.pending:
             return
-        scalars, others = self._scalars, self._others
-        self._scalars, self._others, self.pending = {}, [], 0
+        scalars, others = self.columns, self._others
+        self.columns, self._others, self.pending = {}, [], 0
         store = self.store
         with store.lock:
-            for tag, (steps, walls, values) in scalars.items():
-                store.series(tag).extend(steps, walls, values)
+            for tag, segments in scalars.items():
+                store.series(tag).extend(*_joined(segments))
             for item in others:
                 _apply(store, item)
+
+
+def _joined(segments: list[tuple]) -> tuple:
+    if len(segments) == 1:
+        return segments[0]
+    return tuple(np.concatenate([np.asarray(seg[i], dtype) for seg in segments])
+                 for i, dtype in enumerate((np.int64, np.float64, np.float64)))
 
 
 def _apply(store: RunStore, item) -> None:

@@ -76,6 +76,7 @@ def _listen(host: str, port: int) -> socket.socket:
     except OSError:
         sock.close()
         raise
+    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts: no refusals at start
     sock.set_inheritable(True)
     return sock
 

@@ -1,7 +1,7 @@
 """Loading one run's event files incrementally: each reload reads only what was appended.
 
-Each file keeps an ``EventFileReader`` that remembers its offset, so a reload costs the new
-bytes, not the size of the logdir. A file whose size has not changed is not even opened.
+Each file keeps a reader that remembers its offset, so a reload costs the new bytes, not the
+size of the logdir. A file whose size has not changed is not even opened.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import os
 from collections.abc import Callable
 
 from board.accumulator import RunAccumulator
+from board.fastread import FastFileReader
 from board.stores import RunStore
-from engine.summary import EventFileReader, FileStatus, event_files
+from engine.summary import FileStatus, event_files
 
 FLUSH_EVERY = 20_000  # events: how often a long read publishes what it has so far
 
@@ -24,7 +25,7 @@ class RunLoader:
         self.path = path
         self.store = RunStore()
         self.accumulator = RunAccumulator(self.store)
-        self.readers: dict[str, EventFileReader] = {}
+        self.readers: dict[str, FastFileReader] = {}
 
     def load(self, should_stop: Callable[[], bool] = lambda: False) -> int:
         """Read what was appended to the run's files since the last call, files in name order.
@@ -35,27 +36,11 @@ class RunLoader:
                 break
             reader = self.readers.get(path)
             if reader is None:
-                reader = self.readers[path] = EventFileReader(path)
+                reader = self.readers[path] = FastFileReader(path)
             if not _has_news(reader.status):
                 continue
-            count += self._read(reader, should_stop)
+            count += reader.read_into(self.accumulator, FLUSH_EVERY, should_stop)
         self.accumulator.flush()
-        return count
-
-    def _read(self, reader: EventFileReader, should_stop: Callable[[], bool]) -> int:
-        acc = self.accumulator
-        count = 0
-        events = reader.read()
-        try:
-            for event in events:
-                acc.add_event(event)
-                count += 1
-                if acc.pending >= FLUSH_EVERY:
-                    acc.flush()
-                    if should_stop():
-                        break
-        finally:
-            events.close()  # records where reading stopped, now rather than at garbage collection
         return count
 
     def statuses(self) -> list[FileStatus]:

@@ -78,9 +78,12 @@ class BoardProcess:
 
     def wait_until_loaded(self) -> None:
         deadline = time.monotonic() + self.timeout
-        while self.json("/api/status")["loading"]:
+        while True:
+            with contextlib.suppress(httpx.TransportError):
+                if not self.json("/api/status")["loading"]:
+                    return
             if time.monotonic() > deadline:
-                raise AssertionError("board did not finish its first load")
+                raise AssertionError("board did not finish its first load:\n" + "".join(self.output))
             time.sleep(0.05)
 
     def interrupt(self, timeout: float = 15) -> int:

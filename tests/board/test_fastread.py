@@ -1,0 +1,149 @@
+"""The fast reader gives exactly what engine.summary's EventFileReader + SummaryDecoder give."""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from board import fastread
+from board.accumulator import RunAccumulator
+from board.fastread import FastFileReader, masked_crc_rows
+from board.stores import RunStore
+from engine.summary import EventFileReader, encode_record, masked_crc32c
+from engine.summary.proto import event_pb2, summary_pb2
+from tests.conftest import FIXTURES
+
+FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if "tfevents" in p.name)
+
+
+def load_reference(path):
+    acc = RunAccumulator(RunStore())
+    reader = EventFileReader(path)
+    for event in reader.read():
+        acc.add_event(event)
+    acc.flush()
+    return acc.store, reader.status
+
+
+def load_fast(path, calls: int = 1):
+    acc = RunAccumulator(RunStore())
+    reader = FastFileReader(path)
+    for _ in range(calls):
+        reader.read_into(acc)
+    acc.flush()
+    return acc.store, reader.status
+
+
+def snapshot(store: RunStore) -> dict:
+    def sample(res):
+        return [(i.step, i.wall_time, getattr(i, "value", None)) for i in res.items]
+    return {
+        "scalars": {t: tuple(a.tolist() for a in s.snapshot())
+                    for t, s in sorted(store.scalars.items()) if len(s)},
+        "histograms": {t: sample(r) for t, r in sorted(store.histograms.items())},
+        "text": {t: sample(r) for t, r in sorted(store.text.items())},
+        "graph": store.graph,
+        "problems": list(store.problems),
+    }
+
+
+def assert_same(path, calls: int = 1):
+    ref_store, ref_status = load_reference(path)
+    store, status = load_fast(path, calls)
+    assert dataclasses.asdict(status) == dataclasses.asdict(ref_status)
+    # NaN != NaN: compare the repr of the whole snapshot.
+    assert repr(snapshot(store)) == repr(snapshot(ref_store))
+
+
+def test_crc_rows_match_google_crc32c():
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, 256, size=(50, 40), dtype=np.uint8)
+    lengths = rng.integers(0, 41, size=50)
+    got = masked_crc_rows(rows, lengths)
+    want = [masked_crc32c(bytes(r[:n])) for r, n in zip(rows, lengths, strict=True)]
+    assert got.tolist() == want
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_fixture_file(path):
+    assert_same(path)
+
+
+@pytest.mark.parametrize("chunk", [64, 1000])
+def test_small_chunks(monkeypatch, chunk):
+    monkeypatch.setattr(fastread, "CHUNK_BYTES", chunk)
+    for path in FIXTURE_FILES:
+        assert_same(path)
+
+
+def scalar(tag: str, step: int, value: float, wall_time: float = 1.5, **value_fields) -> bytes:
+    event = event_pb2.Event(wall_time=wall_time, step=step, summary=summary_pb2.Summary(
+        value=[summary_pb2.Summary.Value(tag=tag, simple_value=value, **value_fields)]))
+    return encode_record(event.SerializeToString())
+
+
+def raw_scalar_record(tag_bytes: bytes, step: int, value: float) -> bytes:
+    """A scalar event with arbitrary tag bytes (protobuf would refuse non-UTF-8 strings)."""
+    value_msg = b"\x0a" + bytes([len(tag_bytes)]) + tag_bytes + b"\x15" + struct.pack("<f", value)
+    summary = b"\x0a" + bytes([len(value_msg)]) + value_msg
+    event = (b"\x09" + struct.pack("<d", 2.0) + b"\x10" + bytes([step])
+             + b"\x2a" + bytes([len(summary)]) + summary)
+    return encode_record(event)
+
+
+def session_start(step: int) -> bytes:
+    event = event_pb2.Event(wall_time=3.0, step=step,
+                            session_log=event_pb2.SessionLog(status=event_pb2.SessionLog.START))
+    return encode_record(event.SerializeToString())
+
+
+def test_unusual_scalar_events(tmp_path):
+    meta = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(
+        plugin_name="scalars"))
+    parts = [
+        scalar("a", 0, 1.0), scalar("a", 1, float("nan")), scalar("a", -5, 2.0),
+        scalar("a", 2**62, 3.0), scalar("", 3, 4.0), scalar("x" * 118, 4, 5.0),
+        scalar("y" * 119, 5, 6.0), scalar("z" * 300, 6, 7.0), scalar("a", 7, 8.0, wall_time=0.0),
+        scalar("a", 8, 9.0, metadata=meta), scalar("ünï/cødé", 9, 10.0),
+        raw_scalar_record(b"\xff\xfe", 10, 11.0), scalar("a", 3, 12.0), session_start(2),
+        scalar("a", 4, 13.0), scalar("b", 1, float("inf")),
+    ]
+    path = tmp_path / "events.out.tfevents.1.x"
+    path.write_bytes(b"".join(parts))
+    assert_same(path)
+    store, status = load_fast(path)
+    assert status.skipped == 1  # the non-UTF-8 tag: not an Event, as protobuf says
+    # -5 replaced 0 and 1; 3 replaced 2**62, 7 and 8; the restart at 2 dropped 3.
+    assert store.scalars["a"].snapshot()[0].tolist() == [-5, 4]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_random_damage_and_resumes(tmp_path_factory, data):
+    source = FIXTURES / "torch" / "lr_0.1"
+    original = next(source.glob("*tfevents*")).read_bytes()[:30_000]
+    damaged = bytearray(original)
+    for _ in range(data.draw(st.integers(0, 3))):
+        at = data.draw(st.integers(0, len(damaged) - 1))
+        damaged[at] ^= 1 << data.draw(st.integers(0, 7))
+    cut = data.draw(st.integers(0, len(damaged)))
+    path = tmp_path_factory.mktemp("damage") / "events.out.tfevents.1.x"
+    path.write_bytes(bytes(damaged[:cut]))
+    assert_same(path)
+    # Appending the rest later must give what reading the whole file at once gives.
+    acc = RunAccumulator(RunStore())
+    reader = FastFileReader(path)
+    reader.read_into(acc)
+    with open(path, "ab") as f:
+        f.write(bytes(damaged[cut:]))
+    reader.read_into(acc)
+    acc.flush()
+    whole_store, whole_status = load_reference(path)
+    if whole_status.stopped is None:
+        assert dataclasses.asdict(reader.status) == dataclasses.asdict(whole_status)
+        assert repr(snapshot(acc.store)) == repr(snapshot(whole_store))
