@@ -199,8 +199,18 @@ class Variable(_Operators, TensorLike):
         return self._array()
 
     def eval(self, session=None):
-        graph = explicit_graph() or get_default_graph()
+        """The value in ``session`` (or the default session); with neither, the eager value."""
+        from engine.framework.session import get_default_session
+
+        session = session or get_default_session()
+        if session is None and explicit_graph() is None:
+            return self.numpy()
+        graph = session.graph if session is not None else explicit_graph()
         return self._graph_tensor(graph).eval(session=session)
+
+    def load(self, value, session=None) -> None:
+        """Set the value at once (TF1's ``Variable.load``), without adding graph ops."""
+        self._set(value.numpy() if isinstance(value, Tensor) else value)
 
     def __array__(self, dtype=None, copy=None):
         value = self._array()

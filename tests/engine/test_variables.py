@@ -68,3 +68,13 @@ def test_collections_and_gradients_through_variable_reads():
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             np.testing.assert_allclose(sess.run(g), [2.0, 4.0])
+
+
+def test_eval_and_load_work_with_and_without_a_session():
+    v = tf.Variable([1.0, 2.0])
+    np.testing.assert_array_equal(v.eval(), [1.0, 2.0])
+    v.load([3.0, 4.0])
+    with tf.Graph().as_default(), tf.Session() as sess:
+        doubled = v * 2.0
+        np.testing.assert_array_equal(sess.run(doubled), [6.0, 8.0])
+        np.testing.assert_array_equal(v.eval(), [3.0, 4.0])
