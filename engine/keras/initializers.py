@@ -186,6 +186,7 @@ class Identity(Initializer):
 _CLASSES = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal,
                                      VarianceScaling, GlorotUniform, GlorotNormal, HeNormal, HeUniform,
                                      LecunNormal, LecunUniform, Orthogonal, Identity)}
+_CLASSES.update({"OrthogonalInitializer": Orthogonal, "IdentityInitializer": Identity})  # Keras 3 names
 _ALIASES = {
     "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
     "random_normal": RandomNormal, "normal": RandomNormal, "random_uniform": RandomUniform,

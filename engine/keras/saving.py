@@ -146,6 +146,9 @@ def _parse_node(node_data):
 
         if len(args) != 1:
             raise ValueError(f"a layer call with {len(args)} positional arguments cannot be loaded")
+        # Keras 3 records the mask and training flag of a call; masks travel with tensors here.
+        kwargs.pop("mask", None)
+        kwargs.pop("training", None)
         for k, v in kwargs.items():
             if isinstance(v, (dict, list)) and "__keras_tensor__" in json.dumps(v):
                 raise ValueError(f"tensor keyword argument {k!r} in a saved config is not supported")
@@ -158,7 +161,7 @@ def _parse_node(node_data):
             raise ValueError(f"unrecognised inbound tensor {item!r:.200}")
         refs.append((item[0], int(item[1]), int(item[2])))
         if len(item) > 3 and isinstance(item[3], dict):
-            kwargs.update(item[3])
+            kwargs.update({k: v for k, v in item[3].items() if k not in ("mask", "training")})
     return (refs[0] if len(refs) == 1 else refs), kwargs
 
 

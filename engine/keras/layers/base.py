@@ -130,6 +130,9 @@ class Layer:
 
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
                  batch_input_shape=None, batch_size=None, input_dim=None, batch_shape=None, **kwargs):
+        for key in ("lora_rank", "lora_alpha", "quantization_config"):  # Keras 3 extras, off by default
+            if kwargs.pop(key, None):
+                raise NotImplementedError(f"{type(self).__name__}: {key} is not supported")
         unknown = set(kwargs) - _IGNORED_KWARGS
         if unknown:
             raise TypeError(f"{type(self).__name__} got unexpected keyword arguments {sorted(unknown)}")

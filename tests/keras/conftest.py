@@ -1,0 +1,23 @@
+"""Keras tests start from a clean slate: float32 and fresh layer names, and a fixed seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import keras
+
+
+@pytest.fixture(autouse=True)
+def _clean_keras():
+    keras.backend.clear_session()
+    keras.backend.set_floatx("float32")
+    keras.utils.set_random_seed(0)
+    yield
+    keras.backend.set_floatx("float32")
+
+
+@pytest.fixture
+def float64():
+    keras.backend.set_floatx("float64")
+    yield
+    keras.backend.set_floatx("float32")
