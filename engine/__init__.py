@@ -5,10 +5,7 @@ Variables and ``Session.run``, ``tf.nn``, ``tf.train`` optimizers, GraphDef expo
 ``tf.summary``. Ops live in ``engine.ops`` (see ``engine.framework.op_registry`` to add one).
 """
 
-import sys as _sys
-import types as _types
-
-from engine import datasets, math, nn, random, summary, train
+from engine import compat, datasets, math, nn, random, summary, train
 from engine.framework.dtypes import (
     DType,
     as_dtype,
@@ -139,10 +136,6 @@ from engine.ops.reduction_ops import (
     reduce_sum,
 )
 
-compat = _types.SimpleNamespace(v1=_sys.modules[__name__], v2=_sys.modules[__name__])
-
-from engine import keras  # noqa: E402,F401,I001 - tf.keras; it builds on everything above
-
 float = float32  # noqa: A001 - np-style alias some TF1 code uses
 bool = bool_  # noqa: A001
 sub = subtract
@@ -150,6 +143,8 @@ mul = multiply
 div = divide
 neg = negative
 __version__ = "0.1.0"
+
+from engine import keras  # noqa: E402,F401,I001 - tf.keras; it builds on everything above
 
 __all__ = [
     "DType", "Graph", "GradientTape", "InteractiveSession", "Operation", "Session", "Tensor", "TensorShape",

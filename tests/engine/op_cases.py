@@ -179,6 +179,8 @@ NOT_DIFFERENTIABLE = {
     "Assign": "state", "AssignAdd": "state",
     "AssignSub": "state", "ApplyGradientDescent": "optimizer update", "ApplyMomentum": "optimizer update",
     "ApplyAdam": "optimizer update", "Mul_beta_power": "optimizer update", "NoOp": "no outputs",
+    "ScalarSummary": "serialized output", "HistogramSummary": "serialized output",
+    "TextSummary": "serialized output", "MergeSummary": "serialized output",
 }
 
 # Differentiable ops whose gradient is checked by another test file.

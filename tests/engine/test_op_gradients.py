@@ -30,7 +30,7 @@ def test_every_op_has_a_gradient_case_or_a_reason():
 
 CORE_MODULES = ("engine.framework.", "engine.train.", "engine.ops.array_ops", "engine.ops.conv_ops",
                 "engine.ops.control_ops", "engine.ops.grad_util", "engine.ops.math_ops", "engine.ops.nn_ops",
-                "engine.ops.random_ops", "engine.ops.reduction_ops")
+                "engine.ops.random_ops", "engine.ops.reduction_ops", "engine.ops.summary_ops")
 
 
 def _is_core(op_def) -> bool:
