@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import engine as tf
-from engine.framework import session as session_mod
 
 
 @pytest.fixture
@@ -211,10 +210,6 @@ def test_random_ops_draw_per_run_and_probing_keeps_the_seeded_stream(graph):
         second = sess.run(r, feed_dict={x: np.zeros((1, 2))})
     np.testing.assert_allclose(first[0], expected)
     assert not np.allclose(first, second)
-
-
-def test_default_session_stack_is_clean():
-    assert session_mod.get_default_session() is None
 
 
 def test_variable_gradients_collect_every_read(graph):
