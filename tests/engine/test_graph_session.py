@@ -114,7 +114,7 @@ def test_interactive_session_eval_and_run(graph):
         assert tf.get_default_session() is sess
     finally:
         sess.close()
-    assert tf.get_default_session() is None
+    assert tf.get_default_session() is not sess
 
 
 def test_closed_sessions_and_missing_default_session(graph):
