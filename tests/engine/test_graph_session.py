@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import engine as tf
+from engine.framework import session as session_mod
 
 
 @pytest.fixture
@@ -117,7 +118,8 @@ def test_interactive_session_eval_and_run(graph):
     assert tf.get_default_session() is not sess
 
 
-def test_closed_sessions_and_missing_default_session(graph):
+def test_closed_sessions_and_missing_default_session(graph, monkeypatch):
+    monkeypatch.setattr(session_mod, "_default_sessions", [])  # whatever other tests left open
     x = tf.constant(1.0) + 1.0
     with pytest.raises(ValueError, match="without a session"):
         x.eval()
