@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from board.api.scalars import scalars_impl
 from tests.board.conftest import WALL0, board_client, write_run
@@ -148,3 +150,22 @@ def test_impl_is_usable_without_http(small_logdir):
     with board_client(small_logdir) as c:
         provider = c.app.state.provider
         assert scalars_impl(provider, "a", "loss", 4)["step"][-1] == 99
+
+
+ROUTES = ["/api/runs", "/api/tags", "/api/status", "/api/scalars", "/api/scalars/download",
+          "/api/histograms", "/api/text", "/api/graph", "/api/keras_model", "/api/hparams"]
+TEXT = st.one_of(st.sampled_from(["a", "b/train", "loss", "w", "notes", ".", ""]),
+                 st.text(max_size=20))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_parameters_give_a_server_error(client, data):
+    params = {}
+    for name in ("run", "tag", "max_points", "format"):
+        if data.draw(st.booleans()):
+            params[name] = data.draw(st.one_of(TEXT, st.integers(-10, 10**30).map(str)))
+    r = client.get(data.draw(st.sampled_from(ROUTES)), params=params)
+    assert r.status_code < 500, (params, r.text)
+    if r.headers["content-type"].startswith("application/json"):
+        strict_json(r)
