@@ -92,6 +92,18 @@ def best(fn, repeat, number):
     return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
 
 
+def interleaved(fns, repeat, number):
+    """Best time per call of each function, timed round-robin so that load from other processes
+    on a shared machine falls on all of them alike."""
+    for fn in fns:
+        fn()
+    best_times = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            best_times[i] = min(best_times[i], timeit.timeit(fn, number=number) / number)
+    return best_times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--width", type=int, default=784, help="input width (784 MNIST, 64 digits)")
@@ -99,10 +111,9 @@ def main():
     parser.add_argument("--number", type=int, default=200)
     args = parser.parse_args()
 
-    t_graph = best(graph_step(args.width), args.repeat, args.number)
-    t_eager = best(eager_step(args.width), args.repeat, args.number)
-    t_traced = best(eager_step(args.width, traced=True), args.repeat, args.number)
-    t_torch = best(torch_step(args.width), args.repeat, args.number)
+    steps = [graph_step(args.width), eager_step(args.width), eager_step(args.width, traced=True),
+             torch_step(args.width)]
+    t_graph, t_eager, t_traced, t_torch = interleaved(steps, args.repeat, args.number)
     print(f"logistic regression step, batch 100, width {args.width}")
     print(f"  engine graph  {t_graph * 1e6:8.1f} us   {t_graph / t_torch:5.2f}x torch")
     print(f"  engine eager  {t_eager * 1e6:8.1f} us   {t_eager / t_torch:5.2f}x torch")
