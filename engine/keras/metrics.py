@@ -79,14 +79,22 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return (labels.astype(np.int64) == np.argmax(y_pred, axis=-1)).astype(np.float64)
 
 
+def _same_rank(y_true, y_pred):
+    """Keras's squeeze_or_expand_to_same_rank: labels of rank n-1 get a trailing axis."""
+    y_true = np.asarray(y_true)
+    if np.size(y_true) == y_pred.size:
+        return y_true.reshape(y_pred.shape)
+    if y_true.ndim == y_pred.ndim - 1:
+        return y_true[..., None]
+    return y_true
+
+
 def mean_squared_error(y_true, y_pred):
-    y_true = np.asarray(y_true).reshape(y_pred.shape) if np.size(y_true) == y_pred.size else y_true
-    return np.square(y_pred - y_true).mean(axis=-1)
+    return np.square(y_pred - _same_rank(y_true, y_pred)).mean(axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
-    y_true = np.asarray(y_true).reshape(y_pred.shape) if np.size(y_true) == y_pred.size else y_true
-    return np.abs(y_pred - y_true).mean(axis=-1)
+    return np.abs(y_pred - _same_rank(y_true, y_pred)).mean(axis=-1)
 
 
 class _Fn(Metric):
