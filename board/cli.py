@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import socket
 import sys
@@ -111,10 +110,6 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def demo(argv: list[str]) -> int:
-    if importlib.util.find_spec("board.demo") is None:
-        print("board demo: not available in this build yet (needs the engine's Keras models)",
-              file=sys.stderr)
-        return 2
     from board import demo as demo_module
 
     return demo_module.main(argv)

@@ -73,3 +73,21 @@ def test_busy_port_is_a_clear_error(tmp_path):
                               capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+
+
+def test_demo_trains_while_serving(tmp_path):
+    args = ["demo", "--logdir", str(tmp_path), "--epochs", "3", "--seconds_per_epoch", "0",
+            "--reload_interval", "0.1"]
+    with BoardProcess(*args, wait_loaded=False) as board:
+        run = "demo/lr_0.003/validation"
+        deadline = time.monotonic() + 60
+        while True:
+            tags = board.json("/api/tags")["runs"]
+            if "epoch_loss" in tags.get(run, {}).get("scalars", []):
+                if len(board.json("/api/scalars", run=run, tag="epoch_loss")["step"]) == 3:
+                    break
+            assert time.monotonic() < deadline, f"demo runs incomplete: {tags}"
+            time.sleep(0.1)
+        assert {"demo/lr_0.3/train", "demo/lr_0.03/train"} <= set(tags)
+        assert tags["demo/lr_0.3/train"]["graph"] and tags["demo/lr_0.3/train"]["histograms"]
+        assert board.interrupt() == 0
