@@ -2,6 +2,10 @@
 
 How to add an op (see ``engine/ops/math_ops.py`` for many examples)::
 
+    import numpy as np
+    from engine.framework.execute import apply_op
+    from engine.framework.op_registry import register_op
+
     def _square(x):                      # kernel: numpy arrays in, numpy array(s) out
         return np.square(x)
 
@@ -13,19 +17,26 @@ How to add an op (see ``engine/ops/math_ops.py`` for many examples)::
     def square(x, name=None):            # the public function users call
         return apply_op("Square", [x], name=name)
 
+Then add a row to ``CASES`` in ``tests/engine/op_cases.py``: the shared helper checks the
+gradient against finite differences, eagerly and in a graph (a test fails for any core op that
+has neither a case nor a listed reason to be non-differentiable).
+
 * The kernel receives the input arrays positionally and the op's attributes as keyword
-  arguments, and returns one array (or a tuple when ``num_outputs`` is not 1). It must not
-  modify its inputs.
+  arguments (``apply_op("Sum", [x], axis=(1,), keepdims=False)``), and returns one array (or a
+  tuple when ``num_outputs`` is not 1). It must not modify its inputs, and should keep float32
+  in float32 and float64 in float64.
 * The gradient receives the op (``op.inputs``, ``op.outputs``, ``op.attrs``, ``op.type``) and
   one upstream gradient per output, and returns one gradient per input (``None`` where the input
   is not differentiable). Written with engine ops, it runs eagerly under a ``GradientTape`` and
-  adds ``gradients/...`` nodes to a graph under ``tf.gradients``; broadcasting inputs must pass
-  their gradient through ``engine.ops.grad_util.unbroadcast``.
+  adds ``gradients/...`` nodes to a graph under ``tf.gradients``; an input that numpy may have
+  broadcast passes its gradient through ``engine.ops.grad_util.unbroadcast(grad, input)``.
 * ``grad=None`` marks the op non-differentiable (argmax, equal, ...): its inputs get no gradient.
-* In a graph, output shapes are found by running the kernel on small probe arrays; an op with
-  side effects (``stateful=True``) is never probed and passes ``output_shapes`` to ``apply_op``.
-* Attributes whose values are bools, ints, floats, strings, DTypes or int lists are exported to
-  the GraphDef; anything else (a Variable, a slice key) stays private to the kernel.
+* In a graph, output shapes are found by running the kernel on small probe arrays (``None``
+  dimensions become 5 and 7). An op with side effects (``stateful=True``) is never probed: build
+  it with ``graph.create_op(op_def, inputs, attrs, name, output_specs=[(shape, dtype, probe)])``.
+* Attributes whose values are bools, ints, floats, strings, DTypes, shapes or int lists are
+  exported to the GraphDef. Names starting with ``_`` (``_variable``) and values of other types
+  (a slice key) stay private to the kernel.
 """
 
 from __future__ import annotations
