@@ -102,7 +102,8 @@ function visibleGraph(expanded) {
   const elkNode = (id) => {
     if (id.startsWith("n:")) {
       const op = opByName.get(id.slice(2));
-      return { id, width: textWidth(op.label, 56), height: 34 };
+      const sub = op.op === op.label ? "" : op.op;
+      return { id, width: Math.max(textWidth(op.label, 56), textWidth(sub, 56) * 0.85), height: sub ? 34 : 28 };
     }
     const g = groups.get(id);
     if (!expanded.has(id)) {
@@ -173,7 +174,7 @@ function visibleGraph(expanded) {
 function describe(id, expanded) {
   if (id.startsWith("n:")) {
     const op = opByName.get(id.slice(2));
-    return { kind: "op", label: op.label, sub: op.op, name: op.name };
+    return { kind: "op", label: op.label, sub: op.op === op.label ? "" : op.op, op: op.op, name: op.name };
   }
   const g = groups.get(id);
   return { kind: g.kind, label: g.label, sub: `${g.ops} ops`, name: g.name, expanded: expanded.has(id) };

@@ -123,7 +123,7 @@ function draw(result) {
   for (const n of result.nodes) {
     const g = svgEl("g", { class: nodeClass(n), "data-id": n.id, "data-name": n.name, "data-kind": n.kind,
       transform: `translate(${n.x},${n.y})`, tabindex: "0", role: "button",
-      "aria-label": n.kind === "op" ? `${n.name} (${n.sub})` : `${n.kind} ${n.name}, ${n.sub}, ${n.expanded ? "expanded" : "collapsed"}` });
+      "aria-label": n.kind === "op" ? `${n.name} (${n.op})` : `${n.kind} ${n.name}, ${n.sub}, ${n.expanded ? "expanded" : "collapsed"}` });
     if (n.expanded) {
       // An open scope: only its header is a button (collapse); its body lets clicks through.
       const box = svgEl("g", { class: `${n.kind} expanded`, transform: `translate(${n.x},${n.y})` });
@@ -136,8 +136,8 @@ function draw(result) {
       groupsLayer.append(box);
     } else if (n.kind === "op") {
       g.append(svgEl("rect", { width: n.w, height: n.h, rx: n.h / 2 }));
-      g.append(svgEl("text", { x: n.w / 2, y: 15, "text-anchor": "middle" }, truncate(n.label, n.w)));
-      g.append(svgEl("text", { x: n.w / 2, y: 27, "text-anchor": "middle", class: "sub" }, truncate(n.sub, n.w)));
+      g.append(svgEl("text", { x: n.w / 2, y: n.sub ? 15 : 18, "text-anchor": "middle" }, truncate(n.label, n.w)));
+      if (n.sub) g.append(svgEl("text", { x: n.w / 2, y: 27, "text-anchor": "middle", class: "sub" }, truncate(n.sub, n.w * 1.15)));
       nodeLayer.append(g);
     } else {
       if (n.kind === "series") {
@@ -158,8 +158,8 @@ function draw(result) {
     edgeLayer.append(path);
     // Tensor shapes (from _output_shapes) label the edges when there are few enough to read.
     if (e.shape && result.edges.length <= 300) {
-      const [x0, y0] = e.points[0];
-      const [x1, y1] = e.points[1];
+      const [x0, y0] = e.points.at(-2);
+      const [x1, y1] = e.points.at(-1);
       edgeLayer.append(svgEl("text", { class: "edge-label", x: (x0 + x1) / 2 + 4, y: (y0 + y1) / 2 + 3 }, e.shape));
     }
   }

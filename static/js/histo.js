@@ -2,7 +2,7 @@
 // data fetched once per card, TensorBoard's rebinning and percentile compression.
 import {
   api, numbers, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, groupTags,
-  groupSection, LazyDrawer, showError, showMessage, loadStatus, logdirText, live, revealTabs,
+  groupSection, LazyDrawer, showError, showMessage, loadStatus, logdirText, live, revealTabs, plotly,
 } from "./common.js";
 
 export const BASIS_POINTS = [0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000];
@@ -106,6 +106,7 @@ export function histogramPage({ what, defaults, draw, setup }) {
       entry = { generation, data };
       cache.set(key, entry);
     }
+    await plotly();
     draw(plot, entry.data, runColor(run), settings);
     plot.dataset.drawn = "1";
   });

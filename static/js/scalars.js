@@ -2,7 +2,7 @@
 // series, grouped by tag prefix, with a run-comparison table.
 import {
   api, numbers, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, groupTags,
-  groupSection, LazyDrawer, showError, showMessage, loadStatus, logdirText, live, revealTabs, fmt,
+  groupSection, LazyDrawer, showError, showMessage, loadStatus, logdirText, live, revealTabs, fmt, plotly,
 } from "./common.js";
 
 const settings = new Settings({
@@ -152,17 +152,45 @@ async function drawPlot(plot) {
   const tag = plot.dataset.tag;
   const runs = tagRuns.get(tag) ?? [];
   const w = smoothing();
-  const maxPoints = Math.max(200, Math.min(2000, Math.round((plot.clientWidth || 480) * 1.5)));
+  // A point per pixel column: M4 keeps each 4-pixel bucket's first, last, min and max.
+  const maxPoints = Math.max(200, Math.min(2000, Math.round(plot.clientWidth || 480)));
   const key = `${w}|${maxPoints}|${generation}|${runs.join("\u0000")}`;
   const token = (plot._token = (plot._token ?? 0) + 1);
   let entry = cache.get(tag);
   if (!entry || entry.key !== key) {
-    const data = await api("/api/pages/scalars", { tag, run: runs, smoothing: w, max_points: maxPoints });
+    fetching++;
+    let data;
+    try {
+      data = await api("/api/pages/scalars", { tag, run: runs, smoothing: w, max_points: maxPoints });
+    } finally {
+      fetching--;
+    }
     if (token !== plot._token) return;  // a newer draw of this chart is on its way
     entry = { key, data: prepare(data) };
     cache.set(tag, entry);
   }
+  if (!window.Plotly) {
+    render(plot, entry.data, w);   // a quick canvas sketch while plotly.js is still loading
+    await loadPlotlyWhenIdle();
+    if (token !== plot._token) return;
+  }
   render(plot, entry.data, w);
+}
+
+// Parsing plotly.js blocks the page for a second or more on a slow machine: it starts once the
+// charts in view have their data (and a sketch), or after 1.5 s at the latest.
+let fetching = 0;
+let plotlyTimer = null;
+setTimeout(() => plotly(), 1500);
+function loadPlotlyWhenIdle() {
+  if (!plotlyTimer) {
+    plotlyTimer = setInterval(() => {
+      if (fetching === 0) { clearInterval(plotlyTimer); plotly(); }
+    }, 30);
+  }
+  return plotly.pending ??= new Promise((resolve) => {
+    const wait = setInterval(() => { if (window.Plotly) { clearInterval(wait); resolve(window.Plotly); } }, 20);
+  });
 }
 
 /** Numbers out of the JSON once per fetch. */
@@ -293,9 +321,15 @@ function render(plot, data, w) {
     layout.xaxis.visible = false;
     layout.yaxis.visible = false;
   }
+  if (!window.Plotly) {
+    if (sketch(plot, traces, layout)) plot.dataset.sketchedAt ??= String(Math.round(performance.now()));
+    return;
+  }
+  plot.querySelector("canvas.sketch")?.remove();
   const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   window.Plotly.react(plot, traces, layout, config);
   plot.dataset.drawn = String(traces.length);
+  plot.dataset.drawnAt ??= String(Math.round(performance.now()));   // ms since navigation (bench/ui.py)
   plot.dataset.smoothing = String(w);
   const card = cards.get(plot.dataset.tag);
   if (card) {
@@ -305,6 +339,83 @@ function render(plot, data, w) {
   }
   if (hotRun) highlightPlot(plot, hotRun);
   document.body.dataset.chartsDrawn = String((Number(document.body.dataset.chartsDrawn) || 0) + 1);
+}
+
+// ---------------------------------------------------------------- first paint without plotly
+
+function niceTicks(lo, hi, count) {
+  const span = hi - lo;
+  if (!(span > 0)) return [lo];
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const ticks = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  return ticks;
+}
+
+/** The same lines and y range on a canvas, drawn the moment the data arrives; plotly.js (4.8 MB
+ *  to parse) replaces it with the interactive chart. Linear axes only; false when it cannot. */
+function sketch(plot, traces, layout) {
+  if (layout.xaxis.type === "date" || layout.yaxis.type === "log" || !traces.length) return false;
+  const W = plot.clientWidth, H = plot.clientHeight;
+  if (!W || !H) return false;
+  const dpr = window.devicePixelRatio || 1;
+  const canvas = el("canvas", { class: "sketch", width: W * dpr, height: H * dpr, "aria-hidden": "true" });
+  canvas.style.width = `${W}px`;
+  canvas.style.height = `${H}px`;
+  const ctx = canvas.getContext("2d");
+  ctx.scale(dpr, dpr);
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const t of traces) {
+    for (const x of t.x) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); }
+    for (const y of t.y) if (y !== null) { y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+  }
+  if (layout.yaxis.range) [y0, y1] = layout.yaxis.range;
+  if (!(x1 > x0)) { x0 -= 1; x1 += 1; }
+  if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
+  const m = { l: 46, r: 12, t: 8, b: 34 };
+  const px = (x) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
+  const py = (y) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(m.l, m.t, W - m.l - m.r, H - m.t - m.b);
+  ctx.strokeStyle = "#eceff3";
+  ctx.fillStyle = "#1d2430";
+  ctx.textAlign = "right";
+  for (const t of niceTicks(y0, y1, 5)) {
+    ctx.beginPath(); ctx.moveTo(m.l, py(t)); ctx.lineTo(W - m.r, py(t)); ctx.stroke();
+    ctx.fillText(fmt(t), m.l - 6, py(t) + 4);
+  }
+  ctx.textAlign = "center";
+  for (const t of niceTicks(x0, x1, 6)) {
+    ctx.beginPath(); ctx.moveTo(px(t), m.t); ctx.lineTo(px(t), H - m.b); ctx.stroke();
+    ctx.fillText(fmt(t), px(t), H - m.b + 14);
+  }
+  ctx.fillStyle = "#5f6b7a";
+  ctx.fillText(layout.xaxis.title.text, m.l + (W - m.l - m.r) / 2, H - 4);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(m.l, m.t, W - m.l - m.r, H - m.t - m.b);
+  ctx.clip();
+  for (const t of traces) {
+    if (t.meta.role === "nonfinite") continue;
+    ctx.globalAlpha = t.opacity ?? 1;
+    ctx.strokeStyle = t.line.color;
+    ctx.lineWidth = t.line.width;
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < t.x.length; i++) {
+      if (t.y[i] === null) { pen = false; continue; }
+      if (pen) ctx.lineTo(px(t.x[i]), py(t.y[i])); else ctx.moveTo(px(t.x[i]), py(t.y[i]));
+      pen = true;
+    }
+    ctx.stroke();
+  }
+  ctx.restore();
+  plot.querySelector("canvas.sketch")?.remove();
+  plot.append(canvas);
+  return true;
 }
 
 // ---------------------------------------------------------------- hovered run highlight

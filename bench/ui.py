@@ -1,0 +1,84 @@
+"""Time from navigation to charts drawn in the scalars dashboard (Playwright + Chromium).
+
+    python bench/ui.py [--runs 20] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 5]
+
+Writes (or reuses) a logdir of runs x tags x steps scalars (issue 6: 20 x 10 x 10,000), starts
+the board on it in-process, waits for the first load, then opens /scalars at 1280x800 in a fresh
+browser context each time (cold cache) and reports, from the page's own clock (ms since
+navigation start): the first chart painted, every chart in view painted (a canvas sketch is
+drawn as soon as the data arrives), and every chart in view interactive (plotly.js, 4.8 MB to
+parse, has replaced the sketch). TensorBoard 2.21 on the same logdir and machine: 3.3 s and
+3.6 s. Target: under 2 s (issue 6), under 1 s (aim).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server  # noqa: E402
+from tests.browser.logdirs import write_big  # noqa: E402
+
+IN_VIEW = """() => {
+  const plots = [...document.querySelectorAll('.plot')].filter(p => {
+    const r = p.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.height > 0; });
+  if (!plots.length || plots.some(p => !p.dataset.drawnAt)) return null;
+  const painted = p => Math.min(Number(p.dataset.sketchedAt ?? Infinity), Number(p.dataset.drawnAt));
+  return {first: Math.min(...plots.map(painted)), painted: Math.max(...plots.map(painted)),
+          interactive: Math.max(...plots.map(p => Number(p.dataset.drawnAt))),
+          charts_in_view: plots.length, traces: plots.map(p => p.data.length)};
+}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--tags", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=10_000)
+    parser.add_argument("--logdir", default=None)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    logdir = args.logdir or f"/tmp/board-ui-bench-{args.runs}x{args.tags}x{args.steps}"
+    if not os.path.isdir(logdir):
+        started = time.perf_counter()
+        write_big(logdir, args.runs, args.tags, args.steps)
+        print(f"wrote {args.runs * args.tags * args.steps:,} scalars to {logdir} "
+              f"in {time.perf_counter() - started:.1f} s")
+    from playwright.sync_api import sync_playwright
+
+    with Server(logdir) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        results = []
+        for i in range(args.repeat):
+            context = browser.new_context(viewport=VIEWPORT)
+            page = context.new_page()
+            page.goto(f"{server.url}/scalars")
+            deadline = time.monotonic() + 30
+            result = None
+            while result is None and time.monotonic() < deadline:
+                result = page.evaluate(IN_VIEW)
+                time.sleep(0.02)
+            if result is None:
+                raise SystemExit("charts were not drawn within 30 s")
+            results.append(result)
+            print(f"  run {i + 1}: first chart painted {result['first']:.0f} ms, all "
+                  f"{result['charts_in_view']} charts in view painted {result['painted']:.0f} ms, "
+                  f"interactive (plotly) {result['interactive']:.0f} ms; traces {result['traces']}")
+            if i == 0:
+                page.screenshot(path=os.path.join(os.path.dirname(os.path.dirname(
+                    os.path.abspath(__file__))), "docs", "screenshots", "scalars-bench.png"))
+            context.close()
+        browser.close()
+    for key, label, tb in (("first", "first chart painted", 3300),
+                           ("painted", "all charts in view painted", 3600),
+                           ("interactive", "all charts in view interactive", 3600)):
+        print(f"{label:32s} median {statistics.median(r[key] for r in results):5.0f} ms "
+              f"(TensorBoard {tb} ms)")
+
+if __name__ == "__main__":
+    main()
