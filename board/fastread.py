@@ -43,12 +43,26 @@ _TABLE = _crc_table()
 
 def masked_crc_rows(rows: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
     """Masked CRC-32C of each row of a uint8 matrix (of its first ``lengths[i]`` bytes)."""
+    order = None
+    if lengths is not None and len(rows) and lengths.min() < rows.shape[1]:
+        # Longest rows first: the rows still going at byte j are then a prefix.
+        order = np.argsort(-lengths, kind="stable")
+        rows, lengths = rows[order], lengths[order]
     crc = np.full(len(rows), 0xFFFFFFFF, np.uint32)
+    active = len(rows)
     for j in range(rows.shape[1]):
-        step = _TABLE[(crc ^ rows[:, j]) & 0xFF] ^ (crc >> 8)
-        crc = step if lengths is None else np.where(lengths > j, step, crc)
+        if lengths is not None:
+            while active and lengths[active - 1] <= j:
+                active -= 1
+        part = crc[:active]
+        crc[:active] = _TABLE[(part ^ rows[:active, j]) & 0xFF] ^ (part >> 8)
     crc ^= np.uint32(0xFFFFFFFF)
-    return ((crc >> 15) | (crc << 17)) + _MASK_DELTA
+    crc = ((crc >> 15) | (crc << 17)) + _MASK_DELTA
+    if order is not None:
+        out = np.empty_like(crc)
+        out[order] = crc
+        return out
+    return crc
 
 
 def _u32_at(padded: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -98,15 +112,16 @@ class FastFileReader:
         """Consume the complete records at the start of ``buf``: (bytes used, records read)."""
         st = self.status
         base = st.offset
-        offsets, lengths, pos, n = [], [], 0, len(buf)
-        u64 = _U64.unpack_from
-        while n - pos >= HEADER_BYTES:
-            (length,) = u64(buf, pos)
-            if length > MAX_RECORD_BYTES or pos + HEADER_BYTES + length + FOOTER_BYTES > n:
+        offsets, pos, n = [], 0, len(buf)
+        u64, add = _U64.unpack_from, offsets.append
+        framing = HEADER_BYTES + FOOTER_BYTES
+        last_header = n - HEADER_BYTES
+        while pos <= last_header:
+            nxt = pos + framing + u64(buf, pos)[0]
+            if nxt > n:  # incomplete, or a length too big for any file (checked below)
                 break
-            offsets.append(pos)
-            lengths.append(length)
-            pos += HEADER_BYTES + length + FOOTER_BYTES
+            add(pos)
+            pos = nxt
         blocked = n - pos >= HEADER_BYTES  # a header we could not pass: too big or incomplete
         if not offsets and not blocked:
             return 0, 0
@@ -123,9 +138,19 @@ class FastFileReader:
                           f"over the {MAX_RECORD_BYTES}-byte limit")
         else:
             k = len(offsets)
-        offs, lens = offs[:k], np.array(lengths[:k], np.int64)
         if not k:
             return 0, 0
+        offs = offs[:k]
+        lens = np.ascontiguousarray(sliding_window_view(padded, 8)[offs]).view("<u8").ravel()
+        over = np.flatnonzero(lens > MAX_RECORD_BYTES)  # only possible in a > 1 GiB buffer
+        if over.size:
+            k = int(over[0])
+            st.stopped = (f"record at byte {base + int(offs[k])} claims {int(lens[k])} bytes, "
+                          f"over the {MAX_RECORD_BYTES}-byte limit")
+            if not k:
+                return 0, 0
+            offs, lens = offs[:k], lens[:k]
+        lens = lens.astype(np.int64)
         ends = offs + HEADER_BYTES + lens
         data_ok = np.empty(k, bool)
         small = np.flatnonzero(lens <= SMALL_RECORD)
