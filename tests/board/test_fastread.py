@@ -147,3 +147,12 @@ def test_random_damage_and_resumes(tmp_path_factory, data):
     if whole_status.stopped is None:
         assert dataclasses.asdict(reader.status) == dataclasses.asdict(whole_status)
         assert repr(snapshot(acc.store)) == repr(snapshot(whole_store))
+
+
+def test_empty_and_truncated_payloads(tmp_path):
+    path = tmp_path / "events.out.tfevents.1.x"
+    path.write_bytes(encode_record(b"") * 3)
+    assert_same(path)
+    half_written = scalar("a", 2, 3.0)[:-3]
+    path.write_bytes(encode_record(b"") + scalar("a", 1, 2.0) + encode_record(b"\x08") + half_written)
+    assert_same(path)
