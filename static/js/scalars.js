@@ -251,10 +251,7 @@ function render(plot, data, w) {
     traces.push({
       type: "scatter", mode: dots ? "lines+markers" : "lines", x, y: smooth, name: s.run, legendgroup: s.run,
       line: { color, width: 2 }, marker: { color, size: s.step.length === 1 ? 7 : 4 }, meta: { run: s.run, role: "smoothed" },
-      customdata: s.step.map((step, i) => [step, fmt(s.value[i])]),
-      hovertemplate: w > 0
-        ? "%{y:.4~g} <span style='color:#888'>(raw %{customdata[1]}, step %{customdata[0]})</span>"
-        : "%{y:.4~g} <span style='color:#888'>(step %{customdata[0]})</span>",
+      customdata: s.step.map((step, i) => [step, s.value[i]]), hoverinfo: "none",
     });
     if (s.nonfinite) {
       // NaN and infinities: marked where they happen, at the last finite value before them.
@@ -272,7 +269,7 @@ function render(plot, data, w) {
       traces.push({
         type: "scatter", mode: "markers", x: mx, y: my, name: `${s.run} (non-finite)`, showlegend: false,
         marker: { color: "#c62828", size: 11, symbol: sym, line: { width: 2, color: "#c62828" } },
-        text, hovertemplate: "%{text}<extra>" + s.run.replace(/[<>&]/g, "") + "</extra>",
+        text, hoverinfo: "none",
         meta: { run: s.run, role: "nonfinite" },
       });
     }
@@ -304,7 +301,7 @@ function render(plot, data, w) {
   const xTitle = xMode === "relative" ? `Relative time (${unitName})` : X_TITLES[xMode];
   const layout = {
     margin: { l: 8, r: 10, t: 6, b: 8 }, height: plot.clientHeight || 262,
-    hovermode: "x unified", showlegend: false, dragmode: "zoom",
+    hovermode: "x", hoverdistance: 40, showlegend: false, dragmode: "zoom",
     hoverlabel: { namelength: -1, font: { size: 12 } },
     uirevision: `${xMode}|${logy}|${settings.get("outliers")}`,
     font: { family: "system-ui, sans-serif", size: 11, color: "#1d2430" },
@@ -328,6 +325,11 @@ function render(plot, data, w) {
   plot.querySelector("canvas.sketch")?.remove();
   const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   window.Plotly.react(plot, traces, layout, config);
+  if (!plot._tooltip) {
+    plot._tooltip = true;
+    plot.on("plotly_hover", (event) => showTooltip(plot, event));
+    plot.on("plotly_unhover", () => hideTooltip(plot));
+  }
   plot.dataset.drawn = String(traces.length);
   plot.dataset.drawnAt ??= String(Math.round(performance.now()));   // ms since navigation (bench/ui.py)
   plot.dataset.smoothing = String(w);
@@ -416,6 +418,61 @@ function sketch(plot, traces, layout) {
   plot.querySelector("canvas.sketch")?.remove();
   plot.append(canvas);
   return true;
+}
+
+// ---------------------------------------------------------------- tooltip: every run, nearest first
+
+const tooltip = el("div", { class: "tooltip", role: "tooltip", hidden: true });
+document.body.append(tooltip);
+let tooltipRun = null;
+
+function showTooltip(plot, event) {
+  const ya = plot._fullLayout.yaxis;
+  const box = plot.getBoundingClientRect();
+  const mouse = event.event;
+  const cursorY = ya.p2d(mouse.clientY - box.top - ya._offset);
+  const rows = [];
+  let header = null;
+  for (const pt of event.points) {
+    const meta = pt.data.meta;
+    if (meta.role === "raw") continue;
+    if (meta.role === "nonfinite") {
+      rows.push({ run: meta.run, text: pt.data.text[pt.pointIndex], dist: -1, color: "#c62828" });
+      continue;
+    }
+    const [step, raw] = pt.customdata;
+    header ??= settings.get("x") === "step" ? `step ${step}` : `${pt.xaxis.hoverLabelText ?? ""}`.trim() || `step ${step}`;
+    rows.push({ run: meta.run, smoothed: pt.y, raw, step, dist: Math.abs(pt.y - cursorY), color: pt.data.line.color });
+  }
+  if (!rows.length) { hideTooltip(plot); return; }
+  rows.sort((a, b) => a.dist - b.dist);
+  const w = Number(plot.dataset.smoothing) || 0;
+  tooltip.replaceChildren(...[el("div", { class: "tt-head" }, header ?? ""),
+    el("table", {}, rows.slice(0, 24).map((r, i) => {
+      const dot = el("span", { class: "swatch" });
+      dot.style.background = r.color;
+      return el("tr", { class: i === 0 ? "nearest" : null },
+        el("td", {}, dot), el("td", { class: "run" }, r.run),
+        r.text ? el("td", { class: "n warn", colspan: "3" }, r.text)
+          : [el("td", { class: "n" }, fmt(r.smoothed)),
+            w > 0 ? el("td", { class: "n muted" }, `raw ${fmt(r.raw)}`) : null,
+            el("td", { class: "n muted" }, `step ${r.step}`)]);
+    })),
+    rows.length > 24 ? el("div", { class: "muted" }, `… ${rows.length - 24} more`) : null].filter(Boolean));
+  tooltip.hidden = false;
+  const tw = tooltip.offsetWidth, th = tooltip.offsetHeight;
+  let left = mouse.clientX + 18, top = mouse.clientY + 14;
+  if (left + tw > innerWidth - 8) left = mouse.clientX - tw - 18;
+  if (top + th > innerHeight - 8) top = Math.max(8, innerHeight - th - 8);
+  tooltip.style.left = `${left}px`;
+  tooltip.style.top = `${top}px`;
+  const nearest = rows.find((r) => r.dist >= 0)?.run ?? null;
+  if (nearest !== tooltipRun) { tooltipRun = nearest; highlightPlot(plot, nearest); }
+}
+
+function hideTooltip(plot) {
+  tooltip.hidden = true;
+  if (tooltipRun !== null) { tooltipRun = null; highlightPlot(plot, hotRun); }
 }
 
 // ---------------------------------------------------------------- hovered run highlight

@@ -226,3 +226,23 @@ def test_group_collapses_and_tag_filter(page, board):
     wait_for(page, "() => document.querySelectorAll('article.card:not([hidden])').length === 1")
     page.get_by_label("Filter tags (regex)").fill("([")
     wait_for(page, "() => document.getElementById('tag-filter').getAttribute('aria-invalid') === 'true'")
+
+
+def test_tooltip_lists_every_run_nearest_first_and_highlights_it(page, board):
+    open_scalars(page, board, "?tags=^train/loss$")
+    wait_traces(page, "train/loss", 6)
+    box = page.locator('.plot[data-tag="train/loss"]').bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + 30)   # mid-run, near the top
+    tooltip = page.get_by_role("tooltip")
+    tooltip.wait_for()
+    runs = tooltip.locator("td.run").all_inner_texts()
+    assert sorted(runs) == sorted(LOSS_RUNS)
+    assert runs[0] == "lr_0.01"          # the slowest run's curve is the one near the top
+    assert "raw" in tooltip.inner_text() and "step" in tooltip.inner_text()
+    opacity = wait_for(page, f"""() => {{
+        const d = {LOSS_PLOT}.data.filter(t => t.meta.role === 'smoothed');
+        return d.every(t => t.opacity !== undefined)
+            && Object.fromEntries(d.map(t => [t.meta.run, t.opacity])); }}""")
+    assert opacity == {"lr_0.01": 1, "lr_0.1": 0.2, "adam/train": 0.2}
+    page.mouse.move(box["x"] - 100, box["y"])
+    tooltip.wait_for(state="hidden")
