@@ -39,15 +39,21 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 
-def _best(fn, steps, repeat):
-    fn()  # warm up (and build)
-    times = []
+def _time(fn, steps):
+    start = time.perf_counter()
+    for _ in range(steps):
+        fn()
+    return (time.perf_counter() - start) / steps
+
+
+def _best_pair(ours, theirs, steps, repeat):
+    """Best time per call of each, rounds alternating so both meet the same machine load."""
+    ours(), theirs()  # warm up (and build)
+    a, b = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(steps):
-            fn()
-        times.append((time.perf_counter() - start) / steps)
-    return min(times)
+        a.append(_time(ours, steps))
+        b.append(_time(theirs, steps))
+    return min(a), min(b)
 
 
 def mlp_step(repeat, steps):
@@ -62,7 +68,6 @@ def mlp_step(repeat, steps):
                               keras.layers.Dense(10)])
     model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    ours = _best(lambda: model.train_on_batch(x, y), steps, repeat)
 
     net = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
     opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
@@ -75,8 +80,7 @@ def mlp_step(repeat, steps):
         opt.step()
         return loss.item()
 
-    theirs = _best(torch_step, steps, repeat)
-    return ours, theirs
+    return _best_pair(lambda: model.train_on_batch(x, y), torch_step, steps, repeat)
 
 
 def lstm_step(repeat, steps):
@@ -90,7 +94,6 @@ def lstm_step(repeat, steps):
     model = keras.Sequential([keras.layers.Embedding(10000, 64, input_length=80), keras.layers.LSTM(128),
                               keras.layers.Dense(1)])
     model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))
-    ours = _best(lambda: model.train_on_batch(x, y), steps, repeat)
 
     class Net(torch.nn.Module):
         def __init__(self):
@@ -114,8 +117,7 @@ def lstm_step(repeat, steps):
         opt.step()
         return loss.item()
 
-    theirs = _best(torch_step, steps, repeat)
-    return ours, theirs
+    return _best_pair(lambda: model.train_on_batch(x, y), torch_step, steps, repeat)
 
 
 def mlp_predict(repeat, steps):
@@ -127,7 +129,6 @@ def mlp_predict(repeat, steps):
     x = rng.random((8192, 784), dtype=np.float32)
     model = keras.Sequential([keras.layers.Dense(256, activation="relu", input_shape=(784,)),
                               keras.layers.Dense(10, activation="softmax")])
-    ours = _best(lambda: model.predict(x, batch_size=128), max(1, steps // 10), repeat)
 
     net = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10),
                               torch.nn.Softmax(dim=-1))
@@ -137,7 +138,8 @@ def mlp_predict(repeat, steps):
         with torch.no_grad():
             return np.concatenate([net(xt[i:i + 128]).numpy() for i in range(0, len(xt), 128)])
 
-    theirs = _best(torch_predict, max(1, steps // 10), repeat)
+    ours, theirs = _best_pair(lambda: model.predict(x, batch_size=128), torch_predict, max(1, steps // 10),
+                              repeat)
     return len(x) / ours, len(x) / theirs
 
 

@@ -120,3 +120,29 @@ def _watched(x) -> bool:
         if tracked is None or id(x) in tracked:
             return True
     return False
+
+
+# -- Embedding lookup -----------------------------------------------------------------------------------
+# The gradient of a lookup sums the rows of the upstream gradient per id. ``np.add.at`` does that
+# one row at a time; sorting the ids once and summing runs with ``np.add.reduceat`` is one pass.
+def _embedding_grad_kernel(params, ids, g):
+    flat_ids = ids.reshape(-1)
+    rows = g.reshape(flat_ids.size, -1)
+    out = np.zeros(params.shape, dtype=g.dtype)
+    if flat_ids.size == 0:
+        return out
+    order = np.argsort(flat_ids, kind="stable")
+    sorted_ids = flat_ids[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    out[sorted_ids[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+    return out
+
+
+register_op("KerasEmbedding", lambda params, ids: params[ids],
+            lambda op, g: [apply_op("KerasEmbeddingGrad", [op.inputs[0], op.inputs[1], g]), None])
+register_op("KerasEmbeddingGrad", _embedding_grad_kernel)
+
+
+def embedding_lookup(params, ids):
+    """``params[ids]`` for integer ``ids`` of any shape."""
+    return apply_op("KerasEmbedding", [params, ids])

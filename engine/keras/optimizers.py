@@ -214,13 +214,28 @@ class Adam(Optimizer):
         t = self.iterations + 1
         alpha = lr * np.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
         m, v = slots["m"], slots["v"]
-        m += (1.0 - self.beta_1) * (g - m)
-        v += (1.0 - self.beta_2) * (np.square(g) - v)
+        # Two scratch arrays per variable, reused every step: fresh temporaries the size of an
+        # embedding table cost more in page faults than the arithmetic does.
+        scratch = slots.get("_scratch")
+        if scratch is None:
+            scratch = slots["_scratch"] = (np.empty_like(w), np.empty_like(w))
+        a, b = scratch
+        np.subtract(g, m, out=a)
+        a *= 1.0 - self.beta_1
+        m += a
+        np.multiply(g, g, out=a)
+        a -= v
+        a *= 1.0 - self.beta_2
+        v += a
         if self.amsgrad:
             vhat = slots["vhat"]
             np.maximum(vhat, v, out=vhat)
             v = vhat
-        w -= (alpha * m) / (np.sqrt(v) + self.epsilon)
+        np.sqrt(v, out=b)
+        b += self.epsilon
+        np.multiply(m, alpha, out=a)
+        a /= b
+        w -= a
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -6,6 +6,8 @@ the hand-written backward pass mirrors it (the weight gradients are again one pr
 after the loop). The ops save what the backward pass needs as extra outputs (gate values,
 cell states), so their gradient functions are plain ops too and work in graphs.
 
+The LSTM keeps its gate cache beside the op, behind a handle output (see ``_Saved``).
+
 Conventions (Keras's): gates are packed along the last axis, LSTM ``i, f, c, o``, GRU ``z, r, h``
 (``reset_after=True``: GRU bias has shape (2, 3 * units), input and recurrent halves).
 ``mask`` (batch, time) is 1 where a step is real and 0 where it is padding: a padded step keeps
@@ -54,89 +56,175 @@ def check_activation(name: str) -> str:
 
 
 # -- LSTM -----------------------------------------------------------------------------------------
+# Inside the op the gates are laid out i, f, o, c (the three gated by the recurrent activation
+# side by side) and time-major, so each step works on contiguous blocks in place.
+def _perm(u):
+    return np.r_[0:2 * u, 3 * u:4 * u, 2 * u:3 * u]
+
+
+def _ract_inplace(name, s):
+    if name == "sigmoid":
+        s *= 0.5
+        np.tanh(s, out=s)
+        s += 1.0
+        s *= 0.5
+    elif name == "hard_sigmoid":
+        s *= 0.2
+        s += 0.5
+        np.clip(s, 0.0, 1.0, out=s)
+    else:
+        s[...] = _ACT[name](s)
+
+
+def _act_inplace(name, s):
+    if name == "tanh":
+        np.tanh(s, out=s)
+    elif name == "relu":
+        np.maximum(s, 0, out=s)
+    elif name != "linear":
+        s[...] = _ACT[name](s)
+
+
 def _lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh",
           recurrent_activation="sigmoid"):
-    act, ract = _ACT[activation], _ACT[recurrent_activation]
-    b, t_len, _ = x.shape
-    u = h0.shape[-1]
-    xw = (x.reshape(b * t_len, -1) @ kernel + bias).reshape(b, t_len, 4 * u)
-    hseq = np.empty((b, t_len, u), x.dtype)
-    cseq = np.empty((b, t_len, u), x.dtype)
-    gates = np.empty((b, t_len, 4 * u), x.dtype)
-    h, c = h0, c0
-    masked = not mask.all()
-    for t in range(t_len):
-        z = xw[:, t] + (h * rec_mask) @ rec_kernel
-        g = gates[:, t]
-        g[:, :2 * u] = ract(z[:, :2 * u])
-        g[:, 2 * u:3 * u] = act(z[:, 2 * u:3 * u])
-        g[:, 3 * u:] = ract(z[:, 3 * u:])
-        c_new = g[:, u:2 * u] * c + g[:, :u] * g[:, 2 * u:3 * u]
-        h_new = g[:, 3 * u:] * act(c_new)
-        if masked:
-            m = mask[:, t:t + 1]
-            c_new = m * c_new + (1 - m) * c
-            h_new = m * h_new + (1 - m) * h
-        hseq[:, t], cseq[:, t] = h_new, c_new
-        h, c = h_new, c_new
-    return hseq, h.copy(), c.copy(), gates, cseq
-
-
-def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, cseq, gates,
-                   d_hseq, d_h, d_c, activation="tanh", recurrent_activation="sigmoid"):
     b, t_len, d = x.shape
     u = h0.shape[-1]
-    dz_all = np.empty((b, t_len, 4 * u), x.dtype)
-    dh, dc = d_h.copy(), d_c.copy()
-    rk_t = rec_kernel.T
-    masked = not mask.all()
+    perm = _perm(u)
+    k, r = kernel[:, perm], rec_kernel[:, perm]
+    # gates[t] starts as x_t @ kernel + bias and becomes the step's activated gates in place
+    gates = (np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t_len * b, d) @ k + bias[perm])
+    gates = gates.reshape(t_len, b, 4 * u).astype(x.dtype, copy=False)
+    hseq = np.empty((t_len, b, u), x.dtype)
+    cseq = np.empty((t_len, b, u), x.dtype)
+    actc = np.empty((t_len, b, u), x.dtype)  # activation(c) before masking, for the backward pass
+    h, c = h0, c0
+    masked, dropped = not mask.all(), not rec_mask.all()
+    for t in range(t_len):
+        z = gates[t]
+        z += (h * rec_mask if dropped else h) @ r
+        _ract_inplace(recurrent_activation, z[:, :3 * u])
+        _act_inplace(activation, z[:, 3 * u:])
+        c_new = cseq[t]
+        np.multiply(z[:, u:2 * u], c, out=c_new)
+        c_new += z[:, :u] * z[:, 3 * u:]
+        a = actc[t]
+        a[...] = c_new
+        _act_inplace(activation, a)
+        h_new = hseq[t]
+        np.multiply(z[:, 2 * u:3 * u], a, out=h_new)
+        if masked:
+            m = mask[:, t:t + 1]
+            c_new -= c
+            c_new *= m
+            c_new += c
+            h_new -= h
+            h_new *= m
+            h_new += h
+        h, c = h_new, c_new
+    return hseq.transpose(1, 0, 2), h.copy(), c.copy(), _SAVED.put((x, kernel, gates, cseq, actc))
+
+
+class _Saved:
+    """What a forward pass keeps for its backward pass, behind a small integer handle.
+
+    The handle is the op's last output instead of the arrays themselves because a tape fills
+    every output nobody differentiates with zeros of its shape: for an LSTM's gate cache that
+    was a third of the backward time. Only the newest few entries are kept; a backward pass
+    whose entry is gone recomputes the forward pass from its inputs, so results never depend
+    on the cache.
+    """
+
+    def __init__(self, size=8):
+        self.size, self.items, self.next = size, {}, 0
+
+    def put(self, value) -> np.ndarray:
+        self.next += 1
+        self.items[self.next] = value
+        while len(self.items) > self.size:
+            self.items.pop(next(iter(self.items)))
+        return np.asarray(self.next, dtype=np.int64)
+
+    def get(self, handle, x, kernel):
+        """The entry saved by the forward pass on these very arrays, or None."""
+        entry = self.items.get(int(handle)) if np.ndim(handle) == 0 else None
+        if entry is None or entry[0] is not x or entry[1] is not kernel:
+            return None
+        return entry[2:]
+
+
+_SAVED = _Saved()
+
+
+def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle,
+                   d_hseq, d_h, d_c, activation="tanh", recurrent_activation="sigmoid"):
+    saved = _SAVED.get(handle, x, kernel)
+    if saved is None:
+        hseq, _, _, handle = _lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation,
+                                   recurrent_activation)
+        saved = _SAVED.get(handle, x, kernel)
+    gates, cseq, actc = saved
+    b, t_len, d = x.shape
+    u = h0.shape[-1]
+    perm = _perm(u)
+    r_t = rec_kernel[:, perm].T
+    dz_all = np.empty((t_len, b, 4 * u), x.dtype)
+    d_hseq = d_hseq.transpose(1, 0, 2)
+    dh, dc = d_h.astype(x.dtype), d_c.astype(x.dtype)
+    masked, dropped = not mask.all(), not rec_mask.all()
     for t in range(t_len - 1, -1, -1):
-        dh = dh + d_hseq[:, t]
-        c_prev = cseq[:, t - 1] if t else c0
-        g = gates[:, t]
-        i, f, gg, o = g[:, :u], g[:, u:2 * u], g[:, 2 * u:3 * u], g[:, 3 * u:]
+        dh = dh + d_hseq[t]
+        c_prev = cseq[t - 1] if t else c0
+        g = gates[t]
+        i, f, o, gg = g[:, :u], g[:, u:2 * u], g[:, 2 * u:3 * u], g[:, 3 * u:]
         if masked:
             m = mask[:, t:t + 1]
             dh_carry, dc_carry = (1 - m) * dh, (1 - m) * dc
             dh, dc = m * dh, m * dc
-        # the unmasked cell state of this step: recompute when the mask replaced it
-        c_t = f * c_prev + i * gg if masked else cseq[:, t]
-        ac = _ACT[activation](c_t)
-        dc = dc + dh * o * _dact(activation, ac)
-        dz = dz_all[:, t]
-        dz[:, :u] = dc * gg * _dact(recurrent_activation, i)
-        dz[:, u:2 * u] = dc * c_prev * _dact(recurrent_activation, f)
-        dz[:, 2 * u:3 * u] = dc * i * _dact(activation, gg)
-        dz[:, 3 * u:] = dh * ac * _dact(recurrent_activation, o)
+        a = actc[t]
+        dc = dc + dh * o * _dact(activation, a)
+        dz = dz_all[t]
+        np.multiply(dc, gg, out=dz[:, :u])
+        np.multiply(dc, c_prev, out=dz[:, u:2 * u])
+        np.multiply(dh, a, out=dz[:, 2 * u:3 * u])
+        dz[:, :3 * u] *= _dact(recurrent_activation, g[:, :3 * u])
+        np.multiply(dc, i, out=dz[:, 3 * u:])
+        dz[:, 3 * u:] *= _dact(activation, gg)
         dc = dc * f
-        dh = (dz @ rk_t) * rec_mask
+        dh = dz @ r_t
+        if dropped:
+            dh *= rec_mask
         if masked:
-            dh, dc = dh + dh_carry, dc + dc_carry
-    h_prev = np.concatenate([h0[:, None], hseq[:, :-1]], axis=1) * rec_mask[:, None]
-    flat_dz = dz_all.reshape(b * t_len, 4 * u)
-    d_kernel = x.reshape(b * t_len, d).T @ flat_dz
-    d_rec = h_prev.reshape(b * t_len, u).T @ flat_dz
-    d_bias = flat_dz.sum(axis=0)
-    dx = (flat_dz @ kernel.T).reshape(b, t_len, d)
+            dh += dh_carry
+            dc += dc_carry
+    inv = np.argsort(perm)
+    h_prev = np.concatenate([h0[None], hseq.transpose(1, 0, 2)[:-1]], axis=0)
+    if dropped:
+        h_prev = h_prev * rec_mask
+    flat_dz = dz_all.reshape(t_len * b, 4 * u)
+    x_t = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t_len * b, d)
+    d_kernel = (x_t.T @ flat_dz)[:, inv]
+    d_rec = (h_prev.reshape(t_len * b, u).T @ flat_dz)[:, inv]
+    d_bias = flat_dz.sum(axis=0)[inv]
+    dx = (flat_dz @ kernel[:, perm].T).reshape(t_len, b, d).transpose(1, 0, 2)
     return dx, dh, dc, d_kernel, d_rec, d_bias
 
 
-def _lstm_grad(op, d_hseq, d_h, d_c, _dg, _dcs):
-    hseq, _, _, gates, cseq = op.outputs
-    outs = apply_op("KerasLSTMGrad", list(op.inputs) + [hseq, cseq, gates, d_hseq, d_h, d_c],
+def _lstm_grad(op, d_hseq, d_h, d_c, _d_handle):
+    hseq, _, _, handle = op.outputs
+    outs = apply_op("KerasLSTMGrad", list(op.inputs) + [hseq, handle, d_hseq, d_h, d_c],
                     activation=op.attrs["activation"], recurrent_activation=op.attrs["recurrent_activation"])
     return list(outs) + [None, None]
 
 
-register_op("KerasLSTM", _lstm, _lstm_grad, num_outputs=5)
+register_op("KerasLSTM", _lstm, _lstm_grad, num_outputs=4)
 register_op("KerasLSTMGrad", _lstm_backward, num_outputs=6)
 
 
 def lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh",
          recurrent_activation="sigmoid"):
     """(outputs for every step (B, T, U), last h, last c)."""
-    hseq, h, c, _, _ = apply_op("KerasLSTM", [x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask],
-                                activation=activation, recurrent_activation=recurrent_activation)
+    hseq, h, c, _ = apply_op("KerasLSTM", [x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask],
+                             activation=activation, recurrent_activation=recurrent_activation)
     return hseq, h, c
 
 

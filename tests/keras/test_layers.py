@@ -243,3 +243,15 @@ def test_mask_zero_makes_padded_steps_keep_the_state():
     np.testing.assert_allclose(seq[0, 4], seq[0, 2])
     short = keras.Sequential([emb, model.layers[1]]).predict(ids[:, :3])
     np.testing.assert_allclose(seq[0, 2], short[0, 2], rtol=1e-6)
+
+
+def test_lstm_backward_without_its_cache_recomputes_the_same_gradients():
+    b, t, d, u = 2, 4, 3, 2
+    args = [_x(b, t, d), _x(b, u), _x(b, u), _x(d, 4 * u), _x(u, 4 * u), _x(4 * u), np.ones((b, t)),
+            np.ones((b, u))]
+    hseq, _, _, handle = rnn_ops._lstm(*args)
+    upstream = [_x(b, t, u), _x(b, u), _x(b, u)]
+    cached = rnn_ops._lstm_backward(*args, hseq, handle, *upstream)
+    recomputed = rnn_ops._lstm_backward(*args, hseq, np.asarray(-1), *upstream)
+    for a, c in zip(cached, recomputed, strict=True):
+        np.testing.assert_array_equal(a, c)

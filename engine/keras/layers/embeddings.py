@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.framework.tensor import Tensor
-from engine.keras import initializers, regularizers
+from engine.framework.tensor import Tensor, eager
+from engine.keras import fused_ops, initializers, regularizers
 from engine.keras.layers.base import Layer
-from engine.ops import array_ops
 
 
 class Embedding(Layer):
@@ -40,7 +39,7 @@ class Embedding(Layer):
         if ids.size and (ids.min() < 0 or ids.max() >= self.input_dim):
             raise ValueError(f"Embedding {self.name!r}: ids must lie in [0, {self.input_dim}), "
                              f"got values from {ids.min()} to {ids.max()}")
-        return array_ops.gather(self.embeddings, ids)
+        return fused_ops.embedding_lookup(self.embeddings, eager(ids))
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
