@@ -49,7 +49,18 @@ def discover_runs(logdirs: dict[str, str]) -> dict[str, str]:
     """
     runs: dict[str, str] = {}
     for prefix, root in logdirs.items():
-        for dirpath, dirnames, filenames in os.walk(root, onerror=lambda _err: None):
+        seen: set[tuple[int, int]] = set()  # symlinked runs are followed, loops are not
+        for dirpath, dirnames, filenames in os.walk(root, onerror=lambda _err: None,
+                                                    followlinks=True):
+            try:
+                st = os.stat(dirpath)
+            except OSError:
+                dirnames.clear()
+                continue
+            if (st.st_dev, st.st_ino) in seen:
+                dirnames.clear()
+                continue
+            seen.add((st.st_dev, st.st_ino))
             dirnames.sort()
             if any(is_event_file(f) for f in filenames):
                 runs[run_name(prefix, os.path.relpath(dirpath, root))] = dirpath

@@ -35,6 +35,15 @@ def test_run_names(tmp_path):
     assert discover_runs({"": str(tmp_path / "missing")}) == {}
 
 
+def test_symlinked_runs_are_followed_once(tmp_path):
+    write_run(tmp_path / "elsewhere" / "exp", {"t": [(0, 1.0)]})
+    logdir = tmp_path / "logdir"
+    logdir.mkdir()
+    (logdir / "linked").symlink_to(tmp_path / "elsewhere")
+    (logdir / "loop").symlink_to(logdir)
+    assert list(discover_runs({"": str(logdir)})) == ["linked/exp"]
+
+
 def test_logdir_spec():
     assert parse_logdir_spec("a:/x,b:/y/z") == {"a": "/x", "b": "/y/z"}
     assert parse_logdir_spec("/just/a/path") == {"/just/a/path": "/just/a/path"}
