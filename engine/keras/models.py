@@ -35,8 +35,10 @@ def _kwarg_tensors(node):
 
 
 def _sort_nodes(outputs):
-    """The nodes that produce ``outputs``, each after all the nodes it reads (iterative DFS)."""
-    order, done, on_path = [], set(), set()
+    """The nodes that produce ``outputs``, each after all the nodes it reads (an iterative DFS
+    from the outputs, inputs in order), and each layer's first-visit index (Keras's
+    ``layer_indices``, which orders layers of equal depth)."""
+    order, done, on_path, layer_index = [], set(), set(), {}
     stack = [(_node_of(t), False) for t in reversed(outputs)]
     while stack:
         node, expanded = stack.pop()
@@ -49,13 +51,29 @@ def _sort_nodes(outputs):
             continue
         if id(node) in on_path:
             continue
+        layer_index.setdefault(id(node.layer), len(layer_index))
         on_path.add(id(node))
         stack.append((node, True))
         for t in reversed(node.flat_inputs + _kwarg_tensors(node)):
             parent = _node_of(t)
             if id(parent) not in done:
                 stack.append((parent, False))
-    return order
+    return order, layer_index
+
+
+def _layers_by_depth(nodes, layer_index):
+    """Keras's ``model.layers`` order (``_map_graph_network``): deepest (nearest the inputs)
+    first, layers of equal depth in traversal order. Weight files match layers by this order."""
+    node_depth, layer_depth, layers = {}, {}, {}
+    for node in reversed(nodes):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = depth
+        layers[id(node.layer)] = node.layer
+        node_depth[id(node)] = depth
+        for t in node.flat_inputs + _kwarg_tensors(node):
+            parent = _node_of(t)
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    return sorted(layers.values(), key=lambda la: (-layer_depth[id(la)], layer_index[id(la)]))
 
 
 def _resolve_kwargs(kwargs, values):
@@ -96,19 +114,14 @@ class Model(TrainingMixin, Layer):
         for t in self.inputs:
             if not isinstance(t, KerasTensor) or not isinstance(_node_of(t).layer, InputLayer):
                 raise ValueError(f"Model inputs must be tensors returned by Input(...), got {t!r}")
-        self._nodes = _sort_nodes(self.outputs)
+        self._nodes, layer_index = _sort_nodes(self.outputs)
         input_ids = {id(t) for t in self.inputs}
         for node in self._nodes:
             if isinstance(node.layer, InputLayer) and id(node.flat_outputs[0]) not in input_ids:
                 raise ValueError(
                     f"graph disconnected: the model reads Input {node.layer.name!r}, which is not among "
                     f"its inputs {[t.name for t in self.inputs]}")
-        seen, layers = set(), []
-        for node in self._nodes:
-            if id(node.layer) not in seen:
-                seen.add(id(node.layer))
-                layers.append(node.layer)
-        self._layers = layers
+        self._layers = _layers_by_depth(self._nodes, layer_index)
         self._is_graph_network = True
         self.built = True
         self.input_names = [_node_of(t).layer.name for t in self.inputs]

@@ -122,7 +122,7 @@ def model_summary(model, line_length=None, print_fn=None):
         try:
             shape = _shape_str(layer.output_shape)
         except (AttributeError, ValueError):
-            shape = "multiple" if layer._inbound_nodes else "(unbuilt)"
+            shape = "multiple" if layer.built else "(unbuilt)"
         fields = [f"{layer.name} ({type(layer).__name__})", shape, f"{layer.count_params()}"]
         if functional:
             inbound = []

@@ -383,3 +383,15 @@ def test_bad_configs_and_shapes_give_clear_errors(tmp_path):
         f.create_group("nothing")
     with pytest.raises(ValueError, match="holds no model config"):
         load_model(tmp_path / "w.h5")
+
+
+def test_functional_layers_follow_keras_order_so_weight_files_match_by_position():
+    """Keras orders a functional model's layers by depth (nearest the inputs first), ties in
+    traversal order from the outputs; weight files list and match layers in that order."""
+    a, b = keras.Input(shape=(2,), name="a"), keras.Input(shape=(2,), name="b")
+    x = layers.Dense(3, name="da")(a)
+    y = layers.Dense(3, name="db2")(layers.Dense(3, name="db")(b))
+    model = keras.Model([a, b], layers.Concatenate(name="cat")([x, y]))
+    assert [layer.name for layer in model.layers] == ["b", "a", "db", "da", "db2", "cat"]
+    clone = model_from_json(model.to_json())
+    assert [layer.name for layer in clone.layers] == ["b", "a", "db", "da", "db2", "cat"]
