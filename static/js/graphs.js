@@ -6,13 +6,16 @@ import { api, el, debounce, Settings, setAllRuns, showError, showMessage, loadSt
 const SVG_NS = "http://www.w3.org/2000/svg";
 const EXPAND_ALL_UP_TO = 60;     // graphs with at most this many ops open fully expanded
 
-const settings = new Settings({ run: "", tags: "", runs: "", hide: [], closed: [], expanded: [] });
+const settings = new Settings({ run: "", kind: "op", tags: "", runs: "", hide: [], closed: [], expanded: [] });
 const svg = document.getElementById("graph");
 const runSelect = document.getElementById("graph-run");
 const inspector = document.getElementById("inspector");
 const busy = document.getElementById("graph-busy");
 const searchBox = document.getElementById("node-search");
 const searchResults = document.getElementById("search-results");
+const kindRow = document.getElementById("graph-kind-row");
+const kindSelect = document.getElementById("graph-kind");
+const runKinds = new Map();      // run -> its /api/tags entry (graph, keras_model)
 
 const worker = new Worker("/static/js/graph-worker.js");
 let seq = 0;
@@ -332,14 +335,71 @@ window.addEventListener("resize", debounce(fit, 200));
 
 // ---------------------------------------------------------------- loading
 
+// ---------------------------------------------------------------- Keras model configs
+
+/** Layer names a Keras layer's inbound_nodes refer to (Keras 2 lists or Keras 3 tensors). */
+function inboundNames(inbound) {
+  const out = [];
+  const walk = (v) => {
+    if (Array.isArray(v)) {
+      if (typeof v[0] === "string" && typeof v[1] === "number") out.push(v[0]);
+      else v.forEach(walk);
+    } else if (v && typeof v === "object") {
+      if (v.class_name === "__keras_tensor__") out.push(v.config.keras_history[0]);
+      else Object.values(v).forEach(walk);
+    }
+  };
+  walk(inbound ?? []);
+  return [...new Set(out)];
+}
+
+const LAYER_ATTRS = ["units", "activation", "filters", "kernel_size", "strides", "padding", "rate", "pool_size",
+  "input_dim", "output_dim", "return_sequences", "batch_input_shape", "batch_shape", "dtype", "axis"];
+
+/** A Keras model config (what Keras's TensorBoard callback logs) as graph nodes: one per layer,
+ *  inside a scope named after the model; nested models become nested scopes. */
+function kerasNodes(model, prefix = "") {
+  const cfg = model.config ?? {};
+  const scope = `${prefix}${cfg.name ?? "model"}`;
+  const layers = cfg.layers ?? [];
+  const sequential = model.class_name === "Sequential" || layers.every((l) => !l.inbound_nodes);
+  const out = [];
+  let prev = null;
+  for (const layer of layers) {
+    const name = layer.name ?? layer.config?.name ?? layer.class_name;
+    const inputs = sequential ? (prev ? [prev] : []) : inboundNames(layer.inbound_nodes);
+    if (layer.config?.layers) {
+      // A nested model: its layers in a scope; its first layer takes this layer's inputs.
+      const inner = kerasNodes(layer, `${scope}/`);
+      if (inner.length) inner[0].inputs.push(...inputs.map((i) => `${scope}/${i}`));
+      out.push(...inner);
+      prev = inner.length ? inner.at(-1).name.slice(scope.length + 1) : prev;
+      continue;
+    }
+    const attr = {};
+    for (const key of LAYER_ATTRS) if (layer.config && key in layer.config) attr[key] = layer.config[key];
+    out.push({ name: `${scope}/${name}`, op: layer.class_name, inputs: inputs.map((i) => `${scope}/${i}`), device: "", attr });
+    prev = name;
+  }
+  return out;
+}
+
 async function openRun(run) {
   settings.set("run", run);
   inspector.hidden = true;
   selected = null;
   busy.hidden = false;
   busy.textContent = "Loading graph…";
-  const data = await api("/api/graph", { run });
-  nodes = data.nodes;
+  const kinds = runKinds.get(run) ?? {};
+  kindRow.hidden = !(kinds.graph && kinds.keras_model);
+  const kind = kinds.graph && (settings.get("kind") !== "keras" || !kinds.keras_model) ? "op" : "keras";
+  kindSelect.value = kind;
+  if (kind === "op") {
+    nodes = (await api("/api/graph", { run })).nodes;
+  } else {
+    const data = await api("/api/keras_model", { run });
+    nodes = kerasNodes(typeof data.config === "string" ? JSON.parse(data.config) : data.config);
+  }
   byName = new Map(nodes.map((n) => [n.name, n]));
   consumers = new Map();
   for (const n of nodes) {
@@ -361,7 +421,13 @@ async function main() {
   const [runsData, tagsData] = await Promise.all([api("/api/runs"), api("/api/tags")]);
   setAllRuns(runsData.runs);
   revealTabs(tagsData.runs);
-  const withGraph = runsData.runs.filter((r) => tagsData.runs[r]?.graph);
+  const withGraph = runsData.runs.filter((r) => tagsData.runs[r]?.graph || tagsData.runs[r]?.keras_model);
+  for (const r of withGraph) runKinds.set(r, tagsData.runs[r]);
+  kindSelect.addEventListener("change", () => {
+    settings.set("kind", kindSelect.value);
+    settings.set("expanded", []);
+    openRun(runSelect.value).catch(showError);
+  });
   runSelect.replaceChildren(...withGraph.map((r) => el("option", { value: r }, r)));
   if (!runsData.runs.length) {
     const status = await loadStatus();

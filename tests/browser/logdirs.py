@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 import pathlib
 
 import numpy as np
 
-from engine.summary import SummaryWriter
+from engine.summary import SummaryWriter, builders
 from engine.summary.proto import graph_pb2, types_pb2
 
 WALL0 = 1_700_000_000.0
@@ -61,6 +62,20 @@ def big_graph(towers: int = 20, blocks: int = 10, ops: int = 10) -> graph_pb2.Gr
     return g
 
 
+# What Keras 2's TensorBoard callback logs for a functional model (model.to_json()).
+KERAS_FUNCTIONAL = {"class_name": "Functional", "config": {"name": "model", "layers": [
+    {"class_name": "InputLayer", "name": "x", "inbound_nodes": [],
+     "config": {"batch_input_shape": [None, 8], "dtype": "float32", "name": "x"}},
+    {"class_name": "Dense", "name": "a", "inbound_nodes": [[["x", 0, 0, {}]]],
+     "config": {"name": "a", "units": 4, "activation": "relu"}},
+    {"class_name": "Dense", "name": "b", "inbound_nodes": [[["x", 0, 0, {}]]],
+     "config": {"name": "b", "units": 4, "activation": "linear"}},
+    {"class_name": "Add", "name": "add", "inbound_nodes": [[["a", 0, 0, {}], ["b", 0, 0, {}]]],
+     "config": {"name": "add"}}],
+    "input_layers": [["x", 0, 0]], "output_layers": [["add", 0, 0]]},
+    "keras_version": "2.15.0", "backend": "tensorflow"}
+
+
 def write_demo(root: pathlib.Path) -> pathlib.Path:
     """Four runs with known values: curves, NaN/inf, an XSS-looking tag, histograms, graphs, text."""
     root = pathlib.Path(root)
@@ -91,6 +106,8 @@ def write_demo(root: pathlib.Path) -> pathlib.Path:
             w.add_histogram("edge/constant", np.full(100, 3.0), s, walltime=WALL0 + s)
         w.add_graph(big_graph(), walltime=WALL0)
         w.add_text("notes/html", HTML_TEXT, 1, walltime=WALL0)
+    with SummaryWriter(root / "keras") as w:
+        w.add_summary(builders.keras_model_config(json.dumps(KERAS_FUNCTIONAL)), 0, WALL0)
     return root
 
 

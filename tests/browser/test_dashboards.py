@@ -191,3 +191,18 @@ def test_live_refresh_keeps_zoom_and_selection(page, tmp_path, interval):
         assert rng == [5, 20]
         runs = page.evaluate("() => document.querySelector('.plot').data.map(t => t.meta.run)")
         assert set(runs) == {"a"}
+
+
+def test_keras_model_config_is_drawn_as_layer_graph(page, board):
+    page.goto(f"{board.url}/graphs?run=keras")
+    wait_for(page, "() => document.getElementById('graph').dataset.nodes")
+    labels = set(page.locator("g.node").evaluate_all("gs => gs.map(g => g.getAttribute('aria-label'))"))
+    assert {"model/x (InputLayer)", "model/a (Dense)", "model/b (Dense)", "model/add (Add)"} <= labels
+    edges = page.locator("path.edge").evaluate_all(
+        "ps => ps.map(p => p.dataset.source + '>' + p.dataset.target)")
+    assert sorted(edges) == ["n:model/a>n:model/add", "n:model/b>n:model/add", "n:model/x>n:model/a",
+                             "n:model/x>n:model/b"]
+    page.get_by_role("button", name="model/a (Dense)").click()
+    inspector = page.get_by_role("complementary", name="Node inspector")
+    assert inspector.locator('[data-field="op"]').inner_text() == "Dense"
+    assert "relu" in inspector.inner_text()
