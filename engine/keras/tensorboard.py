@@ -7,6 +7,8 @@
   batches at step = the global batch count;
 * with ``histogram_freq``, one histogram per weight (``dense/kernel_0``, tf.keras's tag) every
   that many epochs;
+* after each validation pass, ``evaluation_loss_vs_iterations``, ... (validation run) at step =
+  the optimizer's iterations; with ``write_steps_per_second``, ``epoch_steps_per_second``;
 * with ``write_graph``, the model graph (layers as name scopes) and its Keras config;
 * with ``write_output_histograms`` (ours, as the seed suggests), a histogram of each output
   layer's activations on the validation data (``<layer>/activations``, validation run).
@@ -31,7 +33,10 @@ class TensorBoard(Callback):
         self.write_graph = write_graph
         self.update_freq = 1 if update_freq == "batch" else update_freq
         self.write_output_histograms = write_output_histograms
+        self.write_steps_per_second = write_steps_per_second
         self._writers = {}
+        self._epoch_start = None
+        self._epoch_steps = 0
         self._global_step = 0
 
     def _writer(self, run):
@@ -49,7 +54,21 @@ class TensorBoard(Callback):
             train.add_graph(self.model)
             train.flush()
 
+    def on_epoch_begin(self, epoch, logs=None):
+        import time
+
+        self._epoch_start, self._epoch_steps = time.perf_counter(), 0
+
+    def on_test_end(self, logs=None):
+        opt = getattr(self.model, "optimizer", None)
+        if opt is None or not logs:
+            return
+        w = self._writer("validation")
+        for k, v in logs.items():
+            w.add_scalar(f"evaluation_{k}_vs_iterations", float(v), int(opt.iterations))
+
     def on_train_batch_end(self, batch, logs=None):
+        self._epoch_steps += 1
         self._global_step += 1
         if isinstance(self.update_freq, int) and self._global_step % self.update_freq == 0:
             w = self._writer("train")
@@ -68,6 +87,11 @@ class TensorBoard(Callback):
         opt = getattr(self.model, "optimizer", None)
         if opt is not None:
             train.add_scalar("epoch_learning_rate", float(opt._current_lr()), epoch)
+        if self.write_steps_per_second and self._epoch_start is not None:
+            import time
+
+            rate = self._epoch_steps / max(time.perf_counter() - self._epoch_start, 1e-9)
+            train.add_scalar("epoch_steps_per_second", rate, epoch)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             for layer in self.model.layers:
                 for w in layer.weights:

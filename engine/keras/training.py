@@ -266,7 +266,10 @@ class TrainingMixin:
                     break
             logs = self._logs()
             if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(val[0], val[1], val[2], validation_batch_size or batch_size)
+                callback_list.on_test_begin()
+                val_logs = self._evaluate_arrays(val[0], val[1], val[2], validation_batch_size or batch_size,
+                                                 callback_list)
+                callback_list.on_test_end(val_logs)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
             if self.stop_training:

@@ -365,6 +365,9 @@ def test_bad_configs_and_shapes_give_clear_errors(tmp_path):
     with pytest.raises(ValueError, match="units must be a positive integer"):
         model_from_json(json.dumps({"class_name": "Sequential", "config": {"layers": [
             {"class_name": "Dense", "config": {"units": "lots", "batch_input_shape": [None, 2]}}]}}))
+    with pytest.raises(ValueError, match="refusing to create weight 'kernel' of shape \\(2, 10000000000\\)"):
+        model_from_json(json.dumps({"class_name": "Sequential", "config": {"layers": [
+            {"class_name": "Dense", "config": {"units": 10 ** 10, "batch_input_shape": [None, 2]}}]}}))
     with pytest.raises(ValueError, match="cannot build Dense from config"):
         model_from_json(json.dumps({"class_name": "Sequential", "config": {"layers": [
             {"class_name": "Dense", "config": {"units": 2, "evil_kwarg": 1}}]}}))

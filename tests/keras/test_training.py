@@ -236,7 +236,7 @@ def test_tensorboard_callback_writes_what_keras_writes(tmp_path):
     model = _mlp()
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     tb = keras.callbacks.TensorBoard(log_dir=str(tmp_path), histogram_freq=1, update_freq=2,
-                                     write_output_histograms=True)
+                                     write_output_histograms=True, write_steps_per_second=True)
     model.fit(x, y, batch_size=32, epochs=3, validation_data=(x[:32], y[:32]), callbacks=[tb], verbose=0)
     train, val = _read_run(tmp_path / "train"), _read_run(tmp_path / "validation")
     scalars = {}
@@ -244,12 +244,17 @@ def test_tensorboard_callback_writes_what_keras_writes(tmp_path):
         if isinstance(item, Scalar):
             scalars.setdefault(item.tag, []).append(item.step)
     assert scalars["epoch_loss"] == [0, 1, 2] and scalars["epoch_accuracy"] == [0, 1, 2]
-    assert scalars["epoch_learning_rate"] == [0, 1, 2]
+    assert scalars["epoch_learning_rate"] == [0, 1, 2] and scalars["epoch_steps_per_second"] == [0, 1, 2]
     assert scalars["batch_loss"] == [2, 4, 6, 8] and "batch_accuracy" in scalars
     hist_tags = {i.tag for i in train if isinstance(i, Histogram)}
     assert hist_tags == {"dense/kernel_0", "dense/bias_0", "dense_1/kernel_0", "dense_1/bias_0"}
-    val_scalars = {i.tag for i in val if isinstance(i, Scalar)}
-    assert val_scalars == {"epoch_loss", "epoch_accuracy"}
+    val_scalars = {}
+    for item in val:
+        if isinstance(item, Scalar):
+            val_scalars.setdefault(item.tag, []).append(item.step)
+    assert val_scalars == {"epoch_loss": [0, 1, 2], "epoch_accuracy": [0, 1, 2],
+                           "evaluation_loss_vs_iterations": [3, 6, 9],
+                           "evaluation_accuracy_vs_iterations": [3, 6, 9]}
     assert {i.tag for i in val if isinstance(i, Histogram)} == {"dense_1/activations"}
     graphs = [i for i in train if isinstance(i, Graph)]
     assert len(graphs) == 1

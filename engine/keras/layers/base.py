@@ -11,6 +11,9 @@ from engine.framework.tensor import Tensor, eager
 from engine.keras import backend, initializers, regularizers
 from engine.keras.backend import KerasVariable
 
+# A weight larger than this is a mistake or a hostile config, not a model to allocate.
+MAX_WEIGHT_SIZE = 2 ** 31
+
 # Bookkeeping keys Keras 2 and 3 write into layer configs that change nothing here.
 _IGNORED_KWARGS = {"autocast", "dynamic", "build_config", "module", "registered_name", "sparse",
                    "ragged", "input_dtype"}
@@ -156,8 +159,12 @@ class Layer:
     # -- weights ---------------------------------------------------------------------------------
     def add_weight(self, name, shape, initializer="glorot_uniform", regularizer=None, trainable=True,
                    dtype=None, constraint=None) -> KerasVariable:
+        shape = tuple(int(d) for d in shape)
+        if any(d < 0 for d in shape) or int(np.prod(shape, dtype=np.float64)) > MAX_WEIGHT_SIZE:
+            raise ValueError(f"layer {self.name!r}: refusing to create weight {name!r} of shape {shape} "
+                             f"(at most {MAX_WEIGHT_SIZE:,} values)")
         init = initializers.get(initializer)
-        value = init(tuple(shape), dtype or self.dtype)
+        value = init(shape, dtype or self.dtype)
         var = KerasVariable(value, f"{self.name}/{name}", trainable=trainable, dtype=dtype or self.dtype)
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraint
