@@ -3,10 +3,10 @@
 The input projection ``x @ kernel + bias`` of every step is one matrix product before the loop;
 each step is then one ``h @ recurrent_kernel`` plus a handful of element-wise numpy calls, and
 the hand-written backward pass mirrors it (the weight gradients are again one product each,
-after the loop). The ops save what the backward pass needs as extra outputs (gate values,
-cell states), so their gradient functions are plain ops too and work in graphs.
+after the loop). The gradient functions are plain ops too, so they work in graphs.
 
-The LSTM keeps its gate cache beside the op, behind a handle output (see ``_Saved``).
+Each op keeps its cache (gate values, cell states) beside it, behind a handle output (see
+``_Saved``), and its backward pass recomputes the forward pass if that cache is gone.
 
 Conventions (Keras's): gates are packed along the last axis, LSTM ``i, f, c, o``, GRU ``z, r, h``
 (``reset_after=True``: GRU bias has shape (2, 3 * units), input and recurrent halves).
@@ -252,11 +252,17 @@ def _gru(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh", rec
         cache[:, t, 3 * u:] = hu[:, 2 * u:]
         hseq[:, t] = h_new
         h = h_new
-    return hseq, h.copy(), cache
+    return hseq, h.copy(), _SAVED.put((x, kernel, cache))
 
 
-def _gru_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, cache, d_hseq, d_h,
+def _gru_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle, d_hseq, d_h,
                   activation="tanh", recurrent_activation="sigmoid"):
+    saved = _SAVED.get(handle, x, kernel)
+    if saved is None:
+        hseq, _, handle = _gru(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation,
+                               recurrent_activation)
+        saved = _SAVED.get(handle, x, kernel)
+    (cache,) = saved
     b, t_len, d = x.shape
     u = h0.shape[-1]
     dxz_all = np.empty((b, t_len, 3 * u), x.dtype)
@@ -293,9 +299,9 @@ def _gru_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, cache, 
     return dx, dh, d_kernel, d_rec, d_bias
 
 
-def _gru_grad(op, d_hseq, d_h, _dc):
-    hseq, _, cache = op.outputs
-    outs = apply_op("KerasGRUGrad", list(op.inputs) + [hseq, cache, d_hseq, d_h],
+def _gru_grad(op, d_hseq, d_h, _d_handle):
+    hseq, _, handle = op.outputs
+    outs = apply_op("KerasGRUGrad", list(op.inputs) + [hseq, handle, d_hseq, d_h],
                     activation=op.attrs["activation"], recurrent_activation=op.attrs["recurrent_activation"])
     return list(outs) + [None, None]
 
@@ -328,11 +334,16 @@ def _simple_rnn(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tan
             h_new = m * h_new + (1 - m) * h
         hseq[:, t] = h_new
         h = h_new
-    return hseq, h.copy(), pre
+    return hseq, h.copy(), _SAVED.put((x, kernel, pre))
 
 
-def _simple_rnn_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, pre, d_hseq, d_h,
+def _simple_rnn_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle, d_hseq, d_h,
                          activation="tanh"):
+    saved = _SAVED.get(handle, x, kernel)
+    if saved is None:
+        hseq, _, handle = _simple_rnn(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation)
+        saved = _SAVED.get(handle, x, kernel)
+    (pre,) = saved
     b, t_len, d = x.shape
     u = h0.shape[-1]
     da_all = np.empty((b, t_len, u), x.dtype)
@@ -356,9 +367,9 @@ def _simple_rnn_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, 
             h_prev.reshape(b * t_len, u).T @ flat, flat.sum(axis=0))
 
 
-def _simple_rnn_grad(op, d_hseq, d_h, _dp):
-    hseq, _, pre = op.outputs
-    outs = apply_op("KerasSimpleRNNGrad", list(op.inputs) + [hseq, pre, d_hseq, d_h],
+def _simple_rnn_grad(op, d_hseq, d_h, _d_handle):
+    hseq, _, handle = op.outputs
+    outs = apply_op("KerasSimpleRNNGrad", list(op.inputs) + [hseq, handle, d_hseq, d_h],
                     activation=op.attrs["activation"])
     return list(outs) + [None, None]
 

@@ -245,13 +245,21 @@ def test_mask_zero_makes_padded_steps_keep_the_state():
     np.testing.assert_allclose(seq[0, 2], short[0, 2], rtol=1e-6)
 
 
-def test_lstm_backward_without_its_cache_recomputes_the_same_gradients():
+def test_backward_without_its_cache_recomputes_the_same_gradients():
     b, t, d, u = 2, 4, 3, 2
-    args = [_x(b, t, d), _x(b, u), _x(b, u), _x(d, 4 * u), _x(u, 4 * u), _x(4 * u), np.ones((b, t)),
-            np.ones((b, u))]
-    hseq, _, _, handle = rnn_ops._lstm(*args)
-    upstream = [_x(b, t, u), _x(b, u), _x(b, u)]
-    cached = rnn_ops._lstm_backward(*args, hseq, handle, *upstream)
-    recomputed = rnn_ops._lstm_backward(*args, hseq, np.asarray(-1), *upstream)
-    for a, c in zip(cached, recomputed, strict=True):
-        np.testing.assert_array_equal(a, c)
+    mask = np.array([[1, 1, 0, 0], [1, 1, 1, 1]], np.float64)
+    ones = np.ones((b, u))
+    cases = [(rnn_ops._lstm, rnn_ops._lstm_backward,
+              [_x(b, t, d), _x(b, u), _x(b, u), _x(d, 4 * u), _x(u, 4 * u), _x(4 * u), mask, ones], 2),
+             (rnn_ops._gru, rnn_ops._gru_backward,
+              [_x(b, t, d), _x(b, u), _x(d, 3 * u), _x(u, 3 * u), _x(2, 3 * u), mask, ones], 1),
+             (rnn_ops._simple_rnn, rnn_ops._simple_rnn_backward,
+              [_x(b, t, d), _x(b, u), _x(d, u), _x(u, u), _x(u), mask, ones], 1)]
+    for forward, backward, args, n_states in cases:
+        outs = forward(*args)
+        hseq, handle = outs[0], outs[-1]
+        upstream = [_x(b, t, u)] + [_x(b, u) for _ in range(n_states)]
+        cached = backward(*args, hseq, handle, *upstream)
+        recomputed = backward(*args, hseq, np.asarray(-1), *upstream)
+        for a, c in zip(cached, recomputed, strict=True):
+            np.testing.assert_array_equal(a, c)
