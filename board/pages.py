@@ -26,9 +26,16 @@ from fastapi.templating import Jinja2Templates
 from board.jsonutil import JSON, finite_list, float_name
 from board.provider import DataProvider
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-STATIC = ROOT / "static"
+
+def _located(name: str) -> pathlib.Path:
+    """``board/<name>`` in an installed wheel (package data), else ``<checkout>/<name>``."""
+    here = pathlib.Path(__file__).resolve().parent
+    inside = here / name
+    return inside if inside.is_dir() else here.parent / name
+
+
+TEMPLATES = _located("templates")
+STATIC = _located("static")
 PLOTLY_JS = pathlib.Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 CSP = ("default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; "

@@ -206,3 +206,17 @@ def test_keras_model_config_is_drawn_as_layer_graph(page, board):
     inspector = page.get_by_role("complementary", name="Node inspector")
     assert inspector.locator('[data-field="op"]').inner_text() == "Dense"
     assert "relu" in inspector.inner_text()
+
+
+def test_pages_are_served_under_csp_and_violations_are_caught(page, board):
+    response = page.goto(f"{board.url}/scalars")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    charts_drawn(page, 1)
+    # The harness would fail any test whose page breaks the policy: prove it sees a violation.
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.x = 1';"
+                  " document.body.append(s); }")
+    wait_for(page, "() => true")
+    time.sleep(0.3)
+    assert page.evaluate("() => window.x") is None
+    assert any("CSP violation" in p or "Content Security Policy" in p for p in page.problems)
+    page.problems.clear()
