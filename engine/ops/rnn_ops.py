@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.framework import tape as tape_mod
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
 
@@ -87,6 +88,12 @@ def _act_inplace(name, s):
 
 def _lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh",
           recurrent_activation="sigmoid"):
+    hseq, h, c, saved = _lstm_forward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation,
+                                      recurrent_activation)
+    return hseq, h, c, _SAVED.put((x, kernel) + saved)
+
+
+def _lstm_forward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation, recurrent_activation):
     b, t_len, d = x.shape
     u = h0.shape[-1]
     perm = _perm(u)
@@ -121,13 +128,14 @@ def _lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh"
             h_new *= m
             h_new += h
         h, c = h_new, c_new
-    return hseq.transpose(1, 0, 2), h.copy(), c.copy(), _SAVED.put((x, kernel, gates, cseq, actc))
+    return hseq.transpose(1, 0, 2), h.copy(), c.copy(), (gates, cseq, actc)
 
 
 class _Saved:
     """What a forward pass keeps for its backward pass, behind a small integer handle.
 
-    The handle is the op's last output instead of the arrays themselves because a tape fills
+    Eager calls outside any GradientTape (``predict``) keep nothing. The handle is the op's
+    last output instead of the arrays themselves because a tape fills
     every output nobody differentiates with zeros of its shape: for an LSTM's gate cache that
     was a third of the backward time. Only the newest few entries are kept; a backward pass
     whose entry is gone recomputes the forward pass from its inputs, so results never depend
@@ -138,6 +146,8 @@ class _Saved:
         self.size, self.items, self.next = size, {}, 0
 
     def put(self, value) -> np.ndarray:
+        if not tape_mod._ACTIVE:  # predict, or a graph session: its backward pass recomputes
+            return np.asarray(0, dtype=np.int64)
         self.next += 1
         self.items[self.next] = value
         while len(self.items) > self.size:
@@ -159,9 +169,8 @@ def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, ha
                    d_hseq, d_h, d_c, activation="tanh", recurrent_activation="sigmoid"):
     saved = _SAVED.get(handle, x, kernel)
     if saved is None:
-        hseq, _, _, handle = _lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation,
-                                   recurrent_activation)
-        saved = _SAVED.get(handle, x, kernel)
+        hseq, _, _, saved = _lstm_forward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation,
+                                          recurrent_activation)
     gates, cseq, actc = saved
     b, t_len, d = x.shape
     u = h0.shape[-1]
@@ -230,6 +239,12 @@ def lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh",
 
 # -- GRU (reset_after=True) ----------------------------------------------------------------------------
 def _gru(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh", recurrent_activation="sigmoid"):
+    hseq, h, saved = _gru_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation,
+                                  recurrent_activation)
+    return hseq, h, _SAVED.put((x, kernel) + saved)
+
+
+def _gru_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation, recurrent_activation):
     act, ract = _ACT[activation], _ACT[recurrent_activation]
     b, t_len, _ = x.shape
     u = h0.shape[-1]
@@ -252,16 +267,15 @@ def _gru(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh", rec
         cache[:, t, 3 * u:] = hu[:, 2 * u:]
         hseq[:, t] = h_new
         h = h_new
-    return hseq, h.copy(), _SAVED.put((x, kernel, cache))
+    return hseq, h.copy(), (cache,)
 
 
 def _gru_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle, d_hseq, d_h,
                   activation="tanh", recurrent_activation="sigmoid"):
     saved = _SAVED.get(handle, x, kernel)
     if saved is None:
-        hseq, _, handle = _gru(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation,
-                               recurrent_activation)
-        saved = _SAVED.get(handle, x, kernel)
+        hseq, _, saved = _gru_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation,
+                                      recurrent_activation)
     (cache,) = saved
     b, t_len, d = x.shape
     u = h0.shape[-1]
@@ -318,6 +332,11 @@ def gru(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh", recu
 
 # -- SimpleRNN ----------------------------------------------------------------------------------------
 def _simple_rnn(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh"):
+    hseq, h, saved = _simple_rnn_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation)
+    return hseq, h, _SAVED.put((x, kernel) + saved)
+
+
+def _simple_rnn_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation):
     act = _ACT[activation]
     b, t_len, _ = x.shape
     u = h0.shape[-1]
@@ -334,15 +353,14 @@ def _simple_rnn(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tan
             h_new = m * h_new + (1 - m) * h
         hseq[:, t] = h_new
         h = h_new
-    return hseq, h.copy(), _SAVED.put((x, kernel, pre))
+    return hseq, h.copy(), (pre,)
 
 
 def _simple_rnn_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle, d_hseq, d_h,
                          activation="tanh"):
     saved = _SAVED.get(handle, x, kernel)
     if saved is None:
-        hseq, _, handle = _simple_rnn(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation)
-        saved = _SAVED.get(handle, x, kernel)
+        hseq, _, saved = _simple_rnn_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation)
     (pre,) = saved
     b, t_len, d = x.shape
     u = h0.shape[-1]

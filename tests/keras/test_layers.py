@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine import keras
+from engine.framework.tape import GradientTape
 from engine.keras import layers
 from engine.keras.layers import recurrent
 from engine.ops import rnn_ops
@@ -256,8 +257,11 @@ def test_backward_without_its_cache_recomputes_the_same_gradients():
              (rnn_ops._simple_rnn, rnn_ops._simple_rnn_backward,
               [_x(b, t, d), _x(b, u), _x(d, u), _x(u, u), _x(u), mask, ones], 1)]
     for forward, backward, args, n_states in cases:
-        outs = forward(*args)
+        assert int(forward(*args)[-1]) == 0  # no tape, nothing kept
+        with GradientTape():
+            outs = forward(*args)
         hseq, handle = outs[0], outs[-1]
+        assert int(handle) > 0
         upstream = [_x(b, t, u)] + [_x(b, u) for _ in range(n_states)]
         cached = backward(*args, hseq, handle, *upstream)
         recomputed = backward(*args, hseq, np.asarray(-1), *upstream)
