@@ -1,7 +1,7 @@
 """The board's loader against TensorBoard's EventAccumulator, and the numbers issue 5 targets.
 
     python bench/board_load.py [--runs 10] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 7]
-                               [--load-repeat 1] [--skip-tensorboard]
+                               [--load-repeat 1] [--skip-tensorboard] [--new_style]
 
 Writes (or reuses, with --logdir) a logdir of runs x tags x steps scalar events, one scalar per
 event as PyTorch writes them (1,000,000 by default), then prints:
@@ -39,15 +39,26 @@ def file_version_record() -> bytes:
     return encode_record(event_pb2.Event(wall_time=WALL0, file_version="brain.Event:2").SerializeToString())
 
 
-def scalar_record(tag: str, step: int, value: float) -> bytes:
-    event = event_pb2.Event(wall_time=WALL0 + step * 0.01, step=step, summary=summary_pb2.Summary(
-        value=[summary_pb2.Summary.Value(tag=tag, simple_value=value)]))
+def scalar_record(tag: str, step: int, value: float, new_style: bool = False) -> bytes:
+    """One scalar event: v1 ``simple_value`` (PyTorch's default), or with ``new_style`` a TF2
+    scalar tensor with its plugin metadata (``tf.summary.scalar``, PyTorch's ``new_style``)."""
+    v = summary_pb2.Summary.Value(tag=tag)
+    if new_style:
+        v.tensor.dtype = 1
+        v.tensor.tensor_shape.SetInParent()
+        v.tensor.float_val.append(value)
+        v.metadata.plugin_data.plugin_name = "scalars"
+        v.metadata.data_class = summary_pb2.DATA_CLASS_SCALAR
+    else:
+        v.simple_value = value
+    event = event_pb2.Event(wall_time=WALL0 + step * 0.01, step=step,
+                            summary=summary_pb2.Summary(value=[v]))
     return encode_record(event.SerializeToString())
 
 
-def write_logdir(logdir: str, runs: int, tags: int, steps: int) -> int:
+def write_logdir(logdir: str, runs: int, tags: int, steps: int, new_style: bool = False) -> int:
     """The bench logdir, written once (a marker file says it is complete). Returns events."""
-    marker = os.path.join(logdir, f".complete_{runs}x{tags}x{steps}")
+    marker = os.path.join(logdir, f".complete_{runs}x{tags}x{steps}{'_v2' * new_style}")
     if os.path.exists(marker):
         return runs * tags * steps
     t0 = time.perf_counter()
@@ -58,8 +69,8 @@ def write_logdir(logdir: str, runs: int, tags: int, steps: int) -> int:
             f.write(file_version_record())
             names = [f"group_{t % 3}/metric_{t}" for t in range(tags)]
             for step in range(steps):
-                f.write(b"".join(scalar_record(names[t], step, (step * (t + 1)) % 977 / 977.0)
-                                 for t in range(tags)))
+                f.write(b"".join(scalar_record(names[t], step, (step * (t + 1)) % 977 / 977.0,
+                                               new_style) for t in range(tags)))
     open(marker, "w").close()
     print(f"wrote {runs * tags * steps:,} events in {time.perf_counter() - t0:.1f} s to {logdir}")
     return runs * tags * steps
@@ -87,9 +98,11 @@ def load_tensorboard(logdir: str) -> tuple[float, float]:
             continue
         acc = ea.EventAccumulator(path, size_guidance={ea.SCALARS: 0, ea.TENSORS: 0})
         acc.Reload()
-        total += sum(len(acc.Scalars(t)) for t in acc.Tags()["scalars"])
+        tags = acc.Tags()
+        total += sum(len(acc.Scalars(t)) for t in tags["scalars"])
+        total += sum(len(acc.Tensors(t)) for t in tags["tensors"])  # TF2 scalars land here
     elapsed = time.perf_counter() - t0, time.process_time() - c0
-    print(f"  (TensorBoard kept {total:,} scalars)")
+    print(f"  (TensorBoard kept {total:,} scalars and scalar tensors)")
     return elapsed
 
 
@@ -175,6 +188,8 @@ def main() -> None:
     p.add_argument("--load-repeat", type=int, default=1,
                    help="full loads per reader; the fastest is reported (default 1)")
     p.add_argument("--skip-tensorboard", action="store_true")
+    p.add_argument("--new_style", action="store_true",
+                   help="write TF2-style tensor scalars instead of v1 simple_value (use a fresh --logdir)")
     args = p.parse_args()
 
     tmp = None
@@ -183,10 +198,10 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory()
         logdir = tmp.name
     os.makedirs(logdir, exist_ok=True)
-    events = write_logdir(logdir, args.runs, args.tags, args.steps)
+    events = write_logdir(logdir, args.runs, args.tags, args.steps, args.new_style)
 
-    print(f"1. full load of {events:,} scalar events ({args.runs} runs x {args.tags} tags x "
-          f"{args.steps} steps)")
+    print(f"1. full load of {events:,} {'TF2 tensor' if args.new_style else 'v1'} scalar events "
+          f"({args.runs} runs x {args.tags} tags x {args.steps} steps)")
     ours, ours_cpu, mux = min((load_ours(logdir) for _ in range(args.load_repeat)),
                               key=lambda r: r[0])
     loaded = sum(len(s) for r in mux.runs.values() for s in r.store.scalars.values())

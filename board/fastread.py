@@ -20,7 +20,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from board.accumulator import RunAccumulator
 from board.scalarscan import parse_scalar_events
-from engine.summary import FileStatus, Scalar, SessionStart
+from engine.summary import FileStatus
+from engine.summary.builders import SCALARS_PLUGIN
 from engine.summary.proto import event_pb2
 from engine.summary.record import FOOTER_BYTES, HEADER_BYTES, MAX_RECORD_BYTES, masked_crc32c
 
@@ -175,10 +176,11 @@ class FastFileReader:
 
     def _slow_records(self, buf, offs, lens, data_ok, fast, scalars, acc) -> int:
         """Decode the records the scalar parser did not take, and hand everything to ``acc``
-        so that each tag sees its points in file order. Returns the records read."""
+        so that each tag sees its points, and the decoder its plugins, in file order. Returns
+        the records read."""
         st = self.status
         base = st.offset
-        decoded = []  # (record index, items)
+        events = []  # (record index, Event)
         records = int(np.count_nonzero(data_ok))
         for i in np.flatnonzero(~fast).tolist():
             o = int(offs[i])
@@ -196,35 +198,39 @@ class FastFileReader:
                 continue
             if st.file_version is None and event.HasField("file_version"):
                 st.file_version = event.file_version
-            decoded.append((i, acc.decoder.decode(event)))
+            events.append((i, event))
+        plugins = acc.decoder.plugins
         if scalars is None:
-            for _, items in decoded:
-                for item in items:
-                    acc.add_item(item)
-            return records
-        fast_index = np.flatnonzero(fast)
-        tags = set(scalars.names)
-        entangled = any(type(it) is SessionStart or type(it) is Scalar and it.tag in tags
-                        for _, items in decoded for it in items)
-        if not entangled:
+            for _, event in events:
+                acc.add_event(event)
+        elif not any(_touches(event, set(scalars.names)) for _, event in events):
+            for _, event in events:
+                acc.add_event(event)
+            for name in scalars.v2_names():
+                plugins[name] = SCALARS_PLUGIN
             for tag, steps, walls, values in scalars.by_tag():
                 acc.add_scalar_arrays(tag, steps, walls, values)
-            for _, items in decoded:
-                for item in items:
-                    acc.add_item(item)
-            return records
-        # Rare: a restart marker, or one tag written both ways, within this chunk: go in order.
-        slow = iter(decoded)
-        nxt = next(slow, None)
-        for j, i in enumerate(fast_index.tolist()):
-            while nxt is not None and nxt[0] < i:
-                for item in nxt[1]:
-                    acc.add_item(item)
-                nxt = next(slow, None)
-            acc.add_item(scalars.item(j))
-        while nxt is not None:
-            for item in nxt[1]:
-                acc.add_item(item)
+        else:
+            # Rare: a restart marker, or a tag also written in another form, in this chunk.
+            slow = iter(events)
             nxt = next(slow, None)
+            for j, i in enumerate(np.flatnonzero(fast).tolist()):
+                while nxt is not None and nxt[0] < i:
+                    acc.add_event(nxt[1])
+                    nxt = next(slow, None)
+                item = scalars.item(j)
+                if scalars.v2[j]:
+                    plugins[item.tag] = SCALARS_PLUGIN
+                acc.add_item(item)
+            while nxt is not None:
+                acc.add_event(nxt[1])
+                nxt = next(slow, None)
         return records
 
+
+def _touches(event, tags: set[str]) -> bool:
+    """Whether ``event`` restarts the run or holds a value of one of ``tags``."""
+    kind = event.WhichOneof("what")
+    if kind == "session_log":
+        return event.session_log.status == event_pb2.SessionLog.START
+    return kind == "summary" and any(v.tag in tags for v in event.summary.value)

@@ -156,3 +156,63 @@ def test_empty_and_truncated_payloads(tmp_path):
     half_written = scalar("a", 2, 3.0)[:-3]
     path.write_bytes(encode_record(b"") + scalar("a", 1, 2.0) + encode_record(b"\x08") + half_written)
     assert_same(path)
+
+
+def v2_scalar(tag: str, step: int, value: float, dtype: str = "float32", metadata: bool = True,
+              shape: bool = True, data_class: bool = True) -> bytes:
+    """A TF2-style scalar: a scalar tensor, with the scalars plugin named (or not)."""
+    from engine.summary.proto import tensor_pb2, tensor_shape_pb2
+
+    tensor = tensor_pb2.TensorProto(dtype=1 if dtype == "float32" else 2)
+    if shape:
+        tensor.tensor_shape.CopyFrom(tensor_shape_pb2.TensorShapeProto())
+    (tensor.float_val if dtype == "float32" else tensor.double_val).append(value)
+    v = summary_pb2.Summary.Value(tag=tag, tensor=tensor)
+    if metadata:
+        v.metadata.plugin_data.plugin_name = "scalars"
+        if data_class:
+            v.metadata.data_class = summary_pb2.DATA_CLASS_SCALAR
+    event = event_pb2.Event(wall_time=1.25, step=step, summary=summary_pb2.Summary(value=[v]))
+    return encode_record(event.SerializeToString())
+
+
+def test_v2_scalar_layouts(tmp_path, monkeypatch):
+    from tensorboard.plugins.scalar import summary_v2
+
+    tb = event_pb2.Event(wall_time=2.0, step=7)
+    tb.summary.ParseFromString(summary_v2.scalar_pb("tb", 0.25).SerializeToString())
+    parts = [
+        v2_scalar("early", 0, 1.0, metadata=False),  # no plugin known yet: ignored, as TensorBoard does
+        v2_scalar("early", 1, 2.0), v2_scalar("early", 2, 3.0, metadata=False),
+        v2_scalar("f64", 0, 0.1, dtype="float64"), v2_scalar("f64", 1, 0.2, dtype="float64", shape=False),
+        v2_scalar("nodc", 0, 5.0, data_class=False), v2_scalar("a", 0, 1.5),
+        scalar("a", 1, 2.5), v2_scalar("a", 2, 3.5), encode_record(tb.SerializeToString()),
+    ]
+    path = tmp_path / "events.out.tfevents.1.x"
+    path.write_bytes(b"".join(parts))
+    assert_same(path)
+    store, _ = load_fast(path)
+    assert store.scalars["early"].snapshot()[0].tolist() == [1, 2]
+    assert store.scalars["f64"].snapshot()[2].tolist() == [0.1, 0.2]
+    assert store.scalars["a"].snapshot()[2].tolist() == [1.5, 2.5, 3.5]
+    for chunk in (40, 100, 300):  # the plugin learnt in one chunk decodes the next
+        monkeypatch.setattr(fastread, "CHUNK_BYTES", chunk)
+        assert_same(path)
+
+
+def test_our_tf2_writer_is_parsed_fast(tmp_path):
+    import engine
+
+    writer = engine.summary.create_file_writer(str(tmp_path))
+    with writer.as_default():
+        for step in range(50):
+            engine.summary.scalar("loss", 1.0 / (step + 1), step=step)
+    writer.flush()
+    path = next(tmp_path.glob("*tfevents*"))
+    assert_same(path)
+    acc = RunAccumulator(RunStore())
+    reader = FastFileReader(path)
+    decoded = []
+    acc.add_event = lambda event: decoded.append(event)  # count what falls to the general path
+    reader.read_into(acc)
+    assert len(decoded) == 1  # only the file_version record
