@@ -145,6 +145,7 @@ neg = negative
 __version__ = "0.1.0"
 
 from engine import keras  # noqa: E402,F401,I001 - tf.keras; it builds on everything above
+from engine import distribute  # noqa: E402,F401,I001 - tf.distribute (Ray only when a strategy is made)
 
 __all__ = [
     "DType", "Graph", "GradientTape", "InteractiveSession", "Operation", "Session", "Tensor", "TensorShape",

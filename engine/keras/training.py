@@ -54,6 +54,9 @@ class TrainingMixin:
         self._compiled = True
         self._metric_objs = None  # resolved once the outputs are known (a model may build late)
         self._loss_fns = None
+        from engine.distribute import distribute_lib  # a strategy in scope runs fit/evaluate/predict
+
+        self._distribute_strategy = distribute_lib.in_scope()
 
     def _output_names(self):
         names = getattr(self, "output_names", None)
@@ -189,6 +192,8 @@ class TrainingMixin:
                     m.update_state(ys[i], pred, sample_weight)
 
     def _train_batch(self, xs, ys, sample_weight=None):
+        if getattr(self, "_distribute_strategy", None) is not None:
+            return self._distribute_strategy._train_batch(self, xs, ys, sample_weight)
         variables = self.trainable_weights
         if not self.optimizer._vars:
             self.optimizer.build(variables)  # slots in weight order, as save/load_model expect
@@ -200,6 +205,8 @@ class TrainingMixin:
         self._update_metrics(ys, outs, total, per_output, len(xs[0]), sample_weight)
 
     def _test_batch(self, xs, ys, sample_weight=None):
+        if getattr(self, "_distribute_strategy", None) is not None:
+            return self._distribute_strategy._test_batch(self, xs, ys, sample_weight)
         outs = self._run([eager(x) for x in xs], training=False)
         total, per_output = self._compute_loss(ys, outs, sample_weight)
         self._update_metrics(ys, outs, total, per_output, len(xs[0]), sample_weight)
@@ -264,6 +271,8 @@ class TrainingMixin:
                 callback_list.on_train_batch_end(step, batch_logs)
                 if self.stop_training:
                     break
+            if getattr(self, "_distribute_strategy", None) is not None:
+                self._distribute_strategy._sync(self)  # steps in flight land before the epoch's callbacks
             logs = self._logs()
             if val is not None and (epoch + 1) % validation_freq == 0:
                 callback_list.on_test_begin()
@@ -314,6 +323,8 @@ class TrainingMixin:
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
         xs = self._x_list(x)
         batch_size = batch_size or 32
+        if getattr(self, "_distribute_strategy", None) is not None:
+            return self._distribute_strategy._predict(self, xs, batch_size)
         n = len(xs[0])
         chunks = None
         for start in range(0, n, batch_size):

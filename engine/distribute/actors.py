@@ -1,0 +1,227 @@
+"""The processes a strategy runs on Ray: a replica (MirroredStrategy), a worker and a parameter
+server (ParameterServerStrategy). Plain classes; the strategies wrap them with ``ray.remote``.
+
+A replica or worker holds a copy of the user's model, sent pickled once (and again only when the
+driver's model changed under it). It runs the same per-batch math as ``Model.fit``: the model's
+``_run`` and ``_compute_loss`` under a ``GradientTape``.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import socket
+
+import numpy as np
+
+from engine.framework.tape import GradientTape
+from engine.framework.tensor import eager
+
+
+def _where():
+    return os.getpid(), socket.gethostname()
+
+
+def optimizer_state(opt, variables) -> dict:
+    """An optimizer's iteration count and its slot arrays for ``variables``, in that order."""
+    return {"iterations": int(opt.iterations),
+            "slots": [{s: np.array(opt._slots_for(v)[s]) for s in opt._slot_names} for v in variables]}
+
+
+def restore_optimizer(opt, variables, state) -> None:
+    opt.build(variables)
+    opt.iterations = int(state["iterations"])
+    for v, slots in zip(variables, state["slots"], strict=True):
+        target = opt._slots_for(v)
+        for s, arr in slots.items():
+            target[s][...] = arr
+
+
+def _load_model(blob, seed):
+    from engine.keras import backend
+
+    backend.set_random_seed(seed)  # dropout and friends: a different stream in every replica
+    model = pickle.loads(blob)
+    model._distribute_strategy = None
+    return model
+
+
+def _numpy(x):
+    return None if x is None else np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+
+
+def _gradients(model, xs, ys, sw):
+    """The per-batch step of ``fit`` without the update: gradients, outputs and losses."""
+    variables = model.trainable_weights
+    with GradientTape() as tape:
+        outs = model._run([eager(x) for x in xs], training=True)
+        total, per_output = model._compute_loss(ys, outs, sw)
+    grads = tape.gradient(total, variables)
+    return ([_numpy(g) for g in grads], [o.numpy() for o in outs], float(total.numpy()),
+            [float(p.numpy()) for p in per_output])
+
+
+def _forward(model, xs):
+    return [o.numpy() for o in model._run([eager(x) for x in xs], training=False)]
+
+
+def _predict(model, xs, batch_size):
+    chunks = None
+    for start in range(0, len(xs[0]), batch_size):
+        outs = _forward(model, [a[start:start + batch_size] for a in xs])
+        chunks = [[] for _ in outs] if chunks is None else chunks
+        for c, o in zip(chunks, outs, strict=True):
+            c.append(o)
+    return [np.concatenate(c) for c in chunks] if chunks else []
+
+
+class Replica:
+    """MirroredStrategy: computes gradients on its slice of each global batch, then applies the
+    averaged gradients it is sent with its own optimizer, so every copy takes the same step."""
+
+    def __init__(self, index: int, seed: int = 0):
+        self.index, self.seed, self.model = index, seed, None
+
+    def ping(self):
+        return _where()
+
+    def load(self, blob, optimizer_config, opt_state):
+        from engine.keras import optimizers
+
+        self.model = _load_model(blob, self.seed + self.index)
+        self.model.optimizer = optimizers.deserialize(optimizer_config)
+        restore_optimizer(self.model.optimizer, self.model.trainable_weights, opt_state)
+        return True
+
+    def compute(self, xs, ys, sw):
+        grads, outs, total, per_output = _gradients(self.model, xs, ys, sw)
+        stats = [w.numpy() for w in self.model.non_trainable_weights] or None
+        return grads, outs, total, per_output, stats
+
+    def apply(self, update):
+        grads, lr, stats = update
+        opt = self.model.optimizer
+        opt.learning_rate = lr
+        opt.apply_gradients(zip(grads, self.model.trainable_weights, strict=True))
+        if stats is not None:
+            for w, value in zip(self.model.non_trainable_weights, stats, strict=True):
+                w.assign(value)
+        return True
+
+    def forward(self, xs):
+        return _forward(self.model, xs)
+
+    def predict(self, xs, batch_size):
+        return _predict(self.model, xs, batch_size)
+
+    def get_weights(self):
+        return self.model.get_weights()
+
+    def crash(self):  # for tests: a replica process that dies the hard way
+        os._exit(1)
+
+
+class ParameterServer:
+    """Holds a shard of the model's variables (indices into ``model.weights``) and the optimizer
+    state for them. Each push is applied as it arrives, whoever sent it: asynchronous training."""
+
+    def __init__(self, index: int):
+        self.index, self.vars, self.optimizer, self.version = index, {}, None, 0
+
+    def ping(self):
+        return _where()
+
+    def load(self, values, trainable, constraints, optimizer_config, opt_state):
+        from engine.keras import optimizers
+        from engine.keras.backend import KerasVariable
+
+        self.vars = {}
+        for i, value in values.items():
+            v = KerasVariable(value, f"ps_{self.index}/var_{i}", trainable=i in trainable, dtype=value.dtype)
+            v.constraint = constraints.get(i)
+            self.vars[i] = v
+        self.trainable = [i for i in values if i in trainable]
+        self.optimizer = optimizers.deserialize(optimizer_config)
+        restore_optimizer(self.optimizer, [self.vars[i] for i in self.trainable], opt_state)
+        self.version += 1
+        return True
+
+    def pull(self, known_version=None):
+        """The shard's values, or None when the caller already has this version."""
+        if known_version == self.version:
+            return self.version, None
+        return self.version, {i: v.numpy() for i, v in self.vars.items()}
+
+    def push(self, grads, stats, lr):
+        pairs = [(g, self.vars[i]) for i, g in grads.items() if g is not None]
+        self.optimizer.learning_rate = lr
+        if pairs:
+            self.optimizer.apply_gradients(pairs)
+        for i, value in stats.items():
+            self.vars[i].assign(value)
+        self.version += 1
+        return self.version
+
+    def state(self):
+        values = {i: v.numpy() for i, v in self.vars.items()}
+        return values, optimizer_state(self.optimizer, [self.vars[i] for i in self.trainable])
+
+
+class Worker:
+    """ParameterServerStrategy: pulls the variables from every server, computes gradients on its
+    own batch and pushes each server its part, without waiting for the other workers."""
+
+    def __init__(self, index: int, seed: int = 0):
+        self.index, self.seed, self.model = index, seed, None
+
+    def ping(self):
+        return _where()
+
+    def load(self, blob, servers, placement):
+        """``placement[i]`` is the server holding ``model.weights[i]``."""
+        self.model = _load_model(blob, self.seed + self.index)
+        self.servers, self.placement = servers, placement
+        self.known = [None] * len(servers)
+        weights = self.model.weights
+        trainable = {id(w) for w in self.model.trainable_weights}
+        self.train_index = [i for i, w in enumerate(weights) if id(w) in trainable]
+        self.stat_index = [i for i, w in enumerate(weights) if id(w) not in trainable]
+        return True
+
+    def _pull(self):
+        import ray
+
+        answers = ray.get([s.pull.remote(self.known[k]) for k, s in enumerate(self.servers)])
+        weights = self.model.weights
+        for k, (version, values) in enumerate(answers):
+            self.known[k] = version
+            if values is not None:
+                for i, value in values.items():
+                    weights[i].assign(value)
+
+    def train(self, xs, ys, sw, lr):
+        import ray
+
+        self._pull()
+        grads, outs, total, per_output = _gradients(self.model, xs, ys, sw)
+        weights = self.model.weights
+        shard_grads = [{} for _ in self.servers]
+        shard_stats = [{} for _ in self.servers]
+        for i, g in zip(self.train_index, grads, strict=True):
+            shard_grads[self.placement[i]][i] = g
+        for i in self.stat_index:
+            shard_stats[self.placement[i]][i] = weights[i].numpy()
+        ray.get([s.push.remote(shard_grads[k], shard_stats[k], lr) for k, s in enumerate(self.servers)])
+        self.known = [None] * len(self.servers)  # our own push changed them
+        return outs, total, per_output
+
+    def forward(self, xs):
+        self._pull()
+        return _forward(self.model, xs)
+
+    def predict(self, xs, batch_size):
+        self._pull()
+        return _predict(self.model, xs, batch_size)
+
+    def crash(self):  # for tests
+        os._exit(1)

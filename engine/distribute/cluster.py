@@ -1,0 +1,199 @@
+"""Ray underneath the strategies: connect (or start a local cluster), place actors, wait on them,
+and turn an actor's death into an error that names it instead of a hang.
+
+Ray is optional (``pip install -e ".[distributed]"``); nothing here imports it until a strategy is
+made. ``ray.init()`` with no address starts a local cluster on this machine; an address (or the
+``RAY_ADDRESS`` variable) joins an existing one, and then the ``engine`` package is shipped to the
+cluster's workers with Ray's ``runtime_env``.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import pickle
+import threading
+import time
+
+_state = {"started_by_us": False, "live": set()}
+_lock = threading.Lock()
+
+
+def import_ray():
+    try:
+        import ray
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("engine.distribute runs on Ray, which is not installed: "
+                          "pip install -e \".[distributed]\" (or pip install ray)") from e
+    return ray
+
+
+def connect(address=None, ray_init_kwargs=None):
+    """Use the running Ray session, or start/join one. Usage statistics stay off unless the user
+    turned them on: a training job should not phone home."""
+    ray = import_ray()
+    if ray.is_initialized():
+        return ray
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    kwargs = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
+    kwargs.update(ray_init_kwargs or {})
+    address = address or os.environ.get("RAY_ADDRESS")
+    if address and address != "local" and "runtime_env" not in kwargs:
+        import engine
+
+        kwargs["runtime_env"] = {"py_modules": [str(pathlib.Path(engine.__file__).parent)]}
+    ray.init(address=address, **kwargs)
+    _state["started_by_us"] = True
+    return ray
+
+
+def register(strategy) -> None:
+    with _lock:
+        _state["live"].add(id(strategy))
+
+
+def release(strategy) -> None:
+    """Forget a strategy; the last one to go stops the Ray session this module started."""
+    with _lock:
+        _state["live"].discard(id(strategy))
+        last = not _state["live"] and _state["started_by_us"]
+        if last:
+            _state["started_by_us"] = False
+    if last:
+        ray = import_ray()
+        if ray.is_initialized():
+            ray.shutdown()
+
+
+def check_resources(ray, what: str, want: float, wait: float = 5.0) -> None:
+    """Fail now, naming the shortfall, rather than leave actors pending for ever. Actors that
+    were just stopped give their CPUs back within moments, so wait a little first."""
+    if want <= 0:
+        return
+    deadline = time.monotonic() + wait
+    while True:
+        have = ray.available_resources().get("CPU", 0.0)
+        if have + 1e-9 >= want:
+            return
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    total = ray.cluster_resources().get("CPU", 0.0)
+    raise ValueError(
+        f"{what} need {want:g} CPUs but the Ray cluster has {have:g} free (of {total:g}); ask for fewer, "
+        f"start Ray with more CPUs (ray.init(num_cpus=...)), or join a bigger cluster")
+
+
+class Member:
+    """One actor of a strategy, with the name errors use: ``worker 1``, ``parameter server 0``."""
+
+    def __init__(self, role: str, index: int, handle):
+        self.role, self.index, self.handle = role, index, handle
+        self.pid = None
+        self.node = None
+
+    @property
+    def name(self) -> str:
+        where = f", pid {self.pid} on {self.node}" if self.pid is not None else ""
+        return f"{self.role} {self.index} (Ray actor {self.handle._actor_id.hex()[:12]}{where})"
+
+
+def start(ray, cls, role: str, count: int, cpus_each: float, startup_timeout: float, args=()):
+    """``count`` actors of ``cls``, each answering a ping before we go on."""
+    check_resources(ray, f"{count} {role}{'s' if count != 1 else ''}", count * cpus_each)
+    remote_cls = ray.remote(cls).options(num_cpus=cpus_each, max_restarts=0, max_concurrency=1)
+    members = [Member(role, i, remote_cls.remote(i, *args)) for i in range(count)]
+    refs = [m.handle.ping.remote() for m in members]
+    ready, _ = ray.wait(refs, num_returns=len(refs), timeout=startup_timeout)
+    if len(ready) < len(refs):
+        late = [m.role + " " + str(m.index) for m, r in zip(members, refs, strict=True) if r not in ready]
+        for m in members:
+            ray.kill(m.handle, no_restart=True)
+        raise TimeoutError(f"{', '.join(late)} did not start within {startup_timeout:g} s; "
+                           f"Ray's available resources: {ray.available_resources()}")
+    for m, r in zip(members, refs, strict=True):
+        m.pid, m.node = get(ray, [(m, r)])[0]
+    return members
+
+
+def get(ray, pairs, timeout=None, doing: str = "training"):
+    """``ray.get`` for ``[(member, ref), ...]``. Errors name the actor: a death or a timeout is
+    ``fatal``; an exception raised inside the actor is not. When a worker fails because an actor it
+    called died (its parameter server), ``member`` is None and the caller finds out who died."""
+    from engine.distribute.distribute_lib import DistributedTrainingError
+
+    out = []
+    for member, ref in pairs:
+        try:
+            out.append(ray.get(ref, timeout=timeout))
+        except ray.exceptions.GetTimeoutError as e:
+            err = DistributedTimeoutError(f"{member.name} did not answer within {timeout:g} s while {doing}")
+            err.member, err.fatal = member, True
+            raise err from e
+        except ray.exceptions.RayActorError as e:
+            err = DistributedTrainingError(f"{member.name} died while {doing} ({_first_line(e)})")
+            err.member, err.fatal = member, True
+            raise err from e
+        except ray.exceptions.RayTaskError as e:
+            cause = e.cause if getattr(e, "cause", None) is not None else e
+            if isinstance(cause, ray.exceptions.RayActorError):
+                err = DistributedTrainingError(f"{member.name} failed while {doing}: {_first_line(cause)}")
+                err.member, err.fatal, err.reported = None, True, f"reported by {member.name}"
+                raise err from e
+            err = DistributedTrainingError(f"{member.name} raised while {doing}: {type(cause).__name__}: "
+                                           f"{_first_line(cause)}")
+            err.member, err.fatal = member, False
+            raise err from e
+    return out
+
+
+class DistributedTimeoutError(TimeoutError):
+    """An actor did not answer within the strategy's ``step_timeout``."""
+
+
+def _first_line(error) -> str:
+    text = str(error).strip()
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:500]
+    return type(error).__name__
+
+
+def identify_dead(ray, members, timeout: float = 10.0) -> list:
+    """The members that no longer answer a ping (used to name who died behind a failed task)."""
+    refs = [(m, m.handle.ping.remote()) for m in members]
+    dead = []
+    for m, r in refs:
+        try:
+            ray.get(r, timeout=timeout)
+        except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
+            dead.append(m)
+    return dead
+
+
+def stop(ray, members, timeout: float = 10.0) -> None:
+    """Kill the actors and wait until Ray reports them gone, so their CPUs are free on return."""
+    for m in members:
+        try:
+            ray.kill(m.handle, no_restart=True)
+        except Exception:  # noqa: BLE001 - already gone is fine
+            pass
+    deadline = time.monotonic() + timeout
+    for m in members:
+        try:
+            ray.get(m.handle.ping.remote(), timeout=max(0.1, deadline - time.monotonic()))
+        except Exception:  # noqa: BLE001 - RayActorError is what we wait for
+            pass
+
+
+def dumps_model(model) -> bytes:
+    """The model to send to an actor: without the strategy it points at, the optimizer (sent as
+    state, because its slots are keyed by variable identity) or fit's leftovers."""
+    from ray import cloudpickle
+
+    transient = ("_distribute_strategy", "optimizer", "history", "_fit_validation_data")
+    saved = {k: model.__dict__.pop(k) for k in transient if k in model.__dict__}
+    try:
+        return cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        model.__dict__.update(saved)

@@ -1,0 +1,154 @@
+"""``MirroredStrategy``: synchronous data parallelism over Ray actors.
+
+Each step splits the global batch into contiguous slices, one per replica; every replica computes
+the gradients of its slice's mean loss; the driver averages them weighted by slice size (which is
+exactly the gradient of the global batch's mean loss), applies the update to its own model, and
+sends the same averaged gradients to every replica, which applies them with its own copy of the
+optimizer. All copies take identical steps. Actor calls from one caller run in order, so the
+update is fire-and-forget: the next step's gradients are computed after it, and an update that
+failed surfaces at the next step. Non-trainable state (BatchNormalization's moving statistics) is
+averaged over replicas after each step, like TensorFlow's MEAN-aggregated variables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.distribute import actors
+from engine.distribute.ray_strategy import RayStrategy
+
+
+class MirroredStrategy(RayStrategy):
+    """``MirroredStrategy(num_replicas=2)``: a model replica per Ray actor; ``fit`` on the global
+    batch gives the weights single-process training gives (to float rounding).
+
+    ``devices`` (TensorFlow's argument) sets the replica count from its length. ``address`` joins a
+    Ray cluster (default: the running session, else a new local one); ``ray_init_kwargs`` go to
+    ``ray.init``. ``cpus_per_replica`` is what each actor reserves. ``step_timeout`` (seconds)
+    turns a replica that stops answering into an error.
+    """
+
+    def __init__(self, num_replicas=None, devices=None, cross_device_ops=None, *, address=None,
+                 ray_init_kwargs=None, cpus_per_replica=1.0, step_timeout=None, startup_timeout=120.0,
+                 seed=0):
+        if num_replicas is None and devices is not None:
+            num_replicas = len(devices)
+        super().__init__(address, ray_init_kwargs, step_timeout, startup_timeout)
+        try:
+            n = self._default_count() if num_replicas is None else self._count(num_replicas, "num_replicas")
+            self._members = _start(self._ray, actors.Replica, "replica", n, cpus_per_replica,
+                                   self._startup_timeout, seed)
+        except BaseException:
+            self.shutdown()
+            raise
+        self._pending = []  # the last update sent to each replica, checked at the next call
+
+    @property
+    def num_replicas_in_sync(self) -> int:
+        return len(self._members)
+
+    def _load(self, model) -> None:
+        from engine.distribute.cluster import dumps_model
+        from engine.keras import optimizers
+
+        blob = self._ray.put(dumps_model(model))
+        opt = model.optimizer
+        config = optimizers.serialize(opt if opt is not None else optimizers.SGD())
+        state = actors.optimizer_state(opt, model.trainable_weights) if opt is not None else {
+            "iterations": 0, "slots": [{} for _ in model.trainable_weights]}
+        self._pending = []
+        self._get([(m, m.handle.load.remote(blob, config, state)) for m in self._members],
+                  "loading the model")
+
+    def _calls(self, method: str, batches):
+        return [(m, getattr(m.handle, method).remote(*args)) for m, args in zip(self._members, batches,
+                                                                               strict=False)]
+
+    # -- the Keras hook ----------------------------------------------------------------------------
+    def _train_batch(self, model, xs, ys, sw):
+        self._prepare(model, training=True)
+        self._check_reductions(model)
+        n = len(xs[0])
+        slices = self._split(n, len(self._members))
+        sw_arr = None if sw is None else [np.asarray(sw)]
+        calls = self._calls("compute", [(self._take(xs, s), self._take(ys, s),
+                                         None if sw is None else sw_arr[0][s]) for s in slices])
+        results = self._get(self._pending + calls, f"computing gradients (step {self._steps})")
+        results = results[len(self._pending):]
+        fractions = [(s.stop - s.start) / n for s in slices]
+
+        grads = [_weighted([r[0][j] for r in results], fractions) for j in range(len(results[0][0]))]
+        total = sum(f * r[2] for f, r in zip(fractions, results, strict=True))
+        per_output = [sum(f * r[3][k] for f, r in zip(fractions, results, strict=True))
+                      for k in range(len(results[0][3]))]
+        stats = None
+        if results[0][4] is not None:
+            stats = [_weighted([r[4][j] for r in results], fractions) for j in range(len(results[0][4]))]
+
+        variables = model.trainable_weights
+        model.optimizer.apply_gradients(zip(grads, variables, strict=True))
+        if stats is not None:
+            for w, value in zip(model.non_trainable_weights, stats, strict=True):
+                w.assign(value)
+        update = self._ray.put((grads, model.optimizer.learning_rate, stats))
+        self._pending = [(m, m.handle.apply.remote(update)) for m in self._members]
+        self._steps += 1
+        outs = [np.concatenate([r[1][k] for r in results]) for k in range(len(results[0][1]))]
+        self._record(model, ys, outs, total, per_output, sw)
+        self._remember(model)
+
+    def _forward(self, model, xs, training=False):
+        self._prepare(model, training=training)
+        slices = self._split(len(xs[0]), len(self._members))
+        results = self._get(self._pending + self._calls("forward", [(self._take(xs, s),) for s in slices]),
+                            "running the model forward")
+        self._pending = []
+        results = results[len(results) - len(slices):]
+        return [np.concatenate([r[k] for r in results]) for k in range(len(results[0]))]
+
+    def _test_batch(self, model, xs, ys, sw):
+        from engine.framework.tensor import eager
+
+        outs = self._forward(model, xs)
+        total, per_output = model._compute_loss(ys, [eager(o) for o in outs], sw)
+        self._record(model, ys, outs, float(total.numpy()), [float(p.numpy()) for p in per_output], sw)
+
+    def _predict(self, model, xs, batch_size):
+        self._prepare(model, training=False)
+        slices = self._split(len(xs[0]), len(self._members))
+        results = self._get(self._pending + self._calls("predict", [(self._take(xs, s), batch_size)
+                                                                    for s in slices]), "predicting")
+        self._pending = []
+        results = results[len(results) - len(slices):]
+        if not results:
+            return np.zeros((0,))
+        outs = [np.concatenate([r[k] for r in results]) for k in range(len(results[0]))]
+        return outs[0] if len(outs) == 1 else outs
+
+    def _sync(self, model) -> None:
+        """The end of an epoch: every replica has applied every update (errors surface here)."""
+        if self._pending:
+            self._get(self._pending, "applying the last update")
+            self._pending = []
+
+    def replica_weights(self) -> list[list[np.ndarray]]:
+        """Every replica's copy of the model's weights (they should all equal the model's)."""
+        self._sync(None)
+        return self._get([(m, m.handle.get_weights.remote()) for m in self._members], "reading weights")
+
+
+def _weighted(arrays, fractions):
+    """``sum(f * a)``, keeping None for a variable no replica had a gradient for."""
+    present = [(f, a) for f, a in zip(fractions, arrays, strict=True) if a is not None]
+    if not present:
+        return None
+    total = present[0][1] * present[0][0]
+    for f, a in present[1:]:
+        total = total + a * f
+    return total
+
+
+def _start(ray, cls, role, count, cpus, timeout, seed):
+    from engine.distribute import cluster
+
+    return cluster.start(ray, cls, role, count, float(cpus), timeout, args=(seed,))

@@ -1,0 +1,131 @@
+"""What the Ray-backed strategies share: the actors' lifetime, knowing when the driver's model
+changed under them, and failing loudly (and once) when one of them dies."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.distribute import cluster
+from engine.distribute.distribute_lib import DistributedTrainingError, Strategy
+from engine.framework.tensor import eager
+
+
+class RayStrategy(Strategy):
+    """The driver (this process) is the chief: it runs ``fit``'s loop and the callbacks, so only it
+    writes TensorBoard logs; the actors only compute."""
+
+    def __init__(self, address=None, ray_init_kwargs=None, step_timeout=None, startup_timeout=120.0):
+        super().__init__()
+        self._ray = cluster.connect(address, ray_init_kwargs)
+        self._members: list[cluster.Member] = []
+        self._step_timeout = step_timeout
+        self._startup_timeout = float(startup_timeout)
+        self._model_key = None   # (id(model), id(optimizer)) the actors were last loaded with
+        self._model_copy = None  # the driver's weights as the actors have them
+        self._steps = 0
+        cluster.register(self)
+
+    @staticmethod
+    def _count(value, what: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{what} must be a positive integer, got {value!r}")
+        return int(value)
+
+    def _default_count(self) -> int:
+        return max(1, int(self._ray.cluster_resources().get("CPU", 1)))
+
+    # -- lifetime ----------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the actors; the last strategy to go also stops a Ray session it started itself.
+        The model keeps the weights of its last completed step."""
+        if self._closed_reason is None:
+            self._closed_reason = "it was shut down (strategy.shutdown())"
+        members, self._members = self._members, []
+        if members:
+            cluster.stop(self._ray, members)
+        cluster.release(self)
+
+    def __del__(self):
+        try:
+            if self._members:
+                self.shutdown()
+        except Exception:  # noqa: BLE001 - interpreter teardown
+            pass
+
+    @property
+    def actors(self) -> list:
+        """The Ray actor handles this strategy runs on (for inspection and tests)."""
+        return [m.handle for m in self._members]
+
+    def _get(self, pairs, doing: str):
+        """Results of actor calls. An actor that died (or stopped answering) stops every actor of
+        this strategy, which then refuses further work, and the error says who it was; an
+        exception raised inside an actor is passed on and the strategy stays usable."""
+        try:
+            return cluster.get(self._ray, pairs, self._step_timeout, doing)
+        except (DistributedTrainingError, cluster.DistributedTimeoutError) as err:
+            if not getattr(err, "fatal", False):
+                raise
+            if getattr(err, "member", None) is None:
+                found = cluster.identify_dead(self._ray, self._members)
+                names = ", ".join(m.name for m in found) or "an actor of this strategy"
+                err = DistributedTrainingError(f"{names} died while {doing} ({err.reported})")
+            self._closed_reason = str(err)
+            members, self._members = self._members, []
+            cluster.stop(self._ray, members)
+            cluster.release(self)
+            raise err from err.__cause__
+
+    # -- the driver's model as the actors have it ---------------------------------------------------
+    def _stale(self, model) -> bool:
+        """Whether the actors must be (re)loaded: another model, a recompile, or weights the user
+        changed (set_weights, load_weights) since our last step. One compare per weight."""
+        if self._model_key != (id(model), id(model.optimizer)) or self._model_copy is None:
+            return True
+        weights = model.weights
+        if len(weights) != len(self._model_copy):
+            return True
+        return any(not np.array_equal(w._value, c) for w, c in zip(weights, self._model_copy, strict=True))
+
+    def _remember(self, model) -> None:
+        self._model_key = (id(model), id(model.optimizer))
+        self._model_copy = [np.array(w._value) for w in model.weights]
+
+    def _prepare(self, model, training: bool) -> None:
+        self._check_open()
+        if training or model._compiled:
+            model._resolve_compile()
+        if model.optimizer is not None and not model.optimizer._vars:
+            model.optimizer.build(model.trainable_weights)  # slots in weight order, as fit does
+        if self._stale(model):
+            self._load(model)
+            self._remember(model)
+
+    def _load(self, model) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    # -- helpers for the Keras hook --------------------------------------------------------------------
+    @staticmethod
+    def _split(n: int, parts: int) -> list[slice]:
+        """Contiguous slices of a batch of ``n``, as even as possible (empty ones dropped)."""
+        bounds = np.linspace(0, n, parts + 1).round().astype(int)
+        return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+
+    @staticmethod
+    def _take(arrays, sl):
+        return None if arrays is None else [a[sl] for a in arrays]
+
+    @staticmethod
+    def _record(model, ys, outs, total, per_output, sw) -> None:
+        """Update the model's loss trackers and metrics as ``fit`` would have from one batch."""
+        model._update_metrics(ys, [eager(o) for o in outs], eager(np.float32(total)),
+                              [eager(np.float32(p)) for p in per_output], len(ys[0]), sw)
+
+    @staticmethod
+    def _check_reductions(model) -> None:
+        for fn in model._loss_fns:
+            reduction = getattr(fn, "reduction", "sum_over_batch_size")
+            if reduction not in ("sum_over_batch_size", "auto", None):
+                raise NotImplementedError(
+                    f"loss {getattr(fn, 'name', fn)!r} has reduction={reduction!r}; distributed training "
+                    f"averages per-replica losses, so only reduction='sum_over_batch_size' is supported")
