@@ -58,7 +58,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _warn_about_logdirs(logdirs: dict[str, str]) -> None:
     for path in logdirs.values():
-        if not os.path.isdir(path):
+        if os.path.exists(path) and not os.path.isdir(path):
+            print(f"board: logdir {path!r} is a file, not a directory of runs; watching it anyway",
+                  file=sys.stderr)
+        elif not os.path.isdir(path):
             print(f"board: logdir {path!r} does not exist (yet); watching for it", file=sys.stderr)
     if not discover_runs(logdirs):
         where = ", ".join(repr(p) for p in logdirs.values())

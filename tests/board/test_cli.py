@@ -91,3 +91,11 @@ def test_demo_trains_while_serving(tmp_path):
         assert {"demo/lr_0.3/train", "demo/lr_0.03/train"} <= set(tags)
         assert tags["demo/lr_0.3/train"]["graph"] and tags["demo/lr_0.3/train"]["histograms"]
         assert board.interrupt() == 0
+
+
+def test_logdir_that_is_a_file_is_named_as_such(tmp_path, capsys):
+    from board.cli import _warn_about_logdirs
+
+    (tmp_path / "f").write_text("x")
+    _warn_about_logdirs({"": str(tmp_path / "f")})
+    assert "is a file, not a directory" in capsys.readouterr().err
