@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from board.api.deps import Provider, Run, Tag
 from board.downsample import m4_indices
-from board.jsonutil import JSON, finite_list
+from board.jsonutil import JSON, dumps, finite_list
 from board.provider import DataProvider
 
 router = APIRouter(prefix="/api", tags=["scalars"], default_response_class=JSON)
@@ -41,7 +41,7 @@ def download_impl(provider: DataProvider, run: str, tag: str, fmt: str) -> tuple
         writer.writerow(["Wall time", "Step", "Value"])
         writer.writerows(rows)
         return out.getvalue(), "text/csv"
-    return JSON(None).render([list(r) for r in rows]).decode(), "application/json"
+    return dumps([list(r) for r in rows]), "application/json"
 
 
 @router.get("/scalars")
@@ -50,7 +50,7 @@ def scalars(provider: Provider, run: Run, tag: Tag, max_points: MaxPoints = None
 
 
 @router.get("/scalars/download")
-def download(provider: Provider, run: Run, tag: Tag, format: Literal["csv", "json"] = "csv"):  # noqa: A002
+def download(provider: Provider, run: Run, tag: Tag, format: Literal["csv", "json"] = "csv"):
     body, media_type = download_impl(provider, run, tag, format)
     name = f"{run}_{tag}".replace("/", "_").replace('"', "_")
     return Response(body, media_type=media_type,
