@@ -113,7 +113,12 @@ function truncate(text, width) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function draw(result) {
+const CHUNK = 250;                // elements built per task, so a 2,000-node graph never blocks
+let drawSeq = 0;
+const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function draw(result) {
+  const mine = ++drawSeq;
   drawn = result;
   const groupsLayer = svgEl("g");
   const edgeLayer = svgEl("g");
@@ -123,7 +128,10 @@ function draw(result) {
     markerHeight: "7", orient: "auto-start-reverse" });
   marker.append(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: "#8b96a5" }));
   defs.append(marker);
-  for (const n of result.nodes) {
+  viewport.replaceChildren(defs, groupsLayer, edgeLayer, nodeLayer);
+  delete svg.dataset.nodes;
+  for (const [i, n] of result.nodes.entries()) {
+    if (i % CHUNK === CHUNK - 1) { await yieldToPage(); if (mine !== drawSeq) return; }
     const g = svgEl("g", { class: nodeClass(n), "data-id": n.id, "data-name": n.name, "data-kind": n.kind,
       transform: `translate(${n.x},${n.y})`, tabindex: "0", role: "button",
       "aria-label": n.kind === "op" ? `${n.name} (${n.op})` : `${n.kind} ${n.name}, ${n.sub}, ${n.expanded ? "expanded" : "collapsed"}` });
@@ -151,9 +159,9 @@ function draw(result) {
       g.append(svgEl("text", { x: 10, y: 31, class: "sub" }, n.sub));
       nodeLayer.append(g);
     }
-    g.querySelector("rect").append(svgEl("title", {}, n.name));
   }
-  for (const e of result.edges) {
+  for (const [i, e] of result.edges.entries()) {
+    if (i % (CHUNK * 2) === CHUNK * 2 - 1) { await yieldToPage(); if (mine !== drawSeq) return; }
     if (e.points.length < 2) continue;
     const d = e.points.map(([x, y], i) => `${i ? "L" : "M"}${x},${y}`).join(" ");
     const path = svgEl("path", { d, class: `edge${e.control ? " control" : ""}`, "marker-end": "url(#arrow)",
@@ -166,7 +174,6 @@ function draw(result) {
       edgeLayer.append(svgEl("text", { class: "edge-label", x: (x0 + x1) / 2 + 4, y: (y0 + y1) / 2 + 3 }, e.shape));
     }
   }
-  viewport.replaceChildren(defs, groupsLayer, edgeLayer, nodeLayer);
   svg.dataset.nodes = String(result.nodes.filter((n) => !n.expanded).length);
   if (selected) markSelected(selected);
 }
@@ -180,7 +187,7 @@ async function relayout({ anchor = null, fitAfter = false } = {}) {
   const result = await ask({ type: "layout", expanded: [...expanded] });
   if (mine !== layoutSeq) return;
   busy.hidden = true;
-  draw(result);
+  drawn = result;
   svg.dataset.layoutMs = String(Math.round(result.ms));
   const after = anchor && result.nodes.find((n) => n.id === anchor);
   if (fitAfter) fit();
@@ -190,6 +197,7 @@ async function relayout({ anchor = null, fitAfter = false } = {}) {
     applyView();
   }
   settings.set("expanded", [...expanded].length <= 30 ? [...expanded] : []);
+  await draw(result);
 }
 
 // ---------------------------------------------------------------- clicks, inspector, search
