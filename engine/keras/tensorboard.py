@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 from engine.keras.callbacks import Callback
 
@@ -51,7 +52,13 @@ class TensorBoard(Callback):
         self._global_step = 0
         train = self._writer("train")
         if self.write_graph:
-            train.add_graph(self.model)
+            try:
+                train.add_graph(self.model)
+            except (ValueError, TypeError, NotImplementedError) as e:
+                # A config that cannot be written (a custom activation, say) still leaves the op graph.
+                warnings.warn(f"TensorBoard: the model's Keras config cannot be written ({e}); "
+                              "logging the op graph only", stacklevel=2)
+                train.add_graph(self.model.as_graph_def())
             train.flush()
 
     def on_epoch_begin(self, epoch, logs=None):

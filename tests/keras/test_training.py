@@ -308,3 +308,12 @@ def test_digits_lstm_reaches_090():
                   metrics=["accuracy"])
     model.fit(x_train, y_train, epochs=12, batch_size=64, verbose=0)
     assert model.evaluate(x_test, y_test, verbose=0)[1] >= 0.90
+
+
+def test_tensorboard_with_an_unserializable_activation_still_logs_the_graph(tmp_path):
+    model = keras.Sequential([layers.Dense(3, activation=lambda x: x * 2, input_shape=(2,)), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    with pytest.warns(UserWarning, match="op graph only"):
+        model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), verbose=0,
+                  callbacks=[keras.callbacks.TensorBoard(log_dir=str(tmp_path))])
+    assert any(isinstance(i, Graph) for i in _read_run(tmp_path / "train"))
