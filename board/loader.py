@@ -43,6 +43,11 @@ class RunLoader:
         self.accumulator.flush()
         return count
 
+    def replaced(self) -> bool:
+        """Whether every file this run was read from is gone (the directory was deleted and
+        written anew): its data is then stale and the run starts over."""
+        return bool(self.readers) and not any(os.path.exists(p) for p in self.readers)
+
     def statuses(self) -> list[FileStatus]:
         return [r.status for r in self.readers.values()]
 

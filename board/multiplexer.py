@@ -52,7 +52,8 @@ class Multiplexer:
         found = discover_runs(self.logdirs)
         old = self.runs
         self.runs = {name: old[name] if name in old and old[name].path == path
-                     else RunLoader(name, path) for name, path in found.items()}
+                     and not old[name].replaced() else RunLoader(name, path)
+                     for name, path in found.items()}
         count = 0
         for loader in list(self.runs.values()):
             if self._stop.is_set():

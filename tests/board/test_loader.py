@@ -96,6 +96,17 @@ def test_new_runs_new_files_and_deleted_runs(tmp_path):
     assert list(mux.runs) == ["a"]
 
 
+def test_run_deleted_and_written_anew_starts_over(tmp_path):
+    write_run(tmp_path / "r", {"t": [(s, 1.0) for s in range(10)], "old": [(0, 1.0)]})
+    mux = Multiplexer({"": str(tmp_path)})
+    mux.reload()
+    shutil.rmtree(tmp_path / "r")
+    write_run(tmp_path / "r", {"t": [(5, 2.0)]})
+    mux.reload()
+    assert values(mux, "r", "t") == [(5, 2.0)]
+    assert list(mux.runs["r"].store.scalars) == ["t"]
+
+
 def test_purge_step_restart(tmp_path):
     write_run(tmp_path / "r", {"t": [(s, float(s)) for s in range(10)]})
     mux = Multiplexer({"": str(tmp_path)})
