@@ -330,6 +330,101 @@ def gru(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh", recu
     return hseq, h
 
 
+# -- GRU (reset_after=False: Keras 2.2's default, the reset gate applied before the product) ----------
+def _gru_v1(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh",
+            recurrent_activation="sigmoid"):
+    hseq, h, saved = _gru_v1_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation,
+                                     recurrent_activation)
+    return hseq, h, _SAVED.put((x, kernel) + saved)
+
+
+def _gru_v1_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation, recurrent_activation):
+    act, ract = _ACT[activation], _ACT[recurrent_activation]
+    b, t_len, _ = x.shape
+    u = h0.shape[-1]
+    xz = (x.reshape(b * t_len, -1) @ kernel + bias).reshape(b, t_len, 3 * u)
+    hseq = np.empty((b, t_len, u), x.dtype)
+    cache = np.empty((b, t_len, 4 * u), x.dtype)  # z, r, candidate, r * h (what meets the kernel)
+    h = h0
+    masked = not mask.all()
+    for t in range(t_len):
+        hd = h * rec_mask
+        zr = ract(xz[:, t, :2 * u] + hd @ rec_kernel[:, :2 * u])
+        z, r = zr[:, :u], zr[:, u:]
+        rh = r * hd
+        hh = act(xz[:, t, 2 * u:] + rh @ rec_kernel[:, 2 * u:])
+        h_new = z * h + (1 - z) * hh
+        if masked:
+            m = mask[:, t:t + 1]
+            h_new = m * h_new + (1 - m) * h
+        cache[:, t, :2 * u] = zr
+        cache[:, t, 2 * u:3 * u] = hh
+        cache[:, t, 3 * u:] = rh
+        hseq[:, t] = h_new
+        h = h_new
+    return hseq, h.copy(), (cache,)
+
+
+def _gru_v1_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle, d_hseq, d_h,
+                     activation="tanh", recurrent_activation="sigmoid"):
+    saved = _SAVED.get(handle, x, kernel)
+    if saved is None:
+        hseq, _, saved = _gru_v1_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation,
+                                         recurrent_activation)
+    (cache,) = saved
+    b, t_len, d = x.shape
+    u = h0.shape[-1]
+    dxz_all = np.empty((b, t_len, 3 * u), x.dtype)
+    u_zr_t, u_h_t = rec_kernel[:, :2 * u].T, rec_kernel[:, 2 * u:].T
+    dh = d_h.copy()
+    masked = not mask.all()
+    for t in range(t_len - 1, -1, -1):
+        dh = dh + d_hseq[:, t]
+        h_prev = hseq[:, t - 1] if t else h0
+        c = cache[:, t]
+        z, r, hh = c[:, :u], c[:, u:2 * u], c[:, 2 * u:3 * u]
+        if masked:
+            m = mask[:, t:t + 1]
+            dh_carry = (1 - m) * dh
+            dh = m * dh
+        dxz = dxz_all[:, t]
+        da = dh * (1 - z) * _dact(activation, hh)
+        d_rh = da @ u_h_t
+        dxz[:, :u] = dh * (h_prev - hh) * _dact(recurrent_activation, z)
+        dxz[:, u:2 * u] = d_rh * (h_prev * rec_mask) * _dact(recurrent_activation, r)
+        dxz[:, 2 * u:] = da
+        dhd = dxz[:, :2 * u] @ u_zr_t + d_rh * r
+        dh = dh * z + dhd * rec_mask
+        if masked:
+            dh = dh + dh_carry
+    h_prev = np.concatenate([h0[:, None], hseq[:, :-1]], axis=1) * rec_mask[:, None]
+    flat_dxz = dxz_all.reshape(b * t_len, 3 * u)
+    d_rec = np.concatenate([h_prev.reshape(b * t_len, u).T @ flat_dxz[:, :2 * u],
+                            cache[:, :, 3 * u:].reshape(b * t_len, u).T @ flat_dxz[:, 2 * u:]], axis=1)
+    d_kernel = x.reshape(b * t_len, d).T @ flat_dxz
+    dx = (flat_dxz @ kernel.T).reshape(b, t_len, d)
+    return dx, dh, d_kernel, d_rec, flat_dxz.sum(axis=0)
+
+
+def _gru_v1_grad(op, d_hseq, d_h, _d_handle):
+    hseq, _, handle = op.outputs
+    outs = apply_op("KerasGRUv1Grad", list(op.inputs) + [hseq, handle, d_hseq, d_h],
+                    activation=op.attrs["activation"], recurrent_activation=op.attrs["recurrent_activation"])
+    return list(outs) + [None, None]
+
+
+register_op("KerasGRUv1", _gru_v1, _gru_v1_grad, num_outputs=3)
+register_op("KerasGRUv1Grad", _gru_v1_backward, num_outputs=5)
+
+
+def gru_v1(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh",
+           recurrent_activation="sigmoid"):
+    """GRU with ``reset_after=False``: bias (3 * units,), ``hh = act(x W_h + (r * h) U_h + b_h)``."""
+    hseq, h, _ = apply_op("KerasGRUv1", [x, h0, kernel, rec_kernel, bias, mask, rec_mask],
+                          activation=activation, recurrent_activation=recurrent_activation)
+    return hseq, h
+
+
 # -- SimpleRNN ----------------------------------------------------------------------------------------
 def _simple_rnn(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh"):
     hseq, h, saved = _simple_rnn_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation)

@@ -42,6 +42,9 @@ LAYER_CASES = [
     ("gru_seq_state", lambda: layers.GRU(3, return_sequences=True, return_state=True), _x(2, 4, 3), {}),
     ("gru_backwards_hard", lambda: layers.GRU(2, recurrent_activation="hard_sigmoid", go_backwards=True),
      _x(2, 3, 3), {}),
+    ("gru_reset_before", lambda: layers.GRU(3, reset_after=False, return_sequences=True), _x(2, 4, 3), {}),
+    ("gru_reset_before_hard", lambda: layers.GRU(2, reset_after=False, recurrent_activation="hard_sigmoid"),
+     _x(2, 3, 3), {}),
     ("lstm", lambda: layers.LSTM(3), _x(2, 4, 3), {}),
     ("lstm_seq_state", lambda: layers.LSTM(3, return_sequences=True, return_state=True), _x(2, 4, 3), {}),
     ("lstm_hard_sigmoid", lambda: layers.LSTM(2, recurrent_activation="hard_sigmoid"), _x(2, 4, 3), {}),
@@ -74,7 +77,8 @@ def test_embedding_gradient(float64):
 
 def test_masked_lstm_and_gru_gradients(float64):
     ids = np.array([[3, 1, 2, 0, 0], [1, 4, 4, 2, 1]])
-    for rnn in (layers.LSTM(3, return_sequences=True), layers.GRU(3), layers.SimpleRNN(2)):
+    for rnn in (layers.LSTM(3, return_sequences=True), layers.GRU(3), layers.GRU(2, reset_after=False),
+                layers.SimpleRNN(2)):
         model = keras.Sequential([layers.Embedding(5, 2, mask_zero=True, input_length=5), rnn])
         check_layer_gradients(model, ids)
 
@@ -102,6 +106,8 @@ def test_fused_recurrent_ops_in_eager_and_graph_mode():
                         batch_none=False)
         check_gradients(gru, [_x(b, t, d), _x(b, u), _x(d, 3 * u), _x(u, 3 * u), _x(2, 3 * u)],
                         batch_none=False)
+    check_gradients(lambda x, h, k, r, bias: rnn_ops.gru_v1(x, h, k, r, bias, mask, rec_mask)[0],
+                    [_x(b, t, d), _x(b, u), _x(d, 3 * u), _x(u, 3 * u), _x(3 * u)], batch_none=False)
     check_gradients(lambda x, h, k, r, bias: rnn_ops.simple_rnn(x, h, k, r, bias, mask, rec_mask)[0],
                     [_x(b, t, d), _x(b, u), _x(d, u), _x(u, u), _x(u)], batch_none=False)
 

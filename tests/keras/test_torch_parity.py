@@ -101,3 +101,33 @@ def test_lstm_adam_matches_pytorch():
     np.testing.assert_allclose(lstm.bias.numpy(), t_lstm.bias_ih_l0.detach().numpy(), atol=1e-5)
     np.testing.assert_allclose(lstm.recurrent_kernel.numpy(), t_lstm.weight_hh_l0.detach().numpy().T,
                                atol=1e-5)
+
+
+def test_gru_sgd_matches_pytorch():
+    """Keras's GRU (reset_after=True) is PyTorch's: gates z, r, h there are r, z, n here, and
+    Keras's two bias rows are PyTorch's bias_ih and bias_hh."""
+    units, feats, classes = 5, 4, 3
+    model = keras.Sequential([keras.layers.GRU(units, input_shape=(6, feats)),
+                              keras.layers.Dense(classes, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(0.5, momentum=0.5), loss="sparse_categorical_crossentropy")
+    gru, dense = model.layers
+    gru.bias.assign(np.random.default_rng(3).normal(size=(2, 3 * units)))
+    t_gru, t_out = torch.nn.GRU(feats, units, batch_first=True), torch.nn.Linear(units, classes)
+    order = np.r_[units:2 * units, 0:units, 2 * units:3 * units]  # r, z, n from z, r, h
+    with torch.no_grad():
+        t_gru.weight_ih_l0.copy_(torch.from_numpy(gru.kernel.numpy()[:, order].T))
+        t_gru.weight_hh_l0.copy_(torch.from_numpy(gru.recurrent_kernel.numpy()[:, order].T))
+        t_gru.bias_ih_l0.copy_(torch.from_numpy(gru.bias.numpy()[0, order]))
+        t_gru.bias_hh_l0.copy_(torch.from_numpy(gru.bias.numpy()[1, order]))
+        t_out.weight.copy_(torch.from_numpy(dense.kernel.numpy().T))
+        t_out.bias.copy_(torch.from_numpy(dense.bias.numpy()))
+    opt = torch.optim.SGD(list(t_gru.parameters()) + list(t_out.parameters()), lr=0.5, momentum=0.5)
+
+    def forward(x):
+        _, h = t_gru(x)
+        return t_out(h[0])
+
+    ours, theirs = _run(model, None, opt, _batches(feats, classes, seq=6, seed=4), forward=forward)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5)
+    np.testing.assert_allclose(gru.recurrent_kernel.numpy()[:, order], t_gru.weight_hh_l0.detach().numpy().T,
+                               atol=1e-5)

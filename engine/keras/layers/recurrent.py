@@ -159,28 +159,29 @@ class SimpleRNN(_RNN):
 
 
 class GRU(_RNN):
-    """Keras's GRU with ``reset_after=True`` (the default of tf.keras 2 and Keras 3)."""
+    """Keras's GRU. ``reset_after=True`` (tf.keras 2 and Keras 3's default) applies the reset gate
+    after the recurrent product and has two biases, shape (2, 3 * units); ``reset_after=False``
+    (Keras 2.2's default) applies it before, with one bias of shape (3 * units,)."""
 
     _gates = 3
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs):
-        if not reset_after:
-            raise NotImplementedError("GRU(reset_after=False) is not supported; "
-                                      "use the default reset_after=True")
         super().__init__(units, activation=activation, recurrent_activation=recurrent_activation, **kwargs)
-        self.reset_after = True
+        self.reset_after = bool(reset_after)
 
     def _bias_shape(self):
-        return (2, 3 * self.units)
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def _run(self, x, states, bias, mask, rec_mask):
-        seq, h = rnn_ops.gru(x, states[0], self.kernel, self.recurrent_kernel, bias, mask, rec_mask,
-                             activation=self._act, recurrent_activation=self._ract)
+        op = rnn_ops.gru if self.reset_after else rnn_ops.gru_v1
+        seq, h = op(x, states[0], self.kernel, self.recurrent_kernel, bias, mask, rec_mask,
+                    activation=self._act, recurrent_activation=self._ract)
         return seq, [h]
 
     def get_config(self):
         return {**super().get_config(),
-                "recurrent_activation": activations.serialize(self.recurrent_activation), "reset_after": True}
+                "recurrent_activation": activations.serialize(self.recurrent_activation),
+                "reset_after": self.reset_after}
 
 
 class LSTM(_RNN):
