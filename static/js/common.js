@@ -56,6 +56,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** Replace a node's children, skipping null/false (conditional parts). */
+export function setChildren(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 export function debounce(fn, ms) {
   let timer = null;
   return (...args) => {
@@ -326,8 +331,29 @@ export async function loadStatus() {
   if (status.missing_logdirs?.length) parts.push(`missing logdir ${status.missing_logdirs.join(", ")}`);
   line.textContent = parts.length ? `⚠ ${parts.join(" · ")}` : "";
   if (skipped || stopped || status.missing_logdirs?.length) line.classList.add("warn");
-  line.title = status.files.filter((f) => f.stopped || f.skipped)
-    .map((f) => `${f.run}/${f.name}: ${f.stopped ?? `${f.skipped} skipped`}`).join("\n");
+  // The details: every file that lost records and why, every run's problems, reload errors.
+  const files = status.files.filter((f) => f.stopped || f.skipped);
+  const runs = (status.runs ?? []).filter((r) => r.problems?.length);
+  const panel = document.getElementById("status-panel");
+  const button = document.getElementById("status-details");
+  button.hidden = !(files.length || runs.length || status.errors?.length);
+  setChildren(panel,
+    files.length ? el("h2", {}, "Event files") : null,
+    files.length ? el("ul", {}, files.map((f) => el("li", {}, el("strong", {}, `${f.run}/${f.name}`),
+      `: ${f.records} records read`, f.skipped ? `, ${f.skipped} skipped` : "",
+      f.stopped ? ` — stopped: ${f.stopped}` : ""))) : null,
+    runs.length ? el("h2", {}, "Runs") : null,
+    runs.length ? el("ul", {}, runs.flatMap((r) => r.problems.slice(-10).map((p) =>
+      el("li", {}, el("strong", {}, r.run), `: ${typeof p === "string" ? p : JSON.stringify(p)}`)))) : null,
+    status.errors?.length ? el("h2", {}, "Reload errors") : null,
+    status.errors?.length ? el("ul", {}, status.errors.map((e) => el("li", {}, e))) : null);
+  if (!button.dataset.wired) {
+    button.dataset.wired = "1";
+    button.addEventListener("click", () => {
+      panel.hidden = !panel.hidden;
+      button.setAttribute("aria-expanded", String(!panel.hidden));
+    });
+  }
   return status;
 }
 

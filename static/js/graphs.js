@@ -1,7 +1,7 @@
 // Graphs: the op graph of a run, laid out in a Web Worker (graph-worker.js, ELK layered), drawn
 // as SVG with name scopes as groups that expand and collapse on click, a node inspector, search,
 // pan/zoom and fit-to-view.
-import { api, el, debounce, Settings, setAllRuns, showError, showMessage, loadStatus, logdirText, revealTabs } from "./common.js";
+import { api, el, setChildren, debounce, Settings, setAllRuns, showError, showMessage, loadStatus, logdirText, revealTabs } from "./common.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const EXPAND_ALL_UP_TO = 60;     // graphs with at most this many ops open fully expanded
@@ -263,7 +263,7 @@ function inspectOp(name) {
   close.addEventListener("click", () => { inspector.hidden = true; });
   const attrs = Object.entries(node.attr ?? {}).filter(([k]) => k !== "_too_large_attrs");
   const outputs = consumers.get(name) ?? [];
-  inspector.replaceChildren(close,
+  setChildren(inspector, close,
     el("h2", {}, node.name),
     el("dl", {},
       el("dt", {}, "Op"), el("dd", { "data-field": "op" }, node.op),
@@ -292,7 +292,7 @@ function inspectGroup(g) {
   const close = el("button", { type: "button", class: "close", "aria-label": "Close inspector" }, "×");
   close.addEventListener("click", () => { inspector.hidden = true; });
   const top = prefix ? [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8) : [];
-  inspector.replaceChildren(close, el("h2", {}, n.name),
+  setChildren(inspector, close, el("h2", {}, n.name),
     el("dl", {}, el("dt", {}, "Kind"), el("dd", { "data-field": "op" }, n.kind === "series" ? "series" : "name scope"),
       el("dt", {}, "Contains"), el("dd", {}, n.sub)),
     top.length ? el("h3", {}, "Ops inside") : null,

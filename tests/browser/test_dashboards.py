@@ -85,6 +85,7 @@ def test_graph_opens_collapsed_expands_and_inspects(page, board):
     assert inspector.locator("h2").inner_text() == "tower_c/attn/opb"
     assert inspector.locator('[data-field="op"]').inner_text() == "Add"
     assert "tower_c/attn/opa" in inspector.inner_text()     # its input
+    assert "null" not in inspector.inner_text()
     page.get_by_role("button", name="scope tower_c, 100 ops, expanded").click()
     wait_for(page, "() => document.getElementById('graph').dataset.nodes === '21'")
 
@@ -220,3 +221,17 @@ def test_pages_are_served_under_csp_and_violations_are_caught(page, board):
     assert page.evaluate("() => window.x") is None
     assert any("CSP violation" in p or "Content Security Policy" in p for p in page.problems)
     page.problems.clear()
+
+
+def test_damaged_files_are_reported_in_the_ui(page, fixtures_dir):
+    with Server(fixtures_dir / "broken") as server:
+        page.goto(f"{server.url}/scalars")
+        charts_drawn(page, 1)
+        status = page.get_by_role("status")
+        wait_for(page, "() => document.getElementById('status').textContent.includes('skipped')")
+        assert "1 damaged record skipped" in status.inner_text()
+        page.get_by_role("button", name="Details").click()
+        panel = page.get_by_role("region", name="Problems reading event files")
+        text = panel.inner_text()
+        assert "data_crc/" in text and "1 skipped" in text and "length_crc/" in text
+        assert "null" not in text
