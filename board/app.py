@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 
 from board import pages
 from board.api import ROUTERS
+from board.health import HealthMonitor
 from board.jsonutil import JSON
 from board.multiplexer import Multiplexer
 from board.provider import DataProvider, NotFoundError
@@ -57,6 +58,7 @@ def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL) -> Fas
                   lifespan=lifespan, default_response_class=JSON)
     app.state.multiplexer = multiplexer
     app.state.provider = DataProvider(multiplexer)
+    app.state.health = HealthMonitor(app.state.provider)
     app.state.reload_interval = reload_interval
 
     @app.exception_handler(NotFoundError)

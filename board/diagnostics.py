@@ -277,22 +277,41 @@ def check_overfitting(train_run: str, val_run: str, tag: str, train, val) -> lis
                     f"{tv[-1]:.4g}): the model is overfitting")]
 
 
-def diagnose(runs: dict) -> list[Finding]:
-    """All findings for ``runs``: run -> (scalars, histograms) as ``diagnose_run`` takes them."""
+def diagnose_overfitting(loss_scalars: dict) -> list[Finding]:
+    """Overfitting across Keras's run pairs ``X/train`` and ``X/validation`` (or ``val``,
+    ``eval``). ``loss_scalars``: run -> {loss tag: (steps, values)}."""
     out = []
-    for run, (scalars, histograms) in runs.items():
-        out += diagnose_run(run, scalars, histograms)
-    for run in runs:
+    for run in loss_scalars:
         match = _TRAIN.search(run)
         if not match:
             continue
         base = run[: match.end() - len("train")]
         for val_name in ("validation", "val", "eval"):
             val_run = base + val_name
-            if val_run in runs:
-                train_scalars, val_scalars = runs[run][0], runs[val_run][0]
-                for tag in sorted(set(train_scalars) & set(val_scalars)):
-                    if LOSS_TAG.search(tag):
-                        out += check_overfitting(run, val_run, tag, train_scalars[tag], val_scalars[tag])
+            if val_run not in loss_scalars:
+                continue
+            train_scalars, val_scalars = loss_scalars[run], loss_scalars[val_run]
+            for tag in sorted(set(train_scalars) & set(val_scalars)):
+                if LOSS_TAG.search(tag):
+                    out += check_overfitting(run, val_run, tag, train_scalars[tag], val_scalars[tag])
+    return out
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then by run, tag and kind."""
     severity = {"error": 0, "warning": 1}
-    return sorted(out, key=lambda f: (severity[f.severity], f.run, f.tag, f.kind))
+    return sorted(findings, key=lambda f: (severity[f.severity], f.run, f.tag, f.kind))
+
+
+def diagnose(runs: dict) -> list[Finding]:
+    """All findings for ``runs``: run -> (scalars, histograms) as ``diagnose_run`` takes them."""
+    out = []
+    for run, (scalars, histograms) in runs.items():
+        out += diagnose_run(run, scalars, histograms)
+    out += diagnose_overfitting({run: loss_tags(scalars) for run, (scalars, _) in runs.items()})
+    return ordered(out)
+
+
+def loss_tags(scalars: dict) -> dict:
+    """The loss curves among a run's scalars: what the cross-run checks need."""
+    return {tag: series for tag, series in scalars.items() if LOSS_TAG.search(tag)}

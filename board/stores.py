@@ -92,7 +92,8 @@ class ScalarSeries:
 
 class Reservoir:
     """A bounded, uniformly random sample of a (run, tag)'s records that always holds the newest
-    one (TensorBoard's reservoir, plus the restart rule). Items need a ``step`` attribute."""
+    one (TensorBoard's reservoir, plus the restart rule) and the oldest (the diagnostics compare
+    a layer's weights with their initialisation). Items need a ``step`` attribute."""
 
     def __init__(self, max_size: int, seed: int = 0):
         if max_size < 1:
@@ -114,7 +115,7 @@ class Reservoir:
             return
         r = self._rng.randint(0, self.seen - 1)
         if r < self.max_size:
-            self.items.pop(r)
+            self.items.pop(max(r, 1) if self.max_size > 1 else r)
             self.items.append(item)
         else:
             self.items[-1] = item

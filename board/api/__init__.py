@@ -1,5 +1,6 @@
 """The JSON API of DESIGN.md, one router per area; ``ROUTERS`` is what the app factory mounts."""
 
-from board.api import graphs, histograms, hparams, runs, scalars, text
+from board.api import diagnostics, graphs, histograms, hparams, runs, scalars, text
 
-ROUTERS = [runs.router, scalars.router, histograms.router, text.router, graphs.router, hparams.router]
+ROUTERS = [runs.router, scalars.router, histograms.router, text.router, graphs.router, hparams.router,
+           diagnostics.router]
