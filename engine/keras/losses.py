@@ -214,7 +214,7 @@ def get(identifier) -> Loss:
         cls = _CLASSES.get(identifier.get("class_name")) or _BY_NAME.get(identifier.get("class_name"))
         if cls is None:
             raise ValueError(f"unknown loss class {identifier.get('class_name')!r}")
-        config = {k: v for k, v in (identifier.get("config") or {}).items() if k not in ("fn",)}
+        config = {k: v for k, v in (identifier.get("config") or {}).items() if k not in ("fn", "dtype")}
         return cls(**config)
     if identifier in _FUNCTIONS:
         return _FUNCTIONS[identifier]()

@@ -19,6 +19,8 @@ import os
 
 import numpy as np
 
+from engine.keras import backend
+
 KERAS_VERSION = "2.15.0"
 HDF5_OBJECT_HEADER_LIMIT = 64512
 
@@ -485,9 +487,11 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
     """A model from a ``.h5`` file (Keras 2 or 3 legacy layout), compiled with its saved
     optimizer state when the file has a training config."""
     filepath = os.fspath(filepath)
-    if filepath.endswith(".keras"):
-        raise ValueError("the Keras 3 '.keras' zip format is not supported; save and load '.h5' files")
     import warnings
+    import zipfile
+
+    if zipfile.is_zipfile(filepath):
+        return load_keras_zip(filepath, custom_objects=custom_objects, compile=compile)
 
     with _h5py().File(filepath, "r") as f:
         if "model_config" not in f.attrs:
@@ -517,3 +521,71 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
                 opt._vars = []
     return model
 
+
+
+# -- Keras 3's native .keras files (read only) ----------------------------------------------------------
+_RNN_CLASSES = ("LSTM", "GRU", "SimpleRNN")
+
+
+def _keras3_state_paths(model, prefix=""):
+    """(layer, path of its variables) in a Keras 3 ``model.weights.h5``: ``layers/<class name in
+    snake case, numbered per class>``, recurrent layers' variables under their ``cell``
+    (``keras/src/saving/saving_lib.py``: ``_save_state``, ``_save_container_state``)."""
+    from engine.keras.models import Model
+
+    used = {}
+    for layer in model.layers:
+        base = backend._snake(type(layer).__name__ if type(layer).__name__ != "Model" else "Functional")
+        if base in used:
+            used[base] += 1
+            name = f"{base}_{used[base]}"
+        else:
+            used[base] = 0
+            name = base
+        path = f"{prefix}layers/{name}"
+        if isinstance(layer, Model):
+            yield from _keras3_state_paths(layer, path + "/")
+        elif layer.weights:
+            yield layer, path + ("/cell" if type(layer).__name__ in _RNN_CLASSES else "")
+
+
+def load_keras_zip(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
+    """A model from Keras 3's ``.keras`` zip: ``config.json`` and ``model.weights.h5`` (variables
+    at ``<layer path>/vars/0, 1, ...``). It is compiled from the config's ``compile_config`` with
+    a fresh optimizer: Keras 3's optimizer variables are not read."""
+    import io
+    import warnings
+    import zipfile
+
+    with zipfile.ZipFile(filepath) as z:
+        names = set(z.namelist())
+        if "config.json" not in names or "model.weights.h5" not in names:
+            raise ValueError(f"{filepath} is a zip file but not a Keras 3 model: it needs config.json and "
+                             f"model.weights.h5, it has {sorted(names)[:10]}")
+        try:
+            config = json.loads(z.read("config.json"))
+        except ValueError as e:
+            raise ValueError(f"{filepath}: config.json is not JSON: {e}") from None
+        model = model_from_config(config, custom_objects)
+        with _h5py().File(io.BytesIO(z.read("model.weights.h5")), "r") as f:
+            for layer, path in _keras3_state_paths(model):
+                group = f.get(f"{path}/vars")
+                if group is None:
+                    raise ValueError(f"{filepath}: no variables at {path!r} for layer {layer.name!r}")
+                values = [np.asarray(group[str(i)][()]) for i in range(len(group))]
+                _assign(layer, values, path, skip_mismatch=False)
+    compile_config = config.get("compile_config") if isinstance(config, dict) else None
+    if compile and compile_config:
+        from engine.keras import optimizers
+
+        try:
+            opt = compile_config.get("optimizer", "rmsprop")
+            model.compile(optimizer=optimizers.get(opt), loss=compile_config.get("loss"),
+                          metrics=compile_config.get("metrics"),
+                          loss_weights=compile_config.get("loss_weights"))
+            model._resolve_compile()
+        except (ValueError, TypeError, NotImplementedError) as e:
+            warnings.warn(f"{filepath}: the model loads uncompiled; its compile_config was not "
+                          f"understood: {e}", stacklevel=2)
+            model._init_training()
+    return model

@@ -398,3 +398,55 @@ def test_functional_layers_follow_keras_order_so_weight_files_match_by_position(
     assert [layer.name for layer in model.layers] == ["b", "a", "db", "da", "db2", "cat"]
     clone = model_from_json(model.to_json())
     assert [layer.name for layer in clone.layers] == ["b", "a", "db", "da", "db2", "cat"]
+
+
+def test_loads_a_keras_3_dot_keras_zip(tmp_path):
+    """Keras 3's native file: config.json plus model.weights.h5 with each layer's variables at
+    layers/<class in snake case>[_n]/vars/<i>, a recurrent layer's under its cell."""
+    import io
+    import zipfile
+
+    w = _weights()
+    policy = _policy()
+    config = {"module": "keras", "class_name": "Sequential", "config": {
+        "name": "sequential", "trainable": True, "dtype": policy, "layers": [
+            _k3("InputLayer", {"batch_shape": [None, 5], "dtype": "int32", "sparse": False, "name": "input_layer"}),
+            _k3("Embedding", {"name": "embedding", "trainable": True, "dtype": policy, "input_dim": 20, "output_dim": 4,
+                              "embeddings_initializer": _init("RandomUniform", minval=-0.05, maxval=0.05, seed=None),
+                              "embeddings_regularizer": None, "activity_regularizer": None,
+                              "embeddings_constraint": None, "mask_zero": False}),
+            _k3("LSTM", {"name": "lstm", "trainable": True, "dtype": policy, "units": 3, "activation": "tanh",
+                         "recurrent_activation": "sigmoid", "use_bias": True, "return_sequences": False,
+                         "seed": None, "use_cudnn": "auto"}),
+            _k3("Dense", {"name": "dense", "trainable": True, "dtype": policy, "units": 2, "activation": "softmax",
+                          "use_bias": True})]},
+        "registered_name": None,
+        "compile_config": {"optimizer": {"module": "keras.optimizers", "class_name": "Adam", "config": {
+            "name": "adam", "learning_rate": 0.001, "weight_decay": None, "clipnorm": None, "global_clipnorm": None,
+            "clipvalue": None, "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+            "loss_scale_factor": None, "gradient_accumulation_steps": None, "beta_1": 0.9, "beta_2": 0.999,
+            "epsilon": 1e-07, "amsgrad": False}, "registered_name": None},
+            "loss": "sparse_categorical_crossentropy", "loss_weights": None, "metrics": ["accuracy"]}}
+    buf = io.BytesIO()
+    with h5py.File(buf, "w") as f:
+        f.create_group("vars")
+        for path, values in [("layers/embedding", [w["emb"]]), ("layers/lstm/cell", [w["k"], w["rk"], w["b"]]),
+                             ("layers/dense", [w["dk"], w["db"]])]:
+            g = f.create_group(path).create_group("vars")
+            for i, v in enumerate(values):
+                g.create_dataset(str(i), data=v)
+        f.create_group("optimizer").create_group("vars")
+    with zipfile.ZipFile(tmp_path / "m.keras", "w") as z:
+        z.writestr("config.json", json.dumps(config))
+        z.writestr("metadata.json", json.dumps({"keras_version": "3.15.1", "date_saved": "2026-11-28@12:00:00"}))
+        z.writestr("model.weights.h5", buf.getvalue())
+    model = load_model(tmp_path / "m.keras")
+    ids = RNG.integers(0, 20, (7, 5))
+    expected = _reference_lstm_mlp(ids, w["emb"], w["k"], w["rk"], w["b"], w["dk"], w["db"])
+    np.testing.assert_allclose(model.predict(ids), expected, rtol=1e-5, atol=1e-6)
+    assert model.metrics_names == ["loss", "accuracy"] and type(model.optimizer).__name__ == "Adam"
+    model.fit(ids, RNG.integers(0, 2, 7), verbose=0)
+    with zipfile.ZipFile(tmp_path / "bad.keras", "w") as z:
+        z.writestr("config.json", "{}")
+    with pytest.raises(ValueError, match="needs config.json and model.weights.h5"):
+        load_model(tmp_path / "bad.keras")
