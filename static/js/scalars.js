@@ -24,7 +24,7 @@ let generation = 0;              // bumped by each live refresh: cached data is 
 let hotRun = null;
 let summaryRows = null;
 
-const sidebar = new RunSidebar(settings, () => { redrawAll(); renderCompare(); }, highlightRun);
+const sidebar = new RunSidebar(settings, () => { applyTagFilter(); redrawAll(); renderCompare(); }, highlightRun);
 const drawer = new LazyDrawer((plot) => drawPlot(plot));
 
 // ---------------------------------------------------------------- controls
@@ -123,13 +123,16 @@ function buildGroups() {
   applyTagFilter();
 }
 
+/** Show the charts whose tag passes the filter and that some selected run has. */
 function applyTagFilter() {
   const re = userRegex(tagFilter.value, tagFilter);
+  const selected = new Set(sidebar.selected());
   let shown = 0;
   for (const section of groupsBox.children) {
     let inGroup = 0;
     for (const card of section.querySelectorAll(".card")) {
-      const ok = !re || re.test(card.dataset.tag);
+      const tag = card.dataset.tag;
+      const ok = (!re || re.test(tag)) && (tagRuns.get(tag) ?? []).some((r) => selected.has(r));
       card.hidden = !ok;
       inGroup += ok;
     }
@@ -138,7 +141,8 @@ function applyTagFilter() {
     shown += inGroup;
   }
   document.getElementById("tag-count").textContent = `${shown} of ${tagRuns.size} tags`;
-  if (tagRuns.size && !shown) showMessage("no-match", { filter: tagFilter.value });
+  if (tagRuns.size && !shown && tagFilter.value) showMessage("no-match", { filter: tagFilter.value });
+  else if (tagRuns.size && !shown) showMessage("no-data", { what: "scalars" });
   else if (tagRuns.size) showMessage(null);
 }
 

@@ -246,3 +246,13 @@ def test_tooltip_lists_every_run_nearest_first_and_highlights_it(page, board):
     assert opacity == {"lr_0.01": 1, "lr_0.1": 0.2, "adam/train": 0.2}
     page.mouse.move(box["x"] - 100, box["y"])
     tooltip.wait_for(state="hidden")
+
+
+def test_charts_of_unticked_runs_only_are_hidden(page, board):
+    open_scalars(page, board, charts=3)
+    assert card(page, "edge/constant").is_visible()
+    page.get_by_label("edge", exact=True).uncheck()
+    card(page, "edge/constant").wait_for(state="hidden")
+    assert card(page, "train/loss").is_visible()
+    page.get_by_role("button", name="None", exact=True).click()
+    page.locator("#message").get_by_text("No scalars in the selected runs").wait_for()
