@@ -65,7 +65,7 @@ def release(strategy) -> None:
             ray.shutdown()
 
 
-def check_resources(ray, what: str, want: float, wait: float = 5.0) -> None:
+def check_resources(ray, what: str, want: float, wait: float = 1.0) -> None:
     """Fail now, naming the shortfall, rather than leave actors pending for ever. Actors that
     were just stopped give their CPUs back within moments, so wait a little first."""
     if want <= 0:
@@ -87,8 +87,8 @@ def check_resources(ray, what: str, want: float, wait: float = 5.0) -> None:
 class Member:
     """One actor of a strategy, with the name errors use: ``worker 1``, ``parameter server 0``."""
 
-    def __init__(self, role: str, index: int, handle):
-        self.role, self.index, self.handle = role, index, handle
+    def __init__(self, role: str, index: int, handle, cpus: float = 0.0):
+        self.role, self.index, self.handle, self.cpus = role, index, handle, cpus
         self.pid = None
         self.node = None
 
@@ -102,7 +102,7 @@ def start(ray, cls, role: str, count: int, cpus_each: float, startup_timeout: fl
     """``count`` actors of ``cls``, each answering a ping before we go on."""
     check_resources(ray, f"{count} {role}{'s' if count != 1 else ''}", count * cpus_each)
     remote_cls = ray.remote(cls).options(num_cpus=cpus_each, max_restarts=0, max_concurrency=1)
-    members = [Member(role, i, remote_cls.remote(i, *args)) for i in range(count)]
+    members = [Member(role, i, remote_cls.remote(i, *args), cpus_each) for i in range(count)]
     refs = [m.handle.ping.remote() for m in members]
     ready, _ = ray.wait(refs, num_returns=len(refs), timeout=startup_timeout)
     if len(ready) < len(refs):
@@ -130,10 +130,7 @@ def get(ray, pairs, timeout=None, doing: str = "training"):
             err = DistributedTimeoutError(f"{member.name} did not answer within {timeout:g} s while {doing}")
             err.member, err.fatal = member, True
             raise err from e
-        except ray.exceptions.RayActorError as e:
-            err = DistributedTrainingError(f"{member.name} died while {doing} ({_first_line(e)})")
-            err.member, err.fatal = member, True
-            raise err from e
+        # A task error is checked first: Ray makes it an instance of its cause's class as well.
         except ray.exceptions.RayTaskError as e:
             cause = e.cause if getattr(e, "cause", None) is not None else e
             if isinstance(cause, ray.exceptions.RayActorError):
@@ -143,6 +140,10 @@ def get(ray, pairs, timeout=None, doing: str = "training"):
             err = DistributedTrainingError(f"{member.name} raised while {doing}: {type(cause).__name__}: "
                                            f"{_first_line(cause)}")
             err.member, err.fatal = member, False
+            raise err from e
+        except ray.exceptions.RayActorError as e:
+            err = DistributedTrainingError(f"{member.name} died while {doing} ({_first_line(e)})")
+            err.member, err.fatal = member, True
             raise err from e
     return out
 
@@ -172,7 +173,9 @@ def identify_dead(ray, members, timeout: float = 10.0) -> list:
 
 
 def stop(ray, members, timeout: float = 10.0) -> None:
-    """Kill the actors and wait until Ray reports them gone, so their CPUs are free on return."""
+    """Kill the actors and wait until Ray reports them gone and their CPUs free again."""
+    before = ray.available_resources().get("CPU", 0.0)
+    freed = sum(m.cpus for m in members)
     for m in members:
         try:
             ray.kill(m.handle, no_restart=True)
@@ -184,6 +187,8 @@ def stop(ray, members, timeout: float = 10.0) -> None:
             ray.get(m.handle.ping.remote(), timeout=max(0.1, deadline - time.monotonic()))
         except Exception:  # noqa: BLE001 - RayActorError is what we wait for
             pass
+    while time.monotonic() < deadline and ray.available_resources().get("CPU", 0.0) + 1e-9 < before + freed:
+        time.sleep(0.05)
 
 
 def dumps_model(model) -> bytes:
