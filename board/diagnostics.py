@@ -46,8 +46,11 @@ MIN_HISTOGRAMS = 3
 COLLAPSE_RATIO = 0.1
 # exploding: the spread grew a hundredfold (two orders of magnitude).
 EXPLODE_RATIO = 100.0
-# overfitting: validation loss 10% above its best while training loss kept falling.
+# overfitting: validation loss 10% above its best, for most of at least 3 evaluations after the
+# best (one bad epoch is noise: a healthy digits MLP has one 17% blip), while training loss
+# kept falling.
 OVERFIT_RISE = 0.1
+OVERFIT_PATIENCE = 3
 
 LOSS_TAG = re.compile(r"loss", re.IGNORECASE)
 ACCURACY_TAG = re.compile(r"acc", re.IGNORECASE)
@@ -108,10 +111,13 @@ def check_loss_curve(run: str, tag: str, steps, values) -> list[Finding]:
     last_step = int(steps[-1])
     out = []
     scale = max(abs(start), 1e-12)
+    # A loss that blows up within the first few logged points hides in the start window's
+    # median: the very first point (the loss at initialisation) counts as the start too.
+    initial = min(start, float(values[0]))
     gave_back = end - best > DIVERGE_GIVEBACK * (start - best) and end > 2 * best > 0
-    if end > DIVERGE_FACTOR * start and end > 0 or gave_back:
+    if end > DIVERGE_FACTOR * initial and end > 0 or gave_back:
         out.append(Finding(run, tag, "diverging", "error", last_step,
-                           f"{tag} rose from {start:.4g} (best {best:.4g}) to {end:.4g}: "
+                           f"{tag} rose from {initial:.4g} (best {best:.4g}) to {end:.4g}: "
                            "the learning rate may be too high"))
     elif abs(start - end) / scale < FLAT_REL:
         out.append(Finding(run, tag, "flat_loss", "warning", last_step,
@@ -266,7 +272,9 @@ def check_overfitting(train_run: str, val_run: str, tag: str, train, val) -> lis
         return []
     best = int(np.argmin(vv))
     best_val, last_val = float(vv[best]), float(vv[-1])
-    if best == vv.size - 1 or last_val <= best_val * (1 + OVERFIT_RISE):
+    after = vv[best + 1:]
+    if (after.size < OVERFIT_PATIENCE or last_val <= best_val * (1 + OVERFIT_RISE)
+            or np.median(after) <= best_val * (1 + OVERFIT_RISE)):
         return []
     at_best = np.searchsorted(ts, vs[best], side="right") - 1
     if at_best < 0 or not tv[-1] < tv[at_best]:
