@@ -4,7 +4,9 @@ and turn an actor's death into an error that names it instead of a hang.
 Ray is optional (``pip install -e ".[distributed]"``); nothing here imports it until a strategy is
 made. ``ray.init()`` with no address starts a local cluster on this machine; an address (or the
 ``RAY_ADDRESS`` variable) joins an existing one, and then the ``engine`` package is shipped to the
-cluster's workers with Ray's ``runtime_env``.
+cluster's workers with Ray's ``runtime_env``. A strategy's ``shutdown`` stops its actors, not the
+Ray session: the next strategy reuses it, and Ray stops a local cluster when Python exits (or at
+``ray.shutdown()``).
 """
 
 from __future__ import annotations
@@ -12,11 +14,7 @@ from __future__ import annotations
 import os
 import pathlib
 import pickle
-import threading
 import time
-
-_state = {"started_by_us": False, "live": set()}
-_lock = threading.Lock()
 
 
 def import_ray():
@@ -43,26 +41,7 @@ def connect(address=None, ray_init_kwargs=None):
 
         kwargs["runtime_env"] = {"py_modules": [str(pathlib.Path(engine.__file__).parent)]}
     ray.init(address=address, **kwargs)
-    _state["started_by_us"] = True
     return ray
-
-
-def register(strategy) -> None:
-    with _lock:
-        _state["live"].add(id(strategy))
-
-
-def release(strategy) -> None:
-    """Forget a strategy; the last one to go stops the Ray session this module started."""
-    with _lock:
-        _state["live"].discard(id(strategy))
-        last = not _state["live"] and _state["started_by_us"]
-        if last:
-            _state["started_by_us"] = False
-    if last:
-        ray = import_ray()
-        if ray.is_initialized():
-            ray.shutdown()
 
 
 def check_resources(ray, what: str, want: float, wait: float = 1.0) -> None:

@@ -23,7 +23,6 @@ class RayStrategy(Strategy):
         self._model_key = None   # (id(model), id(optimizer)) the actors were last loaded with
         self._model_copy = None  # the driver's weights as the actors have them
         self._steps = 0
-        cluster.register(self)
 
     @staticmethod
     def _count(value, what: str) -> int:
@@ -36,14 +35,13 @@ class RayStrategy(Strategy):
 
     # -- lifetime ----------------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop the actors; the last strategy to go also stops a Ray session it started itself.
-        The model keeps the weights of its last completed step."""
+        """Stop this strategy's actors (the Ray session stays up for the next strategy). The model
+        keeps the weights of its last completed step."""
         if self._closed_reason is None:
             self._closed_reason = "it was shut down (strategy.shutdown())"
         members, self._members = self._members, []
         if members:
             cluster.stop(self._ray, members)
-        cluster.release(self)
 
     def __del__(self):
         try:
@@ -73,7 +71,6 @@ class RayStrategy(Strategy):
             self._closed_reason = str(err)
             members, self._members = self._members, []
             cluster.stop(self._ray, members)
-            cluster.release(self)
             raise err from err.__cause__
 
     # -- the driver's model as the actors have it ---------------------------------------------------
