@@ -93,28 +93,38 @@ class Replica:
         restore_optimizer(self.model.optimizer, self.model.trainable_weights, opt_state)
         return True
 
-    def compute(self, xs, ys, sw):
+    def apply(self, updates):
+        """Apply the averaged updates of the steps since the last call, in order."""
+        opt = self.model.optimizer
+        for update in updates:
+            if not isinstance(update, tuple):  # a shared ObjectRef: Ray resolves top-level arguments only
+                import ray
+
+                update = ray.get(update)
+            grads, lr, stats = update
+            opt.learning_rate = lr
+            opt.apply_gradients(zip(grads, self.model.trainable_weights, strict=True))
+            if stats is not None:
+                for w, value in zip(self.model.non_trainable_weights, stats, strict=True):
+                    w.assign(value)
+        return True
+
+    def compute(self, updates, xs, ys, sw):
+        self.apply(updates)
         grads, outs, total, per_output = _gradients(self.model, xs, ys, sw)
         stats = [w.numpy() for w in self.model.non_trainable_weights] or None
         return grads, outs, total, per_output, stats
 
-    def apply(self, update):
-        grads, lr, stats = update
-        opt = self.model.optimizer
-        opt.learning_rate = lr
-        opt.apply_gradients(zip(grads, self.model.trainable_weights, strict=True))
-        if stats is not None:
-            for w, value in zip(self.model.non_trainable_weights, stats, strict=True):
-                w.assign(value)
-        return True
-
-    def forward(self, xs):
+    def forward(self, updates, xs):
+        self.apply(updates)
         return _forward(self.model, xs)
 
-    def predict(self, xs, batch_size):
+    def predict(self, updates, xs, batch_size):
+        self.apply(updates)
         return _predict(self.model, xs, batch_size)
 
-    def get_weights(self):
+    def get_weights(self, updates):
+        self.apply(updates)
         return self.model.get_weights()
 
     def crash(self):  # for tests: a replica process that dies the hard way

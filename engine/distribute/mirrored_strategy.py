@@ -4,10 +4,10 @@ Each step splits the global batch into contiguous slices, one per replica; every
 the gradients of its slice's mean loss; the driver averages them weighted by slice size (which is
 exactly the gradient of the global batch's mean loss), applies the update to its own model, and
 sends the same averaged gradients to every replica, which applies them with its own copy of the
-optimizer. All copies take identical steps. Actor calls from one caller run in order, so the
-update is fire-and-forget: the next step's gradients are computed after it, and an update that
-failed surfaces at the next step. Non-trainable state (BatchNormalization's moving statistics) is
-averaged over replicas after each step, like TensorFlow's MEAN-aggregated variables.
+optimizer. All copies take identical steps. The update rides on the next call to the replica
+(it applies it, then computes the next slice's gradients), so a step costs one round trip.
+Non-trainable state (BatchNormalization's moving statistics) is averaged over replicas after each
+step, like TensorFlow's MEAN-aggregated variables.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class MirroredStrategy(RayStrategy):
         except BaseException:
             self.shutdown()
             raise
-        self._pending = []  # the last update sent to each replica, checked at the next call
+        self._unsent = [[] for _ in self._members]  # per replica: updates it has yet to apply
 
     @property
     def num_replicas_in_sync(self) -> int:
@@ -56,13 +56,19 @@ class MirroredStrategy(RayStrategy):
         config = optimizers.serialize(opt if opt is not None else optimizers.SGD())
         state = actors.optimizer_state(opt, model.trainable_weights) if opt is not None else {
             "iterations": 0, "slots": [{} for _ in model.trainable_weights]}
-        self._pending = []
+        self._unsent = [[] for _ in self._members]
         self._get([(m, m.handle.load.remote(blob, config, state)) for m in self._members],
                   "loading the model")
 
-    def _calls(self, method: str, batches):
-        return [(m, getattr(m.handle, method).remote(*args)) for m, args in zip(self._members, batches,
-                                                                               strict=False)]
+    def _call(self, method: str, work, doing: str):
+        """Each replica's share of ``work`` (a list of argument tuples, one per slice), each call
+        carrying the updates that replica has not applied yet: one round trip per replica."""
+        pairs = []
+        for i, args in enumerate(work):
+            member = self._members[i]
+            pairs.append((member, getattr(member.handle, method).remote(self._unsent[i], *args)))
+            self._unsent[i] = []
+        return self._get(pairs, doing)
 
     # -- the Keras hook ----------------------------------------------------------------------------
     def _train_batch(self, model, xs, ys, sw):
@@ -70,11 +76,9 @@ class MirroredStrategy(RayStrategy):
         self._check_reductions(model)
         n = len(xs[0])
         slices = self._split(n, len(self._members))
-        sw_arr = None if sw is None else [np.asarray(sw)]
-        calls = self._calls("compute", [(self._take(xs, s), self._take(ys, s),
-                                         None if sw is None else sw_arr[0][s]) for s in slices])
-        results = self._get(self._pending + calls, f"computing gradients (step {self._steps})")
-        results = results[len(self._pending):]
+        sw = None if sw is None else np.asarray(sw)
+        results = self._call("compute", [(self._take(xs, s), self._take(ys, s), None if sw is None else sw[s])
+                                         for s in slices], f"computing gradients (step {self._steps})")
         fractions = [(s.stop - s.start) / n for s in slices]
 
         grads = [_weighted([r[0][j] for r in results], fractions) for j in range(len(results[0][0]))]
@@ -90,8 +94,11 @@ class MirroredStrategy(RayStrategy):
         if stats is not None:
             for w, value in zip(model.non_trainable_weights, stats, strict=True):
                 w.assign(value)
-        update = self._ray.put((grads, model.optimizer.learning_rate, stats))
-        self._pending = [(m, m.handle.apply.remote(update)) for m in self._members]
+        update = (grads, model.optimizer.learning_rate, stats)
+        if len(self._members) > 1:
+            update = self._ray.put(update)  # serialized once, read by every replica
+        for pending in self._unsent:
+            pending.append(update)
         self._steps += 1
         outs = [np.concatenate([r[1][k] for r in results]) for k in range(len(results[0][1]))]
         self._record(model, ys, outs, total, per_output, sw)
@@ -100,10 +107,7 @@ class MirroredStrategy(RayStrategy):
     def _forward(self, model, xs, training=False):
         self._prepare(model, training=training)
         slices = self._split(len(xs[0]), len(self._members))
-        results = self._get(self._pending + self._calls("forward", [(self._take(xs, s),) for s in slices]),
-                            "running the model forward")
-        self._pending = []
-        results = results[len(results) - len(slices):]
+        results = self._call("forward", [(self._take(xs, s),) for s in slices], "running the model forward")
         return [np.concatenate([r[k] for r in results]) for k in range(len(results[0]))]
 
     def _test_batch(self, model, xs, ys, sw):
@@ -116,25 +120,22 @@ class MirroredStrategy(RayStrategy):
     def _predict(self, model, xs, batch_size):
         self._prepare(model, training=False)
         slices = self._split(len(xs[0]), len(self._members))
-        results = self._get(self._pending + self._calls("predict", [(self._take(xs, s), batch_size)
-                                                                    for s in slices]), "predicting")
-        self._pending = []
-        results = results[len(results) - len(slices):]
+        results = self._call("predict", [(self._take(xs, s), batch_size) for s in slices], "predicting")
         if not results:
             return np.zeros((0,))
         outs = [np.concatenate([r[k] for r in results]) for k in range(len(results[0]))]
         return outs[0] if len(outs) == 1 else outs
 
     def _sync(self, model) -> None:
-        """The end of an epoch: every replica has applied every update (errors surface here)."""
-        if self._pending:
-            self._get(self._pending, "applying the last update")
-            self._pending = []
+        """The end of an epoch: every replica applies the updates it has not yet (errors surface here)."""
+        self._check_open()
+        if any(self._unsent):
+            self._call("apply", [() for _ in self._members], "applying the last update")
 
     def replica_weights(self) -> list[list[np.ndarray]]:
         """Every replica's copy of the model's weights (they should all equal the model's)."""
         self._sync(None)
-        return self._get([(m, m.handle.get_weights.remote()) for m in self._members], "reading weights")
+        return self._call("get_weights", [() for _ in self._members], "reading weights")
 
 
 def _weighted(arrays, fractions):
