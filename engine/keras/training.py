@@ -43,6 +43,9 @@ class TrainingMixin:
         self._loss_weights = []
         self._metric_objs = []  # per output: [Metric, ...]
         self._compile_args = {}
+        from engine.distribute import distribute_lib  # made in a strategy's scope: fit runs under it
+
+        self._distribute_strategy = distribute_lib.in_scope()
 
     # -- compile ---------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -56,7 +59,7 @@ class TrainingMixin:
         self._loss_fns = None
         from engine.distribute import distribute_lib  # a strategy in scope runs fit/evaluate/predict
 
-        self._distribute_strategy = distribute_lib.in_scope()
+        self._distribute_strategy = distribute_lib.in_scope() or getattr(self, "_distribute_strategy", None)
 
     def _output_names(self):
         names = getattr(self, "output_names", None)

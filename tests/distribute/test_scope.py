@@ -84,6 +84,15 @@ def test_model_compiled_in_scope_sends_fit_evaluate_predict_to_the_strategy():
     assert model.predict(x).shape == (50, 10) and strategy.calls == [("predict", 50)]
 
 
+def test_model_made_in_scope_but_compiled_after_it_is_distributed():
+    strategy = RecordingStrategy()
+    with strategy.scope():
+        model = make_mlp()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model.fit(np.zeros((4, 64), np.float32), np.zeros(4), batch_size=4, verbose=0)
+    assert strategy.calls == [("train", 4), ("sync",)]
+
+
 def test_model_compiled_outside_any_scope_is_not_distributed():
     model = make_mlp()
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
