@@ -103,8 +103,16 @@ class TruncatedNormal(Initializer):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
+def _check_axes(input_axes, output_axes):
+    # Keras 3.15 writes these (fans of einsum kernels); only the default is supported here.
+    if input_axes is not None or output_axes is not None:
+        raise NotImplementedError("initializers with input_axes/output_axes are not supported")
+
+
 class VarianceScaling(Initializer):
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
+        _check_axes(input_axes, output_axes)
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(f"mode must be fan_in, fan_out or fan_avg, got {mode!r}")
         if distribution == "normal":
@@ -133,8 +141,8 @@ class VarianceScaling(Initializer):
 
 def _scaling(name, scale, mode, distribution):
     class _Init(VarianceScaling):
-        def __init__(self, seed=None):
-            super().__init__(scale, mode, distribution, seed)
+        def __init__(self, seed=None, input_axes=None, output_axes=None):
+            super().__init__(scale, mode, distribution, seed, input_axes, output_axes)
 
         def get_config(self):
             return {"seed": self.seed}

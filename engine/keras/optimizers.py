@@ -159,7 +159,9 @@ class Optimizer:
                 i += 1
 
     def get_config(self) -> dict:
-        config = {"name": self.name, "learning_rate": self.learning_rate, "decay": self.decay}
+        config = {"name": self.name, "learning_rate": self.learning_rate}
+        if self.decay:  # Keras 3 warns about (and ignores) a decay, even a zero one
+            config["decay"] = self.decay
         for k in ("clipnorm", "clipvalue", "global_clipnorm"):
             if getattr(self, k) is not None:
                 config[k] = getattr(self, k)

@@ -432,11 +432,12 @@ def _training_config(model) -> dict | None:
     loss = args["loss"]
 
     def ser_loss(item):
-        if isinstance(item, str):
-            return item
-        if isinstance(item, losses.Loss):
-            return losses.serialize(item)
-        return getattr(item, "__name__", None)
+        # As a class config, not a name: Keras 3 cannot deserialize a training_config loss "mse".
+        try:
+            loss_obj = losses.get(item)
+        except ValueError:
+            return getattr(item, "__name__", None)
+        return losses.serialize(loss_obj)
 
     if isinstance(loss, dict):
         loss_cfg = {k: ser_loss(v) for k, v in loss.items()}
@@ -483,6 +484,44 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True) -> None:
                     ds[:] = value
 
 
+# Keras 3's optimizer variables (``adam/<variable path>_momentum``...) and our slot names.
+_KERAS3_SLOTS = {"momentum": {"Adam": "m", "SGD": "momentum", "RMSprop": "momentum"},
+                 "velocity": {"Adam": "v", "RMSprop": "rms"}, "velocity_hat": {"Adam": "vhat"},
+                 "average_gradient": {"RMSprop": "mg"}, "accumulator": {"Adagrad": "accumulator"}}
+
+
+def _set_keras3_optimizer_state(opt, names, values, var_list):
+    """Keras 3 stores ``iteration``, ``learning_rate``, then each variable's slots in turn."""
+    if len(names) < 2 or not names[1].endswith("/learning_rate"):
+        raise ValueError(f"unrecognised Keras 3 optimizer variables {names[:3]}")
+    kind = type(opt).__name__
+    slots = []
+    for name in names[2:len(opt._slot_names) * len(var_list) + 2]:
+        suffix = next((k for k in sorted(_KERAS3_SLOTS, key=len, reverse=True) if name.endswith("_" + k)),
+                      None)
+        ours = _KERAS3_SLOTS.get(suffix, {}).get(kind)
+        if ours is None:
+            raise ValueError(f"Keras 3 optimizer variable {name!r} has no counterpart in {kind}")
+        slots.append(ours)
+    per_var = len(opt._slot_names)
+    if len(names) != 2 + per_var * len(var_list):
+        raise ValueError(f"{len(names) - 2} Keras 3 slot variables for {len(var_list)} weights and "
+                         f"{per_var} slots each")
+    opt._slots.clear()
+    opt._vars = []
+    opt.build(var_list)
+    for i, var in enumerate(var_list):
+        for j in range(per_var):
+            k = 2 + i * per_var + j
+            target = opt._slots[id(var)][slots[k - 2]]
+            if values[k].shape != target.shape:
+                raise ValueError(f"optimizer variable {names[k]!r} has shape {values[k].shape}, "
+                                 f"{var.name!r} needs {target.shape}")
+            target[...] = values[k]
+    opt.iterations = int(values[0])
+    opt.learning_rate = float(values[1])
+
+
 def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
     """A model from a ``.h5`` file (Keras 2 or 3 legacy layout), compiled with its saved
     optimizer state when the file has a training config."""
@@ -512,7 +551,10 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
             names = _load_attr(g, "weight_names")
             values = [np.asarray(g[n][()]) for n in names]
             try:
-                opt.set_weights(values, var_list=model.trainable_weights)
+                if names and names[0].endswith("/iteration"):
+                    _set_keras3_optimizer_state(opt, names, values, model.trainable_weights)
+                else:
+                    opt.set_weights(values, var_list=model.trainable_weights)
             except ValueError as e:
                 warnings.warn(f"the saved optimizer state does not fit this model, so the optimizer "
                               f"starts fresh: {e}", stacklevel=2)

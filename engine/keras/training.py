@@ -74,7 +74,7 @@ class TrainingMixin:
         loss = self._compile_args["loss"]
         if loss is None:
             raise ValueError("the model was compiled without a loss: pass loss= to compile()")
-        if isinstance(loss, dict):
+        if isinstance(loss, dict) and not {"class_name", "config"} <= set(loss):  # per output, by name
             missing = [n for n in names if n not in loss]
             if missing:
                 raise ValueError(f"compile(loss=...) has no loss for outputs {missing}; outputs: {names}")

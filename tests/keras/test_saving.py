@@ -78,7 +78,8 @@ def test_h5_layout_is_keras_legacy(tmp_path):
         config = json.loads(f.attrs["model_config"])
         assert config["class_name"] == "Sequential"
         training = json.loads(f.attrs["training_config"])
-        assert training["loss"] == "mse" and training["optimizer_config"]["class_name"] == "Adam"
+        assert training["loss"]["class_name"] == "MeanSquaredError"
+        assert training["optimizer_config"]["class_name"] == "Adam"
         g = f["model_weights"]
         assert [n.decode() for n in g.attrs["layer_names"]] == ["d1", "drop", "d2"]
         assert [n.decode() for n in g["d1"].attrs["weight_names"]] == ["d1/kernel:0", "d1/bias:0"]
@@ -450,3 +451,32 @@ def test_loads_a_keras_3_dot_keras_zip(tmp_path):
         z.writestr("config.json", "{}")
     with pytest.raises(ValueError, match="needs config.json and model.weights.h5"):
         load_model(tmp_path / "bad.keras")
+
+
+def test_keras_3_optimizer_state_in_h5_is_restored(tmp_path):
+    """Keras 3's legacy .h5 optimizer_weights: iteration, learning_rate, then each variable's
+    slots in turn (adam/<path>_momentum, adam/<path>_velocity)."""
+    model = keras.Sequential([layers.Dense(3, input_shape=(2,)), layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), verbose=0)
+    model.save(tmp_path / "m.h5")
+    rng = np.random.default_rng(7)
+    slots = {w.name: (rng.normal(size=w.shape), rng.uniform(size=w.shape)) for w in model.trainable_weights}
+    with h5py.File(tmp_path / "m.h5", "r+") as f:
+        del f["optimizer_weights"]
+        g = f.create_group("optimizer_weights")
+        names = ["adam/iteration", "adam/learning_rate"]
+        g.create_dataset(names[0], data=np.int64(12))
+        g.create_dataset(names[1], data=np.float32(0.005))
+        for w in model.trainable_weights:
+            path = "sequential_" + w.path.replace("/", "_")
+            for suffix, value in zip(("momentum", "velocity"), slots[w.name], strict=True):
+                names.append(f"adam/{path}_{suffix}")
+                g.create_dataset(names[-1], data=value.astype("f4"))
+        g.attrs["weight_names"] = np.array([n.encode() for n in names])
+    loaded = load_model(tmp_path / "m.h5")
+    opt = loaded.optimizer
+    assert opt.iterations == 12 and opt.learning_rate == pytest.approx(0.005)
+    for w in loaded.trainable_weights:
+        np.testing.assert_allclose(opt._slots[id(w)]["m"], slots[w.name][0], rtol=1e-6)
+        np.testing.assert_allclose(opt._slots[id(w)]["v"], slots[w.name][1], rtol=1e-6)

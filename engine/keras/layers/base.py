@@ -313,7 +313,10 @@ class InputLayer(Layer):
     """The layer behind ``Input``: it has no weights and one output, the model's input."""
 
     def __init__(self, input_shape=None, batch_size=None, dtype=None, input_tensor=None, sparse=False,
-                 name=None, ragged=False, batch_input_shape=None, batch_shape=None, shape=None, **kwargs):
+                 name=None, ragged=False, batch_input_shape=None, batch_shape=None, shape=None,
+                 optional=False, **kwargs):
+        if optional:
+            raise NotImplementedError("optional inputs (InputLayer(optional=True)) are not supported")
         if shape is not None and input_shape is None:
             input_shape = shape
         if batch_shape is not None:

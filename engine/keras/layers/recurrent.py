@@ -142,7 +142,8 @@ class _RNN(Layer):
                 "activity_regularizer": None, "kernel_constraint": None, "recurrent_constraint": None,
                 "bias_constraint": None, "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
-                "go_backwards": self.go_backwards, "stateful": False, "unroll": False, "time_major": False}
+                "go_backwards": self.go_backwards, "stateful": False, "unroll": False}
+        # No "time_major": tf.keras 2 wrote it, and Keras 3 refuses it as an unknown argument.
 
 
 class SimpleRNN(_RNN):

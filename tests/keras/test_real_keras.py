@@ -1,0 +1,82 @@
+"""Files moving both ways between real Keras 3 and us. Keras is not a dependency, so these run
+only where it is importable (they were run against Keras 3.15.1 on the torch backend:
+``PYTHONPATH=<keras install> pytest tests/keras/test_real_keras.py``)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+real = pytest.importorskip("keras", minversion="3.0")
+
+from engine import keras as ours  # noqa: E402
+
+RNG = np.random.default_rng(0)
+
+
+def _models(lib):
+    seq = lib.Sequential([lib.Input(shape=(6,), dtype="int32"), lib.layers.Embedding(20, 4, mask_zero=True),
+                          lib.layers.LSTM(5, return_sequences=True), lib.layers.GRU(3, return_sequences=True),
+                          lib.layers.SimpleRNN(2), lib.layers.Dense(2, activation="softmax")])
+    a, b = lib.Input(shape=(6, 6, 1)), lib.Input(shape=(3,))
+    h = lib.layers.Flatten()(lib.layers.MaxPooling2D()(lib.layers.BatchNormalization()(
+        lib.layers.Conv2D(2, 3, activation="relu")(a))))
+    h2 = lib.layers.Dense(4, activation="tanh")(b)
+    out = lib.layers.Dense(2)(lib.layers.Concatenate()([h, h2, lib.layers.Add()([h2, h2])]))
+    return seq, lib.Model([a, b], out)
+
+
+def _data():
+    ids = RNG.integers(0, 20, (8, 6))
+    ids[:3, 4:] = 0
+    return ids, [RNG.normal(size=(5, 6, 6, 1)).astype("f4"), RNG.normal(size=(5, 3)).astype("f4")]
+
+
+def _train(seq, fun, ids, xs):
+    seq.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    seq.fit(ids, RNG.integers(0, 2, len(ids)), verbose=0)
+    fun.compile("sgd", "mse")
+    fun.fit(xs, np.zeros((5, 2), "f4"), verbose=0)
+
+
+def test_keras_loads_our_h5_files(tmp_path):
+    ids, xs = _data()
+    seq, fun = _models(ours)
+    _train(seq, fun, ids, xs)
+    seq.save(tmp_path / "seq.h5")
+    fun.save(tmp_path / "fun.h5")
+    np.testing.assert_allclose(real.models.load_model(tmp_path / "seq.h5").predict(ids, verbose=0),
+                               seq.predict(ids), atol=1e-6)
+    np.testing.assert_allclose(real.models.load_model(tmp_path / "fun.h5").predict(xs, verbose=0),
+                               fun.predict(xs), atol=1e-6)
+
+
+@pytest.mark.parametrize("ext", ["h5", "keras"])
+def test_we_load_keras_files(tmp_path, ext):
+    ids, xs = _data()
+    seq, fun = _models(real)
+    _train(seq, fun, ids, xs)
+    seq.save(tmp_path / f"seq.{ext}")
+    fun.save(tmp_path / f"fun.{ext}")
+    np.testing.assert_allclose(ours.models.load_model(tmp_path / f"seq.{ext}").predict(ids),
+                               seq.predict(ids, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(ours.models.load_model(tmp_path / f"fun.{ext}").predict(xs),
+                               fun.predict(xs, verbose=0), atol=1e-6)
+
+
+def test_same_gradients_as_keras_through_masked_recurrent_layers(tmp_path):
+    ids, _ = _data()
+    y = RNG.integers(0, 2, len(ids))
+    theirs, _ = _models(real)
+    theirs.save(tmp_path / "seq.keras")
+    mine = ours.models.load_model(tmp_path / "seq.keras")
+    for model, lib in ((theirs, real), (mine, ours)):
+        model.compile(lib.optimizers.SGD(1.0), "sparse_categorical_crossentropy")
+    before = mine.get_weights()
+    theirs.train_on_batch(ids, y)
+    mine.train_on_batch(ids, y)
+    for b, t, m in zip(before, theirs.get_weights(), mine.get_weights(), strict=True):
+        np.testing.assert_allclose(b - m, b - t, atol=1e-6)
