@@ -19,6 +19,8 @@ from board.health import HealthMonitor
 from board.jsonutil import JSON
 from board.multiplexer import Multiplexer
 from board.provider import DataProvider, NotFoundError
+from board.response_cache import ResponseCache
+from board.security import SecurityHeaders
 
 DEFAULT_RELOAD_INTERVAL = 5.0
 
@@ -59,6 +61,7 @@ def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL) -> Fas
     app.state.multiplexer = multiplexer
     app.state.provider = DataProvider(multiplexer)
     app.state.health = HealthMonitor(app.state.provider)
+    app.state.response_cache = ResponseCache()
     app.state.reload_interval = reload_interval
 
     @app.exception_handler(NotFoundError)
@@ -68,4 +71,5 @@ def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL) -> Fas
     for router in ROUTERS:
         app.include_router(router)
     pages.install(app)
+    app.add_middleware(SecurityHeaders)
     return app

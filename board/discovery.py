@@ -34,11 +34,11 @@ def parse_logdir_spec(spec: str) -> dict[str, str]:
 
 
 def run_name(prefix: str, relative: str) -> str:
-    """The run's name as the API shows it."""
+    """The run's name as the API shows it. A directory name that is not UTF-8 (Python keeps its
+    bytes as surrogates, which no JSON can carry) shows its odd bytes as ``\\xff`` escapes."""
     relative = relative.replace(os.sep, "/")
-    if not prefix:
-        return relative
-    return prefix if relative == "." else f"{prefix}/{relative}"
+    name = relative if not prefix else prefix if relative == "." else f"{prefix}/{relative}"
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def discover_runs(logdirs: dict[str, str]) -> dict[str, str]:

@@ -58,6 +58,15 @@ class DataProvider:
         """The kept Histogram records of a tag, oldest step first."""
         return self._sample(run, "histograms", tag, "histogram")
 
+    def histograms_version(self, run: str, tag: str) -> int:
+        """Changes whenever the kept histograms of (run, tag) change."""
+        s = self.store(run)
+        with s.lock:
+            res = s.histograms.get(tag)
+            if res is None or not len(res):
+                raise NotFoundError(f"run {run!r} has no histogram tag {tag!r}")
+            return res.version
+
     def text(self, run: str, tag: str) -> list:
         return self._sample(run, "text", tag, "text")
 

@@ -101,6 +101,7 @@ class Reservoir:
         self.max_size = max_size
         self.items: list = []
         self.seen = 0
+        self.version = 0  # changes at every add and purge: keys cached responses
         self._rng = random.Random(seed)
 
     def __len__(self) -> int:
@@ -110,6 +111,7 @@ class Reservoir:
         if self.items and self.items[-1].step >= item.step:
             self.purge(item.step)
         self.seen += 1
+        self.version += 1
         if len(self.items) < self.max_size:
             self.items.append(item)
             return
@@ -128,6 +130,7 @@ class Reservoir:
             return
         self.items = [i for i in self.items if i.step < step]
         self.seen = int(self.seen * len(self.items) / before)
+        self.version += 1
 
 
 @dataclass

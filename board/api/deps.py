@@ -14,5 +14,5 @@ def get_provider(request: Request) -> DataProvider:
 
 
 Provider = Annotated[DataProvider, Depends(get_provider)]
-Run = Annotated[str, Query(min_length=1, max_length=4096, description="run name, as /api/runs lists it")]
-Tag = Annotated[str, Query(min_length=1, max_length=4096, description="tag name, as /api/tags lists it")]
+Run = Annotated[str, Query(min_length=1, max_length=65536, description="run name, as /api/runs lists it")]
+Tag = Annotated[str, Query(min_length=1, max_length=65536, description="tag name, as /api/tags lists it")]

@@ -17,6 +17,6 @@ def diagnostics_impl(monitor, run: str | None = None) -> dict:
 
 @router.get("/diagnostics")
 def diagnostics(request: Request,
-                run: Annotated[str | None, Query(min_length=1, max_length=4096)] = None):
+                run: Annotated[str | None, Query(min_length=1, max_length=65536)] = None):
     """``{"findings": [{"run", "tag", "kind", "severity", "step", "message"}]}``, errors first."""
     return JSON(diagnostics_impl(request.app.state.health, run))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from board.api.deps import Provider, Run, Tag
-from board.jsonutil import JSON, float_name, sanitize
+from board.jsonutil import JSON, dumps, float_name, sanitize
 from board.provider import DataProvider
 
 router = APIRouter(prefix="/api", tags=["histograms"], default_response_class=JSON)
@@ -23,6 +23,11 @@ def histograms_impl(provider: DataProvider, run: str, tag: str) -> dict:
             "histograms": [histogram_json(h) for h in provider.histograms(run, tag)]}
 
 
-@router.get("/histograms")
-def histograms(provider: Provider, run: Run, tag: Tag):
-    return JSON(histograms_impl(provider, run, tag))
+@router.get("/histograms", response_class=JSON)
+def histograms(request: Request, provider: Provider, run: Run, tag: Tag):
+    # The body is big (every kept step's buckets) and polled by every open page: encode it once
+    # per version of the data. A (run, tag) that vanished raises NotFoundError (a 404) here.
+    version = provider.histograms_version(run, tag)
+    body = request.app.state.response_cache.get_or_make(
+        ("histograms", run, tag), version, lambda: dumps(histograms_impl(provider, run, tag)).encode("utf-8"))
+    return Response(body, media_type="application/json")

@@ -1,0 +1,45 @@
+"""Issue 9, item 5: crashes and disappearing files have a clear outcome and lose nothing.
+
+The writer's side is proven in tests/summary/test_writer.py: test_sigkill_keeps_everything_flushed,
+test_close_twice_and_add_after_close, test_disk_full_loses_nothing_and_leaves_no_half_record.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.board.conftest import board_client, wait_for, write_run
+
+
+def test_logdir_deleted_under_a_running_server(tmp_path):
+    logdir = tmp_path / "logs"
+    write_run(logdir / "a", {"loss": [(s, float(s)) for s in range(10)]})
+    with board_client(logdir, reload_interval=0.05) as client:
+        assert client.get("/api/runs").json()["runs"] == ["a"]
+        shutil.rmtree(logdir)
+        wait_for(lambda: client.get("/api/runs").json()["runs"] == [])
+        status = client.get("/api/status").json()
+        assert status["missing_logdirs"] == [str(logdir)] and status["errors"] == []
+        assert client.get("/api/scalars", params={"run": "a", "tag": "loss"}).status_code == 404
+        assert client.get("/api/diagnostics").json() == {"findings": []}
+        # Written anew: served again from scratch, with only the new data.
+        write_run(logdir / "a", {"loss": [(0, 42.0)]})
+        wait_for(lambda: client.get("/api/runs").json()["runs"] == ["a"])
+        body = wait_for(lambda: client.get("/api/scalars", params={"run": "a", "tag": "loss"}).json())
+        assert body["value"] == [42.0]
+
+
+def test_file_truncated_under_the_server_is_reported(tmp_path):
+    path = write_run(tmp_path / "a", {"loss": [(s, float(s)) for s in range(100)]})
+    with board_client(tmp_path, reload_interval=0.05) as client:
+        assert len(client.get("/api/scalars", params={"run": "a", "tag": "loss"}).json()["value"]) == 100
+        with open(path, "r+b") as f:
+            f.truncate(50)
+
+        def reported():
+            files = client.get("/api/status").json()["files"]
+            return any(f["stopped"] or f["problems"] for f in files) or None
+
+        wait_for(reported)
+        # What was read before stays served: nothing is silently dropped.
+        assert client.get("/api/scalars", params={"run": "a", "tag": "loss"}).status_code == 200
