@@ -140,12 +140,19 @@ def _summary_row(provider: DataProvider, run: str, tag: str) -> dict:
     return row
 
 
+# A Web Worker runs under the CSP of its own script's response, not the page's: the graph
+# worker may load scripts from our origin (elkjs) and nothing else.
+WORKER_CSP = "default-src 'none'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+
 class _Static(StaticFiles):
     """Static files that browsers revalidate (cheap 304s) so a new deploy is picked up."""
 
     async def get_response(self, path, scope):
         response = await super().get_response(path, scope)
         response.headers.setdefault("Cache-Control", "no-cache")
+        if path.endswith(".js"):
+            response.headers.setdefault("Content-Security-Policy", WORKER_CSP)
         return response
 
 

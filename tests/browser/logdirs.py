@@ -14,6 +14,7 @@ from engine.summary.proto import graph_pb2, types_pb2
 WALL0 = 1_700_000_000.0
 XSS_TAG = "<img src=x onerror=alert(1)>"
 HTML_TEXT = "<script>alert(2)</script><b>not bold</b>"
+XSS_RUN = "<img src=x onerror=alert(3)>"
 DEMO_STEPS = 300
 
 
@@ -106,6 +107,9 @@ def write_demo(root: pathlib.Path) -> pathlib.Path:
             w.add_histogram("edge/constant", np.full(100, 3.0), s, walltime=WALL0 + s)
         w.add_graph(big_graph(), walltime=WALL0)
         w.add_text("notes/html", HTML_TEXT, 1, walltime=WALL0)
+    with SummaryWriter(root / XSS_RUN) as w:
+        for s in range(5):
+            w.add_scalar(XSS_TAG, 10.0 - s, s, walltime=WALL0 + s)
     with SummaryWriter(root / "keras") as w:
         w.add_summary(builders.keras_model_config(json.dumps(KERAS_FUNCTIONAL)), 0, WALL0)
     return root

@@ -12,7 +12,7 @@ import pytest
 from board.pages import smooth
 from engine.summary import SummaryWriter
 from tests.browser.conftest import Server, charts_drawn, screenshot, wait_for
-from tests.browser.logdirs import XSS_TAG
+from tests.browser.logdirs import XSS_RUN, XSS_TAG
 
 LOSS_RUNS = ["adam/train", "lr_0.01", "lr_0.1"]
 
@@ -157,6 +157,12 @@ def test_xss_tag_is_text(page, board):
     open_scalars(page, board)
     title = card(page, XSS_TAG).locator("h3")
     assert title.inner_text() == XSS_TAG
+    assert page.get_by_label(XSS_RUN, exact=True).is_checked()      # a run named like markup, too
+    card(page, XSS_TAG).scroll_into_view_if_needed()
+    assert {t["run"] for t in wait_traces(page, XSS_TAG, 4)} == {"edge", XSS_RUN}
+    box = page.locator(f'.plot[data-tag="{XSS_TAG}"]').bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert XSS_RUN in page.get_by_role("tooltip").inner_text()
     assert page.evaluate("() => document.querySelectorAll('main img').length") == 0
     assert not [p for p in page.problems if "dialog" in p]
 
