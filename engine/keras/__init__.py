@@ -1,5 +1,19 @@
 """Keras on the engine: ``from engine import keras`` then ``keras.Sequential``, ``keras.layers.Dense``,
-``model.compile/fit/evaluate/predict``, ``model.save("model.h5")`` in Keras's HDF5 layout."""
+``model.compile/fit/evaluate/predict``, ``model.save("model.h5")`` in Keras's HDF5 layout.
+
+Module map:
+
+* ``layers/`` - ``base`` (Layer, Input, KerasTensor, Node), ``core`` (Dense, Activation, Flatten,
+  Reshape, Dropout), ``embeddings``, ``recurrent`` (SimpleRNN, GRU, LSTM), ``convolutional``
+  (Conv2D, MaxPooling2D), ``normalization`` (BatchNormalization), ``merge`` (Concatenate, Add).
+* ``models`` - Model (functional and subclassed), Sequential; ``training`` - compile/fit/
+  evaluate/predict/train_on_batch; ``callbacks`` and ``tensorboard`` - the callbacks.
+* ``losses``, ``metrics``, ``optimizers``, ``activations``, ``initializers``, ``regularizers``.
+* ``saving`` - JSON/YAML configs, legacy .h5 (Keras 2 and 3 layouts), Keras 3 .keras (read).
+* ``backend`` - floatx, layer names, random numbers, KerasVariable; ``fused_ops`` - Keras's own
+  ops (fused Dense, Embedding lookup, hard_sigmoid, gelu); the recurrent ops are in
+  ``engine/ops/rnn_ops.py``; ``graph`` - the model as a GraphDef for TensorBoard.
+"""
 
 from engine.keras import (
     activations,
