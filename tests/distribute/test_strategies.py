@@ -19,98 +19,103 @@ def compile_sgd(model):
     return model
 
 
-@pytest.fixture
-def mirrored(ray_session):
-    strategy = tf.distribute.MirroredStrategy(num_replicas=2)
-    yield strategy
-    strategy.shutdown()
+class TestMirrored:
+    """One 2-replica strategy for these tests; it is gone before the parameter-server tests need
+    the CPUs."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def mirrored(cls, ray_session):
+        strategy = tf.distribute.MirroredStrategy(num_replicas=2)
+        yield strategy
+        strategy.shutdown()
 
 
-def test_mirrored_reports_its_replicas(mirrored):
-    assert mirrored.num_replicas_in_sync == 2
-    assert len(mirrored.actors) == 2
+    def test_mirrored_reports_its_replicas(self, mirrored):
+        assert mirrored.num_replicas_in_sync == 2
+        assert len(mirrored.actors) == 2
 
 
-@pytest.mark.parametrize("batch_size", [64, 33])  # 33: every batch splits unevenly, 17 + 16
-def test_mirrored_matches_single_process_training(mirrored, digits, batch_size):
-    (x, y), (xt, yt) = digits
-    single = compile_sgd(make_mlp())
-    single.fit(x, y, batch_size=batch_size, epochs=3, verbose=0)  # shuffled: the same order below
-    with mirrored.scope():
-        model = compile_sgd(make_mlp())
-    history = model.fit(x, y, batch_size=batch_size, epochs=3, verbose=0)
+    @pytest.mark.parametrize("batch_size", [64, 33])  # 33: every batch splits unevenly, 17 + 16
+    def test_mirrored_matches_single_process_training(self, mirrored, digits, batch_size):
+        (x, y), (xt, yt) = digits
+        single = compile_sgd(make_mlp())
+        single.fit(x, y, batch_size=batch_size, epochs=3, verbose=0)  # shuffled: the same order below
+        with mirrored.scope():
+            model = compile_sgd(make_mlp())
+        history = model.fit(x, y, batch_size=batch_size, epochs=3, verbose=0)
 
-    assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
-    for replica in mirrored.replica_weights():  # every copy took the same steps
-        assert max_abs_diff(replica, model.get_weights()) == 0.0
-    assert history.history["loss"][-1] == pytest.approx(single.history.history["loss"][-1], abs=1e-5)
-    assert history.history["accuracy"] == pytest.approx(single.history.history["accuracy"], abs=1e-9)
-    loss, acc = model.evaluate(xt, yt, verbose=0)
-    s_loss, s_acc = single.evaluate(xt, yt, verbose=0)
-    assert (loss, acc) == pytest.approx((s_loss, s_acc), abs=1e-5)
-    assert np.abs(model.predict(xt, batch_size=50) - single.predict(xt)).max() < 1e-5
-
-
-def test_mirrored_adam_with_sample_weights_matches_single_process(mirrored, digits):
-    (x, y), _ = digits
-    x, y = x[:400], y[:400]
-    sw = np.random.default_rng(1).random(len(x)).astype(np.float32)
-
-    def build():
-        m = make_mlp(hidden=16)
-        m.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-        return m
-    single = build()
-    single.fit(x, y, sample_weight=sw, batch_size=40, epochs=2, shuffle=False, verbose=0)
-    with mirrored.scope():
-        model = build()
-    model.fit(x, y, sample_weight=sw, batch_size=40, epochs=2, shuffle=False, verbose=0)
-    assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
+        assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
+        for replica in mirrored.replica_weights():  # every copy took the same steps
+            assert max_abs_diff(replica, model.get_weights()) == 0.0
+        assert history.history["loss"][-1] == pytest.approx(single.history.history["loss"][-1], abs=1e-5)
+        assert history.history["accuracy"] == pytest.approx(single.history.history["accuracy"], abs=1e-9)
+        loss, acc = model.evaluate(xt, yt, verbose=0)
+        s_loss, s_acc = single.evaluate(xt, yt, verbose=0)
+        assert (loss, acc) == pytest.approx((s_loss, s_acc), abs=1e-5)
+        assert np.abs(model.predict(xt, batch_size=50) - single.predict(xt)).max() < 1e-5
 
 
-def test_mirrored_sees_weights_the_user_set_between_fits(mirrored, digits):
-    (x, y), _ = digits
-    x, y = x[:256], y[:256]
-    start = make_mlp(seed=3).get_weights()
-    single = compile_sgd(make_mlp())
-    single.fit(x, y, batch_size=64, epochs=1, shuffle=False, verbose=0)
-    with mirrored.scope():
-        model = compile_sgd(make_mlp())
-    model.fit(x, y, batch_size=64, epochs=1, shuffle=False, verbose=0)
-    for m in (single, model):
-        m.set_weights(start)
-        m.fit(x, y, batch_size=64, epochs=1, shuffle=False, verbose=0)
-    assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
+    def test_mirrored_adam_with_sample_weights_matches_single_process(self, mirrored, digits):
+        (x, y), _ = digits
+        x, y = x[:400], y[:400]
+        sw = np.random.default_rng(1).random(len(x)).astype(np.float32)
+
+        def build():
+            m = make_mlp(hidden=16)
+            m.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            return m
+        single = build()
+        single.fit(x, y, sample_weight=sw, batch_size=40, epochs=2, shuffle=False, verbose=0)
+        with mirrored.scope():
+            model = build()
+        model.fit(x, y, sample_weight=sw, batch_size=40, epochs=2, shuffle=False, verbose=0)
+        assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
 
 
-def test_mirrored_batch_normalization_averages_moving_statistics(mirrored, digits):
-    (x, y), _ = digits
-    with mirrored.scope():
-        keras.utils.set_random_seed(0)
-        model = keras.Sequential([keras.layers.Dense(16, input_shape=(64,)),
-                                  keras.layers.BatchNormalization(), keras.layers.Activation("relu"),
-                                  keras.layers.Dense(10, activation="softmax")])
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x[:512], y[:512], batch_size=64, epochs=2, verbose=0)
-    moving = [w for w in model.non_trainable_weights]
-    assert moving and all(np.all(np.isfinite(w.numpy())) for w in moving)
-    for replica in mirrored.replica_weights():
-        assert max_abs_diff(replica, model.get_weights()) == 0.0
+    def test_mirrored_sees_weights_the_user_set_between_fits(self, mirrored, digits):
+        (x, y), _ = digits
+        x, y = x[:256], y[:256]
+        start = make_mlp(seed=3).get_weights()
+        single = compile_sgd(make_mlp())
+        single.fit(x, y, batch_size=64, epochs=1, shuffle=False, verbose=0)
+        with mirrored.scope():
+            model = compile_sgd(make_mlp())
+        model.fit(x, y, batch_size=64, epochs=1, shuffle=False, verbose=0)
+        for m in (single, model):
+            m.set_weights(start)
+            m.fit(x, y, batch_size=64, epochs=1, shuffle=False, verbose=0)
+        assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
 
 
-def test_only_the_chief_writes_tensorboard_logs(mirrored, digits, tmp_path):
-    (x, y), _ = digits
-    with mirrored.scope():
-        model = compile_sgd(make_mlp())
-    model.fit(x[:256], y[:256], batch_size=64, epochs=2, validation_split=0.25, verbose=0,
-              callbacks=[keras.callbacks.TensorBoard(log_dir=str(tmp_path), histogram_freq=1)])
-    files = sorted(tmp_path.rglob("events.out.tfevents.*"))
-    assert files, "the chief wrote no event file"
-    pids = {int(re.match(r"events\.out\.tfevents\.\d+\.[^.]+(?:\.[^.]+)*?\.(\d+)\.", f.name).group(1))
-            for f in files if re.match(r"events\.out\.tfevents\.\d+\..*\.(\d+)\.", f.name)}
-    assert pids == {os.getpid()}, f"event files from other processes: {[f.name for f in files]}"
-    runs = {f.parent.relative_to(tmp_path).as_posix() for f in files}
-    assert runs <= {"train", "validation"} and len(files) == len(runs)
+    def test_mirrored_batch_normalization_averages_moving_statistics(self, mirrored, digits):
+        (x, y), _ = digits
+        with mirrored.scope():
+            keras.utils.set_random_seed(0)
+            model = keras.Sequential([keras.layers.Dense(16, input_shape=(64,)),
+                                      keras.layers.BatchNormalization(), keras.layers.Activation("relu"),
+                                      keras.layers.Dense(10, activation="softmax")])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(x[:512], y[:512], batch_size=64, epochs=2, verbose=0)
+        moving = [w for w in model.non_trainable_weights]
+        assert moving and all(np.all(np.isfinite(w.numpy())) for w in moving)
+        for replica in mirrored.replica_weights():
+            assert max_abs_diff(replica, model.get_weights()) == 0.0
+
+
+    def test_only_the_chief_writes_tensorboard_logs(self, mirrored, digits, tmp_path):
+        (x, y), _ = digits
+        with mirrored.scope():
+            model = compile_sgd(make_mlp())
+        model.fit(x[:256], y[:256], batch_size=64, epochs=2, validation_split=0.25, verbose=0,
+                  callbacks=[keras.callbacks.TensorBoard(log_dir=str(tmp_path), histogram_freq=1)])
+        files = sorted(tmp_path.rglob("events.out.tfevents.*"))
+        assert files, "the chief wrote no event file"
+        pids = {int(re.match(r"events\.out\.tfevents\.\d+\.[^.]+(?:\.[^.]+)*?\.(\d+)\.", f.name).group(1))
+                for f in files if re.match(r"events\.out\.tfevents\.\d+\..*\.(\d+)\.", f.name)}
+        assert pids == {os.getpid()}, f"event files from other processes: {[f.name for f in files]}"
+        runs = {f.parent.relative_to(tmp_path).as_posix() for f in files}
+        assert runs <= {"train", "validation"} and len(files) == len(runs)
 
 
 # -- parameter servers ----------------------------------------------------------------------------
