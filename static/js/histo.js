@@ -95,6 +95,7 @@ export function histogramPage({ what, defaults, draw, setup }) {
   const cache = new Map();     // run \0 tag -> prepared data
   const cards = new Map();     // run \0 tag -> {card, plot}
   let tagRuns = new Map();
+  let allRuns = [];
   let generation = 0;
 
   const drawer = new LazyDrawer(async (plot) => {
@@ -158,7 +159,7 @@ export function histogramPage({ what, defaults, draw, setup }) {
     }
     groupsBox.replaceChildren(...sections);
     document.getElementById("tag-count").textContent = `${tags.length} of ${tagRuns.size} tags`;
-    if (!sidebar.runs.length) return;
+    if (!allRuns.length) return;
     if (!tagRuns.size) showMessage("no-data", { what, hint: "Log some with SummaryWriter.add_histogram(tag, values, step)." });
     else if (!shown && re) showMessage("no-match", { filter: tagFilter.value });
     else if (!shown) showMessage("no-data", { what });
@@ -170,7 +171,8 @@ export function histogramPage({ what, defaults, draw, setup }) {
     const runs = runsData.runs;
     setAllRuns(runs);
     revealTabs(tagsData.runs);
-    sidebar.setRuns(runs);
+    allRuns = runs;
+    sidebar.setRuns(runs.filter((r) => tagsData.runs[r]?.histograms?.length));
     const next = new Map();
     for (const run of runs) {
       for (const tag of tagsData.runs[run]?.histograms ?? []) {

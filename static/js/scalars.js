@@ -570,7 +570,8 @@ async function load() {
   const runs = runsData.runs;
   setAllRuns(runs);
   revealTabs(tags);
-  const runsChanged = sidebar.setRuns(runs);
+  // The sidebar lists the runs that have scalars (colours still come from every run).
+  const runsChanged = sidebar.setRuns(runs.filter((r) => tags[r]?.scalars?.length));
   const next = new Map();
   for (const run of runs) {
     for (const tag of tags[run]?.scalars ?? []) {

@@ -8,6 +8,7 @@ const settings = new Settings({ tags: "", runs: "", hide: [], closed: [] });
 const groupsBox = document.getElementById("groups");
 const tagFilter = document.getElementById("tag-filter");
 let tagRuns = new Map();
+let allRuns = [];
 const cache = new Map();
 const sidebar = new RunSidebar(settings, () => build().catch(showError));
 
@@ -47,15 +48,16 @@ async function build() {
   }
   groupsBox.replaceChildren(...sections);
   document.getElementById("tag-count").textContent = `${tags.length} of ${tagRuns.size} tags`;
-  if (sidebar.runs.length && !tagRuns.size) showMessage("no-data", { what: "text", hint: "Log some with SummaryWriter.add_text(tag, text, step)." });
-  else if (sidebar.runs.length) showMessage(null);
+  if (allRuns.length && !tagRuns.size) showMessage("no-data", { what: "text", hint: "Log some with SummaryWriter.add_text(tag, text, step)." });
+  else if (allRuns.length) showMessage(null);
 }
 
 async function load() {
   const [runsData, tagsData] = await Promise.all([api("/api/runs"), api("/api/tags")]);
   setAllRuns(runsData.runs);
   revealTabs(tagsData.runs);
-  sidebar.setRuns(runsData.runs);
+  allRuns = runsData.runs;
+  sidebar.setRuns(runsData.runs.filter((r) => tagsData.runs[r]?.text?.length));
   tagRuns = new Map();
   for (const run of runsData.runs) {
     for (const tag of tagsData.runs[run]?.text ?? []) {

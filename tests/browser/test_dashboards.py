@@ -148,6 +148,7 @@ def test_text_is_shown_as_text(page, board):
     assert card.locator("pre").inner_text() == HTML_TEXT
     assert page.locator("main script, main b").count() == 0
     assert page.locator('article.card[data-tag="notes"]').count() == 3
+    screenshot(page, "text")
 
 
 def test_hparams_table(page, fixtures_dir):
@@ -235,3 +236,10 @@ def test_damaged_files_are_reported_in_the_ui(page, fixtures_dir):
         text = panel.inner_text()
         assert "data_crc/" in text and "1 skipped" in text and "length_crc/" in text
         assert "null" not in text
+
+
+def test_sidebar_lists_the_runs_with_data_for_the_dashboard(page, board):
+    page.goto(f"{board.url}/histograms")
+    charts_drawn(page, 1)
+    runs = page.locator("#run-list input").evaluate_all("bs => bs.map(b => b.dataset.run)")
+    assert sorted(runs) == ["adam/train", "edge", "lr_0.01", "lr_0.1"]     # not keras, not the XSS run

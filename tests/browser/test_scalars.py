@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 
 import httpx
 import numpy as np
@@ -61,7 +62,12 @@ def test_one_chart_per_tag_overlaying_runs(page, board):
         (r, role) for r in LOSS_RUNS for role in ("raw", "smoothed"))
     groups = page.locator("section.group .group-head span:nth-child(2)").all_inner_texts()
     assert groups == sorted(["edge", "eval", "train", XSS_TAG])
+    page.evaluate("() => window.scrollTo(0, 0)")
+    time.sleep(0.3)
     screenshot(page, "scalars")
+    page.goto(f"{board.url}/scalars?tags=^(train|eval)/")   # the training curves, as a user opens them
+    charts_drawn(page, 3)
+    screenshot(page, "scalars-training")
 
 
 def test_unticking_a_run_removes_its_traces_and_persists_in_url(page, board):
