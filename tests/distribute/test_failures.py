@@ -137,3 +137,21 @@ def test_unsupported_settings_say_so(ray_session, digits):
             strategy.run(lambda: None)
     finally:
         strategy.shutdown()
+
+
+def test_a_replica_that_hangs_becomes_an_error_after_step_timeout(ray_session, digits):
+    (x, y), _ = digits
+    strategy = tf.distribute.MirroredStrategy(num_replicas=2, step_timeout=3)
+    try:
+        with strategy.scope():
+            model = compiled(make_mlp())
+        model.fit(x[:64], y[:64], batch_size=32, verbose=0)
+        strategy.actors[0].__ray_call__.remote(lambda actor: time.sleep(60))  # busy for a minute
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match=r"replica 0 \(Ray actor .* did not answer within 3 s"):
+            model.fit(x[:64], y[:64], batch_size=32, verbose=0)
+        assert time.monotonic() - started < 30
+        assert strategy.actors == []
+    finally:
+        strategy.shutdown()
+    assert free_cpus(ray_session) == 2.0
