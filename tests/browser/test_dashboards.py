@@ -130,7 +130,8 @@ def test_small_graph_opens_expanded_with_series(page, board):
 
 
 def test_tabs_are_links_and_keep_run_selection(page, board):
-    page.goto(f"{board.url}/scalars?hide=lr_0.01")
+    page.goto(f"{board.url}/?hide=lr_0.01")
+    page.wait_for_url("**/scalars?hide=lr_0.01")
     charts_drawn(page, 1)
     nav = page.get_by_role("navigation", name="Dashboards")
     assert nav.get_by_role("link", name="Scalars").get_attribute("aria-current") == "page"
