@@ -113,8 +113,8 @@ class ParameterServerStrategy(RayStrategy):
     # -- asynchronous steps ------------------------------------------------------------------------
     def _finish(self, ref, model) -> None:
         worker, ys, sw = self._inflight.pop(ref)
+        self._idle.append(worker)  # free again even when its step raised
         outs, total, per_output = self._get([(worker, ref)], f"training (step {self._steps})")[0]
-        self._idle.append(worker)
         self._record(model, ys, outs, total, per_output, sw)
 
     def _drain(self, model) -> None:

@@ -155,3 +155,22 @@ def test_a_replica_that_hangs_becomes_an_error_after_step_timeout(ray_session, d
     finally:
         strategy.shutdown()
     assert free_cpus(ray_session) == 2.0
+
+
+def test_an_exception_inside_a_replica_is_passed_on_with_its_name(ray_session, digits):
+    (x, y), _ = digits
+    strategy = tf.distribute.MirroredStrategy(num_replicas=2)
+    try:
+        with strategy.scope():
+            model = compiled(make_mlp())
+        model.fit(x[:64], y[:64], batch_size=32, verbose=0)
+
+        def break_model(actor):
+            actor.model._compute_loss = None
+        ray_session.get(strategy.actors[1].__ray_call__.remote(break_model))
+        with pytest.raises(tf.distribute.DistributedTrainingError,
+                           match=r"replica 1 \(Ray actor .*\) raised while computing gradients.*TypeError"):
+            model.fit(x[:64], y[:64], batch_size=32, verbose=0)
+        assert len(strategy.actors) == 2  # not a death: the strategy keeps its actors
+    finally:
+        strategy.shutdown()
