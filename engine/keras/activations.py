@@ -30,6 +30,13 @@ def hard_sigmoid(x):
     return fused_ops.hard_sigmoid(x)
 
 
+def hard_sigmoid_keras3(x):
+    """Keras 3's ``hard_sigmoid``, ``relu6(x + 3) / 6``: what the name means in Keras 3 files,
+    which load with it (``saving.deserialize_layer``). Configs write it in Keras 3's function
+    form, ``{"module": "keras.activations", "class_name": "function", "config": "hard_sigmoid"}``."""
+    return fused_ops.hard_sigmoid(x, slope=1.0 / 6.0)
+
+
 def tanh(x):
     return math_ops.tanh(x)
 
@@ -100,7 +107,10 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, dict):  # Keras 3 may write {"class_name": "function", "config": "relu"}
-        identifier = identifier.get("config", identifier.get("class_name"))
+        name = identifier.get("config", identifier.get("class_name"))
+        if name == "hard_sigmoid" and "module" in identifier:
+            return hard_sigmoid_keras3
+        identifier = name
     if isinstance(identifier, str):
         try:
             return _BY_NAME[identifier]
@@ -116,7 +126,15 @@ def serialize(fn) -> str:
     if fn is None:
         return "linear"
     fn = _ENGINE.get(id(fn), fn)
+    if fn is hard_sigmoid_keras3:  # as Keras 3 serializes a function: it reads this as its own
+        return {"module": "keras.activations", "class_name": "function", "config": "hard_sigmoid",
+                "registered_name": "function"}
     for name, known in _BY_NAME.items():
         if fn is known:
             return name
     raise ValueError(f"activation {fn!r} has no Keras name, so it cannot be saved in a config")
+
+
+def op_name(fn) -> str:
+    """The name the fused recurrent ops know ``fn`` by."""
+    return "hard_sigmoid_keras3" if fn is hard_sigmoid_keras3 else serialize(fn)

@@ -9,25 +9,26 @@ from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
 
 
-# -- hard_sigmoid: Keras 2's clip(0.2 x + 0.5, 0, 1) ----------------------------------------------
-def _hard_sigmoid(x):
-    return np.clip(x * 0.2 + 0.5, 0.0, 1.0).astype(x.dtype, copy=False)
+# -- hard_sigmoid: clip(slope * x + 0.5, 0, 1); Keras 2's slope is 0.2, Keras 3's 1/6 -------------------
+def _hard_sigmoid(x, slope=0.2):
+    return np.clip(x * slope + 0.5, 0.0, 1.0).astype(x.dtype, copy=False)
 
 
 def _hard_sigmoid_grad(op, g):
-    return [apply_op("HardSigmoidGrad", [op.inputs[0], g])]
+    return [apply_op("HardSigmoidGrad", [op.inputs[0], g], slope=op.attrs["slope"])]
 
 
-def _hard_sigmoid_grad_kernel(x, g):
-    return (g * ((x > -2.5) & (x < 2.5)) * 0.2).astype(g.dtype, copy=False)
+def _hard_sigmoid_grad_kernel(x, g, slope=0.2):
+    edge = 0.5 / slope
+    return (g * ((x > -edge) & (x < edge)) * slope).astype(g.dtype, copy=False)
 
 
 register_op("HardSigmoid", _hard_sigmoid, _hard_sigmoid_grad)
 register_op("HardSigmoidGrad", _hard_sigmoid_grad_kernel)
 
 
-def hard_sigmoid(x):
-    return apply_op("HardSigmoid", [x])
+def hard_sigmoid(x, slope=0.2):
+    return apply_op("HardSigmoid", [x], slope=float(slope))
 
 
 # -- gelu: x * Phi(x) with the exact normal CDF -----------------------------------------------------

@@ -14,7 +14,8 @@ _OPS = {"Dense": ["MatMul", "BiasAdd"], "Conv2D": ["Conv2D", "BiasAdd"], "LSTM":
         "MaxPooling2D": ["MaxPool"], "BatchNormalization": ["FusedBatchNormV3"],
         "Concatenate": ["ConcatV2"], "Add": ["AddV2"], "Activation": []}
 _ACT_OPS = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax": "Softmax", "elu": "Elu",
-            "gelu": "Gelu", "hard_sigmoid": "HardSigmoid", "softplus": "Softplus", "selu": "Selu",
+            "gelu": "Gelu", "hard_sigmoid": "HardSigmoid",
+            "hard_sigmoid_keras3": "HardSigmoid", "softplus": "Softplus", "selu": "Selu",
             "swish": "Swish"}
 
 
@@ -62,7 +63,7 @@ def model_graph_def(model):
             from engine.keras import activations
 
             try:
-                name = activations.serialize(act)
+                name = activations.op_name(act)
             except ValueError:
                 name = "linear"
             if name in _ACT_OPS:

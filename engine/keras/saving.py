@@ -25,6 +25,10 @@ KERAS_VERSION = "2.15.0"
 HDF5_OBJECT_HEADER_LIMIT = 64512
 
 
+# True while a file Keras 3 wrote (keras_version 3.x) is read: names mean what they mean there.
+_KERAS3_FILE = [False]
+
+
 # -- the registry of loadable classes -----------------------------------------------------------
 def layer_classes() -> dict:
     from engine.keras import layers, models
@@ -57,8 +61,15 @@ def deserialize_layer(config, custom_objects=None):
 
     if isinstance(cls, type) and issubclass(cls, Model):
         return cls.from_config(cfg, custom_objects)
+    cfg = dict(cfg)
+    if "module" in config or _KERAS3_FILE[0]:  # Keras 3 wrote it: its "hard_sigmoid" is relu6(x + 3) / 6
+        from engine.keras import activations
+
+        for key in ("activation", "recurrent_activation"):
+            if cfg.get(key) == "hard_sigmoid":
+                cfg[key] = activations.hard_sigmoid_keras3
     try:
-        return cls.from_config(dict(cfg))
+        return cls.from_config(cfg)
     except TypeError as e:
         raise ValueError(f"cannot build {config['class_name']} from config {cfg!r:.300}: {e}") from None
 
@@ -536,7 +547,12 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
         if "model_config" not in f.attrs:
             raise ValueError(f"{filepath} holds no model config (was it written by save_weights? then "
                              "build the model and call load_weights)")
-        model = model_from_json(_str_attr(f.attrs["model_config"]), custom_objects)
+        version = _str_attr(f.attrs.get("keras_version", "2"))
+        _KERAS3_FILE[0] = version.startswith("3")
+        try:
+            model = model_from_json(_str_attr(f.attrs["model_config"]), custom_objects)
+        finally:
+            _KERAS3_FILE[0] = False
         load_weights_from_group(f["model_weights"], model)
         if not compile or "training_config" not in f.attrs:
             return model

@@ -33,7 +33,12 @@ def _hard_sigmoid(x):
     return np.clip(x * 0.2 + 0.5, 0.0, 1.0)
 
 
+def _hard_sigmoid_keras3(x):
+    return np.clip(x * (1.0 / 6.0) + 0.5, 0.0, 1.0)
+
+
 _ACT = {"tanh": np.tanh, "sigmoid": _sigmoid, "hard_sigmoid": _hard_sigmoid,
+        "hard_sigmoid_keras3": _hard_sigmoid_keras3,
         "relu": lambda x: np.maximum(x, 0), "linear": lambda x: x}
 
 
@@ -45,6 +50,8 @@ def _dact(name, y):
         return y * (1.0 - y)
     if name == "hard_sigmoid":
         return (((y > 0.0) & (y < 1.0)) * 0.2).astype(y.dtype)
+    if name == "hard_sigmoid_keras3":
+        return (((y > 0.0) & (y < 1.0)) * (1.0 / 6.0)).astype(y.dtype)
     if name == "relu":
         return (y > 0).astype(y.dtype)
     return np.ones_like(y)
@@ -69,8 +76,8 @@ def _ract_inplace(name, s):
         np.tanh(s, out=s)
         s += 1.0
         s *= 0.5
-    elif name == "hard_sigmoid":
-        s *= 0.2
+    elif name in ("hard_sigmoid", "hard_sigmoid_keras3"):
+        s *= 0.2 if name == "hard_sigmoid" else 1.0 / 6.0
         s += 0.5
         np.clip(s, 0.0, 1.0, out=s)
     else:

@@ -48,6 +48,10 @@ LAYER_CASES = [
     ("lstm", lambda: layers.LSTM(3), _x(2, 4, 3), {}),
     ("lstm_seq_state", lambda: layers.LSTM(3, return_sequences=True, return_state=True), _x(2, 4, 3), {}),
     ("lstm_hard_sigmoid", lambda: layers.LSTM(2, recurrent_activation="hard_sigmoid"), _x(2, 4, 3), {}),
+    ("lstm_hard_sigmoid_keras3",
+     lambda: layers.LSTM(2, recurrent_activation=keras.activations.hard_sigmoid_keras3), _x(2, 4, 3) * 3, {}),
+    ("activation_hard_sigmoid_keras3", lambda: layers.Activation(keras.activations.hard_sigmoid_keras3),
+     _x(3, 4) * 4, {}),
     ("conv2d_valid", lambda: layers.Conv2D(2, 3, activation="relu"), _x(2, 5, 5, 2), {}),
     ("conv2d_same_strided", lambda: layers.Conv2D(2, (2, 3), strides=2, padding="same"), _x(1, 5, 6, 1), {}),
     ("maxpool", lambda: layers.MaxPooling2D(), _x(2, 4, 4, 2), {}),
@@ -130,9 +134,21 @@ def test_gelu_matches_the_exact_normal_cdf():
     np.testing.assert_allclose(fused_ops._gelu(x), exact, atol=1e-7)
 
 
-def test_hard_sigmoid_is_keras2s_piecewise_line():
-    out = keras.activations.hard_sigmoid(np.array([-3.0, -1.0, 0.0, 1.0, 3.0])).numpy()
-    np.testing.assert_allclose(out, [0.0, 0.3, 0.5, 0.7, 1.0])
+def test_hard_sigmoid_is_keras2s_piecewise_line_and_keras3s_loads_from_keras_3_configs():
+    x = np.array([-4.0, -1.0, 0.0, 1.0, 4.0])
+    np.testing.assert_allclose(keras.activations.hard_sigmoid(x).numpy(), [0.0, 0.3, 0.5, 0.7, 1.0])
+    np.testing.assert_allclose(keras.activations.hard_sigmoid_keras3(x).numpy(), np.clip(x / 6 + 0.5, 0, 1))
+    keras3 = {"module": "keras.layers", "class_name": "Dense", "registered_name": None,
+              "config": {"name": "d", "units": 1, "activation": "hard_sigmoid", "use_bias": False}}
+    from engine.keras.saving import deserialize_layer
+
+    layer = deserialize_layer(keras3)
+    assert layer.activation is keras.activations.hard_sigmoid_keras3
+    assert layer.get_config()["activation"]["config"] == "hard_sigmoid"  # Keras 3's function form
+    assert deserialize_layer({"class_name": "Dense", "config": layer.get_config()}).activation is \
+        keras.activations.hard_sigmoid_keras3
+    keras2 = {"class_name": "Dense", "config": {"name": "d2", "units": 1, "activation": "hard_sigmoid"}}
+    assert deserialize_layer(keras2).activation is keras.activations.hard_sigmoid
 
 
 # -- shapes, weights, configs --------------------------------------------------------------------------

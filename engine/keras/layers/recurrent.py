@@ -17,7 +17,7 @@ from engine.ops import rnn_ops
 
 
 def _act_name(fn) -> str:
-    return rnn_ops.check_activation(activations.serialize(fn))
+    return rnn_ops.check_activation(activations.op_name(fn))
 
 
 class _RNN(Layer):
