@@ -113,11 +113,15 @@ class MirroredStrategy(RayStrategy):
     def _test_batch(self, model, xs, ys, sw):
         from engine.framework.tensor import eager
 
+        if self._closed_reason is not None:
+            return self._locally(model, "_test_batch", xs, ys, sw)
         outs = self._forward(model, xs)
         total, per_output = model._compute_loss(ys, [eager(o) for o in outs], sw)
         self._record(model, ys, outs, float(total.numpy()), [float(p.numpy()) for p in per_output], sw)
 
     def _predict(self, model, xs, batch_size):
+        if self._closed_reason is not None:
+            return self._locally(model, "predict", xs if len(xs) > 1 else xs[0], batch_size)
         self._prepare(model, training=False)
         slices = self._split(len(xs[0]), len(self._members))
         results = self._call("predict", [(self._take(xs, s), batch_size) for s in slices], "predicting")

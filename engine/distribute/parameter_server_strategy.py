@@ -172,6 +172,8 @@ class ParameterServerStrategy(RayStrategy):
     def _test_batch(self, model, xs, ys, sw):
         from engine.framework.tensor import eager
 
+        if self._closed_reason is not None:
+            return self._locally(model, "_test_batch", xs, ys, sw)
         self._before_reading(model)
         slices = self._split(len(xs[0]), len(self._workers))
         calls = [(w, w.handle.forward.remote(self._take(xs, s))) for w, s in zip(self._workers, slices,
@@ -182,6 +184,8 @@ class ParameterServerStrategy(RayStrategy):
         self._record(model, ys, outs, float(total.numpy()), [float(p.numpy()) for p in per_output], sw)
 
     def _predict(self, model, xs, batch_size):
+        if self._closed_reason is not None:
+            return self._locally(model, "predict", xs if len(xs) > 1 else xs[0], batch_size)
         self._before_reading(model)
         slices = self._split(len(xs[0]), len(self._workers))
         calls = [(w, w.handle.predict.remote(self._take(xs, s), batch_size))

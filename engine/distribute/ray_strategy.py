@@ -50,6 +50,15 @@ class RayStrategy(Strategy):
         except Exception:  # noqa: BLE001 - interpreter teardown
             pass
 
+    def _locally(self, model, method: str, *args):
+        """Evaluate or predict in this process once the actors are gone (shut down, or one died):
+        the model has the weights of its last completed step. Training refuses instead."""
+        model._distribute_strategy = None
+        try:
+            return getattr(model, method)(*args)
+        finally:
+            model._distribute_strategy = self
+
     @property
     def actors(self) -> list:
         """The Ray actor handles this strategy runs on (for inspection and tests)."""

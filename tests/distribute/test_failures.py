@@ -120,6 +120,11 @@ def test_shutdown_stops_the_actors_and_the_strategy(ray_session, digits):
         with strategy.scope():
             pass
     assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), trained, strict=True))
+    # evaluating and predicting need no actors: they run here, on the trained weights
+    local = compiled(make_mlp())
+    local.set_weights(trained)
+    assert model.evaluate(x, y, verbose=0) == local.evaluate(x, y, verbose=0)
+    assert np.array_equal(model.predict(x[:10]), local.predict(x[:10]))
 
 
 def test_unsupported_settings_say_so(ray_session, digits):
