@@ -110,8 +110,10 @@ class Loss:
         self.name = name or _snake(type(self).__name__)
         self.fn_kwargs = fn_kwargs
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
+    def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
         per_sample = self.call(y_true, y_pred)
+        if mask is not None and len(per_sample.shape) > 1 and np.shape(mask) == tuple(per_sample.shape):
+            return self._masked(per_sample, np.asarray(mask), sample_weight)
         while len(per_sample.shape) > 1:  # e.g. sequence outputs: average the time axis too
             per_sample = reduction_ops.reduce_mean(per_sample, axis=-1)
         if sample_weight is not None:
@@ -122,6 +124,21 @@ class Loss:
         if self.reduction == "none":
             return per_sample
         return reduction_ops.reduce_mean(per_sample)
+
+    def _masked(self, values, mask, sample_weight):
+        """Keras 3's masked reduction: padded steps (mask 0, from Embedding(mask_zero=True))
+        count for nothing, and the mean is over the real steps."""
+        weights = mask.astype(values.dtype.as_numpy_dtype)
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=weights.dtype).reshape((-1,) + (1,) * (weights.ndim - 1))
+            weights = weights * sw
+        weighted = values * eager(weights)
+        if self.reduction == "none":
+            return weighted
+        total = reduction_ops.reduce_sum(weighted)
+        if self.reduction == "sum":
+            return total
+        return total / max(float(mask.sum()), 1.0)
 
     def call(self, y_true, y_pred):
         return type(self).fn(y_true, y_pred, **self.fn_kwargs)

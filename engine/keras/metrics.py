@@ -24,8 +24,16 @@ class Metric:
 
     reset_states = reset_state
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
         values = np.asarray(self.values(_np(y_true), _np(y_pred)), dtype=np.float64)
+        if mask is not None and values.ndim > 1 and np.shape(mask) == values.shape:
+            weights = np.asarray(mask, np.float64)  # padded steps count for nothing
+            if sample_weight is not None:
+                sw = np.asarray(sample_weight, np.float64)
+                weights = weights * sw.reshape((-1,) + (1,) * (values.ndim - 1))
+            self._total += float((values * weights).sum())
+            self._count += float(weights.sum())
+            return
         values = values.reshape(values.shape[0], -1).mean(axis=1) if values.ndim > 1 else values.reshape(-1)
         if sample_weight is None:
             self._total += float(values.sum())

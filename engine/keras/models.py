@@ -211,11 +211,15 @@ class Model(TrainingMixin, Layer):
             out.extend(layer.losses)
         return out
 
-    def _run(self, inputs, training=False):
-        """Run the model on a list of eager tensors (one per input); a list of outputs back."""
+    def _run(self, inputs, training=False, masks=None):
+        """Run the model on a list of eager tensors (one per input); a list of outputs back, and
+        their Keras masks appended to ``masks`` when it is given (None where there is none)."""
         if not self._is_graph_network:
             out = self._call_subclass(inputs[0] if len(inputs) == 1 else inputs, training)
-            return list(out) if isinstance(out, (list, tuple)) else [out]
+            out = list(out) if isinstance(out, (list, tuple)) else [out]
+            if masks is not None:
+                masks.extend([None] * len(out))
+            return out
         values = {id(t): (x, None) for t, x in zip(self.inputs, inputs, strict=False)}
         for node in self._nodes:
             layer = node.layer
@@ -231,6 +235,8 @@ class Model(TrainingMixin, Layer):
             flat_mask = _flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)
             for t, v, m in zip(node.flat_outputs, flat_out, flat_mask, strict=False):
                 values[id(t)] = (v, m)
+        if masks is not None:
+            masks.extend(values[id(t)][1] for t in self.outputs)
         return [values[id(t)][0] for t in self.outputs]
 
     def _call_subclass(self, inputs, training):
@@ -411,13 +417,15 @@ class Sequential(Model):
             self._ensure_built(_flatten(inputs))
         return Layer.__call__(self, inputs, *args, **kwargs)
 
-    def _run(self, inputs, training=False):
+    def _run(self, inputs, training=False, masks=None):
         x = inputs[0]
         mask = None
         for layer in self._seq_layers:
             y = layer._call_eager(x, training=training, mask=mask)
             mask = layer.compute_mask(x, mask)
             x = y
+        if masks is not None:
+            masks.append(mask)
         return [x]
 
     def _call_eager(self, inputs, *args, training=None, mask=None, **kwargs):

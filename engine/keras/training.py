@@ -170,11 +170,11 @@ class TrainingMixin:
         return self._standardize(y, self._output_names(), "target")
 
     # -- one batch -------------------------------------------------------------------------------
-    def _compute_loss(self, ys, outs, sample_weight):
+    def _compute_loss(self, ys, outs, sample_weight, masks=None):
         total = None
         per_output = []
         for i, (fn, w) in enumerate(zip(self._loss_fns, self._loss_weights, strict=False)):
-            value = fn(ys[i], outs[i], sample_weight)
+            value = fn(ys[i], outs[i], sample_weight, mask=masks[i] if masks else None)
             per_output.append(value)
             term = value if w == 1.0 else value * w
             total = term if total is None else total + term
@@ -182,7 +182,7 @@ class TrainingMixin:
             total = total + reg
         return total, per_output
 
-    def _update_metrics(self, ys, outs, total, per_output, n, sample_weight):
+    def _update_metrics(self, ys, outs, total, per_output, n, sample_weight, masks=None):
         trackers = self._loss_trackers
         trackers[0].update_state(float(total.numpy()), sample_weight=[n])
         if len(trackers) > 1:
@@ -191,8 +191,9 @@ class TrainingMixin:
         for i, objs in enumerate(self._metric_objs):
             if objs:
                 pred = outs[i].numpy()
+                mask = masks[i] if masks else None
                 for m in objs:
-                    m.update_state(ys[i], pred, sample_weight)
+                    m.update_state(ys[i], pred, sample_weight, mask=mask)
 
     def _train_batch(self, xs, ys, sample_weight=None):
         if getattr(self, "_distribute_strategy", None) is not None:
@@ -200,19 +201,21 @@ class TrainingMixin:
         variables = self.trainable_weights
         if not self.optimizer._vars:
             self.optimizer.build(variables)  # slots in weight order, as save/load_model expect
+        masks = []
         with GradientTape() as tape:
-            outs = self._run([eager(x) for x in xs], training=True)
-            total, per_output = self._compute_loss(ys, outs, sample_weight)
+            outs = self._run([eager(x) for x in xs], training=True, masks=masks)
+            total, per_output = self._compute_loss(ys, outs, sample_weight, masks)
         grads = tape.gradient(total, variables)
         self.optimizer.apply_gradients(zip(grads, variables, strict=False))
-        self._update_metrics(ys, outs, total, per_output, len(xs[0]), sample_weight)
+        self._update_metrics(ys, outs, total, per_output, len(xs[0]), sample_weight, masks)
 
     def _test_batch(self, xs, ys, sample_weight=None):
         if getattr(self, "_distribute_strategy", None) is not None:
             return self._distribute_strategy._test_batch(self, xs, ys, sample_weight)
-        outs = self._run([eager(x) for x in xs], training=False)
-        total, per_output = self._compute_loss(ys, outs, sample_weight)
-        self._update_metrics(ys, outs, total, per_output, len(xs[0]), sample_weight)
+        masks = []
+        outs = self._run([eager(x) for x in xs], training=False, masks=masks)
+        total, per_output = self._compute_loss(ys, outs, sample_weight, masks)
+        self._update_metrics(ys, outs, total, per_output, len(xs[0]), sample_weight, masks)
 
     # -- the public loops ------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,

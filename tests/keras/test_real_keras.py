@@ -87,3 +87,21 @@ def test_same_gradients_as_keras_through_masked_recurrent_layers(tmp_path):
     mine.train_on_batch(ids, y)
     for b, t, m in zip(before, theirs.get_weights(), mine.get_weights(), strict=True):
         np.testing.assert_allclose(b - m, b - t, atol=1e-6)
+
+
+def test_masked_sequence_loss_and_step_match_keras(tmp_path):
+    ids, y = np.array([[3, 1, 2, 0, 0], [1, 4, 4, 2, 1]]), np.array([[1, 0, 2, 0, 0], [2, 2, 1, 0, 1]])
+    theirs = real.Sequential([real.Input(shape=(5,), dtype="int32"),
+                              real.layers.Embedding(5, 3, mask_zero=True),
+                              real.layers.LSTM(4, return_sequences=True),
+                              real.layers.Dense(3, activation="softmax")])
+    theirs.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    theirs.save(tmp_path / "mask.keras")
+    mine = ours.models.load_model(tmp_path / "mask.keras")
+    np.testing.assert_allclose(mine.evaluate(ids, y, verbose=0), theirs.evaluate(ids, y, verbose=0),
+                               rtol=1e-5)
+    before = mine.get_weights()
+    theirs.train_on_batch(ids, y)
+    mine.train_on_batch(ids, y)
+    for b, t, m in zip(before, theirs.get_weights(), mine.get_weights(), strict=True):
+        np.testing.assert_allclose(b - m, b - t, atol=1e-7)

@@ -184,6 +184,26 @@ def test_summary_table(capsys):
     assert "Connected to" in out and "input_1[0][0]" in out and "Total params: 8" in out
 
 
+def test_padded_steps_count_for_nothing_in_loss_and_metrics():
+    """Embedding(mask_zero=True) -> LSTM(return_sequences) -> per-step softmax: the loss and the
+    accuracy are means over the real steps only, as in Keras 3."""
+    ids = np.array([[3, 1, 2, 0, 0], [1, 4, 4, 2, 1]])
+    y = np.array([[1, 0, 2, 0, 0], [2, 2, 1, 0, 1]])
+    model = keras.Sequential([layers.Embedding(5, 3, mask_zero=True), layers.LSTM(4, return_sequences=True),
+                              layers.Dense(3, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    probs = model.predict(ids)
+    real = ids != 0
+    ce = -np.log(np.take_along_axis(probs, y[..., None], axis=-1)[..., 0])
+    acc = probs.argmax(-1) == y
+    loss, accuracy = model.evaluate(ids, y, verbose=0)
+    assert loss == pytest.approx(ce[real].mean(), rel=1e-5)
+    assert accuracy == pytest.approx(acc[real].mean())
+    y_other = y.copy()
+    y_other[~real] = 1  # labels at padded steps change nothing
+    assert model.evaluate(ids, y_other, verbose=0) == pytest.approx([loss, accuracy], rel=1e-6)
+
+
 # -- callbacks --------------------------------------------------------------------------------------------
 def test_early_stopping_checkpoint_scheduler_csv(tmp_path):
     x, y = _blobs()
