@@ -88,6 +88,23 @@ class TestMirrored:
         assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
 
 
+    def test_mirrored_follows_a_learning_rate_schedule(self, mirrored, digits):
+        (x, y), _ = digits
+        x, y = x[:320], y[:320]
+
+        def run(model):
+            compile_sgd(model).fit(x, y, batch_size=32, epochs=3, shuffle=False, verbose=0, callbacks=[
+                keras.callbacks.LearningRateScheduler(lambda epoch: 0.2 / (1 + epoch))])
+            return model
+        single = run(make_mlp())
+        with mirrored.scope():
+            model = make_mlp()
+        run(model)
+        assert model.optimizer.learning_rate == pytest.approx(0.2 / 3)
+        assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
+        for replica in mirrored.replica_weights():
+            assert max_abs_diff(replica, model.get_weights()) == 0.0
+
     def test_mirrored_batch_normalization_averages_moving_statistics(self, mirrored, digits):
         (x, y), _ = digits
         with mirrored.scope():
