@@ -117,10 +117,15 @@ class ParameterServerStrategy(RayStrategy):
         outs, total, per_output = self._get([(worker, ref)], f"training (step {self._steps})")[0]
         self._record(model, ys, outs, total, per_output, sw)
 
+    def _finish_one(self, model) -> None:
+        """Wait for the first in-flight step to end (at most ``step_timeout``: then the oldest one
+        is waited for, and its worker named when it does not answer either)."""
+        ready, _ = self._ray.wait(list(self._inflight), num_returns=1, timeout=self._step_timeout)
+        self._finish(ready[0] if ready else next(iter(self._inflight)), model)
+
     def _drain(self, model) -> None:
         while self._inflight:
-            ready, _ = self._ray.wait(list(self._inflight), num_returns=1)
-            self._finish(ready[0], model if model is not None else self._trained_model)
+            self._finish_one(model if model is not None else self._trained_model)
 
     def _train_batch(self, model, xs, ys, sw):
         if self._trained_model is not None and self._trained_model is not model:
@@ -133,8 +138,7 @@ class ParameterServerStrategy(RayStrategy):
             for ref in done:
                 self._finish(ref, model)
         if not self._idle:
-            ready, _ = self._ray.wait(list(self._inflight), num_returns=1)
-            self._finish(ready[0], model)
+            self._finish_one(model)
         worker = self._idle.pop(0)
         ref = worker.handle.train.remote(xs, ys, None if sw is None else np.asarray(sw),
                                          float(model.optimizer.learning_rate))
