@@ -12,7 +12,8 @@ engineers' load on a shared machine falls on all of them alike; the best round i
 BLAS runs on one thread everywhere, so two replicas can at best double one process's throughput
 and only on a machine with two free cores. The overhead per step is measured twice: an empty actor
 call (``ray.get(actor.ping.remote())``), and a 1-replica MirroredStrategy step minus a one-process
-step at the smallest batch (the round trip plus shipping the batch and the gradients).
+step at the smallest batch (the round trip plus shipping the batch and the gradients); an actor
+call that sends the gradients' arrays and gets them back shows how much of that is data movement.
 """
 
 from __future__ import annotations
@@ -61,6 +62,19 @@ def ping_round_trip(ray, actor, calls=200) -> float:
     return (time.perf_counter() - start) / calls
 
 
+def _echo(actor_self, arrays):
+    return arrays
+
+
+def echo_round_trip(ray, actor, arrays, calls=50) -> float:
+    """An actor call that sends ``arrays`` and gets them back (what a step ships, without math)."""
+    ray.get(actor.__ray_call__.remote(_echo, arrays))
+    start = time.perf_counter()
+    for _ in range(calls):
+        ray.get(actor.__ray_call__.remote(_echo, arrays))
+    return (time.perf_counter() - start) / calls
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -91,9 +105,11 @@ def main():
             time_fit(model, x, y, batches[0], 2)
 
         best = {(name, b): float("inf") for name in models for b in batches}
-        pings = []
+        pings, echoes = [], []
+        grads = [w.numpy() for w in models["one process"].trainable_weights]
         for _ in range(args.repeat):
             pings.append(ping_round_trip(ray, strategies["mirrored x1"].actors[0]))
+            echoes.append(echo_round_trip(ray, strategies["mirrored x1"].actors[0], grads))
             for b in batches:
                 for name, model in models.items():
                     best[name, b] = min(best[name, b], time_fit(model, x, y, b, args.steps))
@@ -116,7 +132,9 @@ def main():
         overhead = best["mirrored x1", small] - best["one process", small]
         print(f"Ray round trip: empty actor call {min(pings) * 1e3:.2f} ms; a 1-replica mirrored step costs "
               f"{overhead * 1e3:.2f} ms more than a one-process step at batch {small} "
-              f"({best['mirrored x1', small] * 1e3:.2f} vs {best['one process', small] * 1e3:.2f} ms)")
+              f"({best['mirrored x1', small] * 1e3:.2f} vs {best['one process', small] * 1e3:.2f} ms); "
+              f"sending the model's gradients ({sum(g.nbytes for g in grads) / 1e6:.2f} MB) to an actor "
+              f"and back takes {min(echoes) * 1e3:.2f} ms")
     finally:
         for s in strategies.values():
             s.shutdown()
