@@ -12,6 +12,7 @@ How Keras reaches a strategy is described in ``distribute_lib``.
 """
 
 from engine.distribute import experimental
+from engine.distribute.cluster import DistributedTimeoutError
 from engine.distribute.distribute_lib import (
     DistributedTrainingError,
     Strategy,
@@ -22,5 +23,5 @@ from engine.distribute.distribute_lib import (
 )
 from engine.distribute.mirrored_strategy import MirroredStrategy
 
-__all__ = ["DistributedTrainingError", "MirroredStrategy", "Strategy", "experimental", "get_replica_context",
-           "get_strategy", "has_strategy", "in_scope"]
+__all__ = ["DistributedTimeoutError", "DistributedTrainingError", "MirroredStrategy", "Strategy",
+           "experimental", "get_replica_context", "get_strategy", "has_strategy", "in_scope"]

@@ -16,6 +16,8 @@ import pathlib
 import pickle
 import time
 
+from engine.distribute.distribute_lib import DistributedTrainingError
+
 
 def import_ray():
     try:
@@ -99,8 +101,6 @@ def get(ray, pairs, timeout=None, doing: str = "training"):
     """``ray.get`` for ``[(member, ref), ...]``. Errors name the actor: a death or a timeout is
     ``fatal``; an exception raised inside the actor is not. When a worker fails because an actor it
     called died (its parameter server), ``member`` is None and the caller finds out who died."""
-    from engine.distribute.distribute_lib import DistributedTrainingError
-
     out = []
     for member, ref in pairs:
         try:
@@ -127,7 +127,7 @@ def get(ray, pairs, timeout=None, doing: str = "training"):
     return out
 
 
-class DistributedTimeoutError(TimeoutError):
+class DistributedTimeoutError(DistributedTrainingError, TimeoutError):
     """An actor did not answer within the strategy's ``step_timeout``."""
 
 

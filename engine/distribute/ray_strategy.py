@@ -70,7 +70,7 @@ class RayStrategy(Strategy):
         exception raised inside an actor is passed on and the strategy stays usable."""
         try:
             return cluster.get(self._ray, pairs, self._step_timeout, doing)
-        except (DistributedTrainingError, cluster.DistributedTimeoutError) as err:
+        except DistributedTrainingError as err:  # a DistributedTimeoutError too
             if not getattr(err, "fatal", False):
                 raise
             if getattr(err, "member", None) is None:
