@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.framework import tape as tape_mod
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
+from engine.framework.tensor import Tensor
 
 
 # -- hard_sigmoid: clip(slope * x + 0.5, 0, 1); Keras 2's slope is 0.2, Keras 3's 1/6 -------------------
@@ -111,9 +113,6 @@ def dense(x, kernel, bias, activation="linear"):
 
 def _watched(x) -> bool:
     """Whether a gradient may be asked of ``x``: it is symbolic, or an active tape tracks it."""
-    from engine.framework import tape as tape_mod
-    from engine.framework.tensor import Tensor
-
     if not isinstance(x, Tensor) or x._graph is not None:
         return True
     for tape in tape_mod._ACTIVE:

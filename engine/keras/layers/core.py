@@ -45,8 +45,11 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        rank = len(inputs.shape)
-        if rank == 2 and self.use_bias and inputs.dtype == self.kernel.dtype:
+        value = getattr(inputs, "_value", None)  # eager: read rank and dtype off the array, cheaply
+        rank = value.ndim if value is not None else len(inputs.shape)
+        same_dtype = (value.dtype == self.kernel._value.dtype if value is not None
+                      else inputs.dtype == self.kernel.dtype)
+        if rank == 2 and self.use_bias and same_dtype:
             fused = "relu" if self.activation is activations.relu else "linear" \
                 if self.activation is activations.linear else None
             y = fused_ops.dense(inputs, self.kernel, self.bias, fused or "linear")
