@@ -51,24 +51,29 @@ def _numpy(x):
 
 
 def _gradients(model, xs, ys, sw):
-    """The per-batch step of ``fit`` without the update: gradients, outputs and losses."""
+    """The per-batch step of ``fit`` without the update: gradients, outputs, losses, and the
+    outputs' Keras masks (padded steps of per-step losses; None where there is none)."""
     variables = model.trainable_weights
+    masks = []
     with GradientTape() as tape:
-        outs = model._run([eager(x) for x in xs], training=True)
-        total, per_output = model._compute_loss(ys, outs, sw)
+        outs = model._run([eager(x) for x in xs], training=True, masks=masks)
+        total, per_output = model._compute_loss(ys, outs, sw, masks)
     grads = tape.gradient(total, variables)
     return ([_numpy(g) for g in grads], [o.numpy() for o in outs], float(total.numpy()),
-            [float(p.numpy()) for p in per_output])
+            [float(p.numpy()) for p in per_output], [_numpy(m) for m in masks])
 
 
 def _forward(model, xs):
-    return [o.numpy() for o in model._run([eager(x) for x in xs], training=False)]
+    """Outputs and their masks."""
+    masks = []
+    outs = model._run([eager(x) for x in xs], training=False, masks=masks)
+    return [o.numpy() for o in outs], [_numpy(m) for m in masks]
 
 
 def _predict(model, xs, batch_size):
     chunks = None
     for start in range(0, len(xs[0]), batch_size):
-        outs = _forward(model, [a[start:start + batch_size] for a in xs])
+        outs, _ = _forward(model, [a[start:start + batch_size] for a in xs])
         chunks = [[] for _ in outs] if chunks is None else chunks
         for c, o in zip(chunks, outs, strict=True):
             c.append(o)
@@ -111,9 +116,9 @@ class Replica:
 
     def compute(self, updates, xs, ys, sw):
         self.apply(updates)
-        grads, outs, total, per_output = _gradients(self.model, xs, ys, sw)
+        grads, outs, total, per_output, masks = _gradients(self.model, xs, ys, sw)
         stats = [w.numpy() for w in self.model.non_trainable_weights] or None
-        return grads, outs, total, per_output, stats
+        return grads, outs, total, per_output, stats, masks
 
     def forward(self, updates, xs):
         self.apply(updates)
@@ -216,7 +221,7 @@ class Worker:
         import ray
 
         self._pull()
-        grads, outs, total, per_output = _gradients(self.model, xs, ys, sw)
+        grads, outs, total, per_output, masks = _gradients(self.model, xs, ys, sw)
         weights = self.model.weights
         shard_grads = [{} for _ in self.servers]
         shard_stats = [{} for _ in self.servers]
@@ -226,7 +231,7 @@ class Worker:
             shard_stats[self.placement[i]][i] = weights[i].numpy()
         ray.get([s.push.remote(shard_grads[k], shard_stats[k], lr) for k, s in enumerate(self.servers)])
         self.known = [None] * len(self.servers)  # our own push changed them
-        return outs, total, per_output
+        return outs, total, per_output, masks
 
     def forward(self, xs):
         self._pull()

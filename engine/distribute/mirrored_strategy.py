@@ -79,7 +79,7 @@ class MirroredStrategy(RayStrategy):
         sw = None if sw is None else np.asarray(sw)
         results = self._call("compute", [(self._take(xs, s), self._take(ys, s), None if sw is None else sw[s])
                                          for s in slices], f"computing gradients (step {self._steps})")
-        fractions = [(s.stop - s.start) / n for s in slices]
+        fractions = _fractions(slices, n, results)
 
         grads = [_weighted([r[0][j] for r in results], fractions) for j in range(len(results[0][0]))]
         total = sum(f * r[2] for f, r in zip(fractions, results, strict=True))
@@ -100,24 +100,17 @@ class MirroredStrategy(RayStrategy):
         for pending in self._unsent:
             pending.append(update)
         self._steps += 1
-        outs = [np.concatenate([r[1][k] for r in results]) for k in range(len(results[0][1]))]
-        self._record(model, ys, outs, total, per_output, sw)
+        outs, masks = self._joined(results, 1), self._joined_masks(results, 5)
+        self._record(model, ys, outs, total, per_output, sw, masks)
         self._remember(model)
 
-    def _forward(self, model, xs, training=False):
-        self._prepare(model, training=training)
-        slices = self._split(len(xs[0]), len(self._members))
-        results = self._call("forward", [(self._take(xs, s),) for s in slices], "running the model forward")
-        return [np.concatenate([r[k] for r in results]) for k in range(len(results[0]))]
-
     def _test_batch(self, model, xs, ys, sw):
-        from engine.framework.tensor import eager
-
         if self._closed_reason is not None:
             return self._locally(model, "_test_batch", xs, ys, sw)
-        outs = self._forward(model, xs)
-        total, per_output = model._compute_loss(ys, [eager(o) for o in outs], sw)
-        self._record(model, ys, outs, float(total.numpy()), [float(p.numpy()) for p in per_output], sw)
+        self._prepare(model, training=False)
+        slices = self._split(len(xs[0]), len(self._members))
+        results = self._call("forward", [(self._take(xs, s),) for s in slices], "running the model forward")
+        self._test_on_driver(model, ys, sw, results)
 
     def _predict(self, model, xs, batch_size):
         if self._closed_reason is not None:
@@ -140,6 +133,25 @@ class MirroredStrategy(RayStrategy):
         """Every replica's copy of the model's weights (they should all equal the model's)."""
         self._sync(None)
         return self._call("get_weights", [() for _ in self._members], "reading weights")
+
+
+def _fractions(slices, n, results) -> list[float]:
+    """Each replica's share of the global batch's mean loss: its slice's size, or, when the output
+    is masked (per-step losses over padded sequences), its count of real steps, since the masked
+    loss is a mean over those."""
+    masks = [r[5] for r in results]
+    masked = [k for k in range(len(masks[0])) if any(m[k] is not None for m in masks)]
+    if not masked:
+        return [(s.stop - s.start) / n for s in slices]
+    if len(masks[0]) > 1:
+        raise NotImplementedError(
+            "MirroredStrategy cannot split a batch of a multi-output model with masked outputs exactly "
+            "(each output's loss is a mean over its own real steps); train it without a strategy")
+    counts = [0.0 if m[0] is None else float(np.sum(m[0])) for m in masks]
+    total = sum(counts)
+    if total == 0:
+        return [(s.stop - s.start) / n for s in slices]
+    return [c / total for c in counts]
 
 
 def _weighted(arrays, fractions):

@@ -114,8 +114,8 @@ class ParameterServerStrategy(RayStrategy):
     def _finish(self, ref, model) -> None:
         worker, ys, sw = self._inflight.pop(ref)
         self._idle.append(worker)  # free again even when its step raised
-        outs, total, per_output = self._get([(worker, ref)], f"training (step {self._steps})")[0]
-        self._record(model, ys, outs, total, per_output, sw)
+        outs, total, per_output, masks = self._get([(worker, ref)], f"training (step {self._steps})")[0]
+        self._record(model, ys, outs, total, per_output, sw, masks)
 
     def _finish_one(self, model) -> None:
         """Wait for the first in-flight step to end (at most ``step_timeout``: then the oldest one
@@ -174,18 +174,13 @@ class ParameterServerStrategy(RayStrategy):
         self._prepare(model, training=training)
 
     def _test_batch(self, model, xs, ys, sw):
-        from engine.framework.tensor import eager
-
         if self._closed_reason is not None:
             return self._locally(model, "_test_batch", xs, ys, sw)
         self._before_reading(model)
         slices = self._split(len(xs[0]), len(self._workers))
         calls = [(w, w.handle.forward.remote(self._take(xs, s))) for w, s in zip(self._workers, slices,
                                                                                   strict=False)]
-        results = self._get(calls, "evaluating")
-        outs = [np.concatenate([r[k] for r in results]) for k in range(len(results[0]))]
-        total, per_output = model._compute_loss(ys, [eager(o) for o in outs], sw)
-        self._record(model, ys, outs, float(total.numpy()), [float(p.numpy()) for p in per_output], sw)
+        self._test_on_driver(model, ys, sw, self._get(calls, "evaluating"))
 
     def _predict(self, model, xs, batch_size):
         if self._closed_reason is not None:

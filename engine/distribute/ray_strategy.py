@@ -122,10 +122,29 @@ class RayStrategy(Strategy):
         return None if arrays is None else [a[sl] for a in arrays]
 
     @staticmethod
-    def _record(model, ys, outs, total, per_output, sw) -> None:
+    def _record(model, ys, outs, total, per_output, sw, masks=None) -> None:
         """Update the model's loss trackers and metrics as ``fit`` would have from one batch."""
         model._update_metrics(ys, [eager(o) for o in outs], eager(np.float32(total)),
-                              [eager(np.float32(p)) for p in per_output], len(ys[0]), sw)
+                              [eager(np.float32(p)) for p in per_output], len(ys[0]), sw, masks)
+
+    @staticmethod
+    def _joined(results, index: int):
+        """Per output: the replicas' arrays at ``results[r][index][output]`` concatenated."""
+        return [np.concatenate([r[index][k] for r in results]) for k in range(len(results[0][index]))]
+
+    @staticmethod
+    def _joined_masks(results, index: int):
+        out = []
+        for k in range(len(results[0][index])):
+            parts = [r[index][k] for r in results]
+            out.append(None if all(p is None for p in parts) else np.concatenate(parts))
+        return out
+
+    def _test_on_driver(self, model, ys, sw, results) -> None:
+        """Loss and metrics of a test batch from the replicas' outputs (computed here: cheap)."""
+        outs, masks = self._joined(results, 0), self._joined_masks(results, 1)
+        total, per_output = model._compute_loss(ys, [eager(o) for o in outs], sw, masks)
+        self._record(model, ys, outs, float(total.numpy()), [float(p.numpy()) for p in per_output], sw, masks)
 
     @staticmethod
     def _check_reductions(model) -> None:

@@ -105,6 +105,33 @@ class TestMirrored:
         for replica in mirrored.replica_weights():
             assert max_abs_diff(replica, model.get_weights()) == 0.0
 
+    def test_mirrored_masked_per_step_loss_matches_single_process(self, mirrored):
+        """Embedding(mask_zero=True) -> LSTM(return_sequences) -> per-step softmax: the loss is a
+        mean over real steps, so replicas are weighted by their real steps, not their rows."""
+        rng = np.random.default_rng(0)
+        ids = rng.integers(1, 6, (40, 7))
+        for row, length in enumerate(rng.integers(1, 8, 40)):
+            ids[row, length:] = 0  # padding: slices get different numbers of real steps
+        y = rng.integers(0, 3, (40, 7))
+
+        def build():
+            keras.utils.set_random_seed(0)
+            model = keras.Sequential([keras.layers.Embedding(6, 4, mask_zero=True),
+                                      keras.layers.LSTM(5, return_sequences=True),
+                                      keras.layers.Dense(3, activation="softmax")])
+            model.compile(keras.optimizers.SGD(0.5), "sparse_categorical_crossentropy", metrics=["accuracy"])
+            return model
+        single = build()
+        h1 = single.fit(ids, y, batch_size=10, epochs=2, shuffle=False, verbose=0)
+        with mirrored.scope():
+            model = build()
+        h2 = model.fit(ids, y, batch_size=10, epochs=2, shuffle=False, verbose=0)
+        assert max_abs_diff(model.get_weights(), single.get_weights()) < 1e-5
+        assert h2.history["loss"] == pytest.approx(h1.history["loss"], abs=1e-5)
+        assert h2.history["accuracy"] == pytest.approx(h1.history["accuracy"], abs=1e-9)
+        expected = single.evaluate(ids, y, verbose=0)
+        assert model.evaluate(ids, y, verbose=0) == pytest.approx(expected, abs=1e-5)
+
     def test_mirrored_batch_normalization_averages_moving_statistics(self, mirrored, digits):
         (x, y), _ = digits
         with mirrored.scope():
