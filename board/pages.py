@@ -41,6 +41,7 @@ DASHBOARDS = [
     ("graphs", "Graphs"),
     ("text", "Text"),
     ("hparams", "HParams"),
+    ("diagnostics", "Diagnostics"),
 ]
 PLOTTING = {"scalars", "histograms", "distributions"}
 MAX_POINTS_LIMIT = 20_000
