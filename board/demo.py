@@ -1,57 +1,53 @@
-"""``board demo``: train small Keras models on the bundled digits while the board serves them.
+"""``board demo``: train the seed's examples on the bundled digits while the board serves them.
 
     board demo [--logdir runs] [--epochs 40] [--port 6006] [--host H | --bind_all]
 
-Three runs (``demo/lr_0.3``, ``demo/lr_0.03``, ``demo/lr_0.003``: a healthy one, a slow one and
-one that barely learns) are trained one epoch at a time, slowed to about half a second an epoch
-so the curves visibly grow; each writes what Keras's TensorBoard callback writes (``train`` and
-``validation`` runs, batch and epoch scalars, weight histograms, the graph).
+Five trainings run side by side, each in its own process (``board.demo_jobs``), paced to about
+half a second an epoch so the curves visibly grow: the seed's TF1 logistic regression in graph
+mode, the Keras MLP at three learning rates (too high, about right, too low: the comparison and
+the Diagnostics page have something to say) and an LSTM. Each writes scalars, histograms and its
+graph under ``<logdir>/demo``; Keras runs have ``train`` and ``validation`` sub-runs, as Keras's
+TensorBoard callback writes them.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import threading
 
-LEARNING_RATES = (0.3, 0.03, 0.003)
+from board.demo_jobs import JOBS
 
 
-def train(logdir: str, epochs: int, seconds_per_epoch: float, stop: threading.Event) -> None:
-    """Train the demo models into ``logdir/demo`` until done or ``stop`` is set."""
-    try:
-        _train(logdir, epochs, seconds_per_epoch, stop)
-    except Exception as exc:  # the board keeps serving what was written
-        print(f"board demo: training stopped: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+def start_jobs(logdir: str, epochs: int, seconds_per_epoch: float) -> dict[str, subprocess.Popen]:
+    procs = {}
+    for name in JOBS:
+        procs[name] = subprocess.Popen(
+            [sys.executable, "-m", "board.demo_jobs", name, "--logdir", os.path.join(logdir, "demo", name),
+             "--epochs", str(epochs), "--seconds_per_epoch", str(seconds_per_epoch)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"})
+    return procs
 
 
-def _train(logdir: str, epochs: int, seconds_per_epoch: float, stop: threading.Event) -> None:
-    from engine import keras
-    from engine.datasets import digits
-
-    (x, y), (x_test, y_test) = digits.load_data()
-    x = x.reshape(-1, 64).astype("float32") / 16
-    x_test = x_test.reshape(-1, 64).astype("float32") / 16
-
-    class Pace(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if stop.wait(seconds_per_epoch):
-                self.model.stop_training = True
-
-    for lr in LEARNING_RATES:
-        if stop.is_set():
-            return
-        model = keras.Sequential([
-            keras.layers.Dense(64, activation="relu", input_shape=(64,), name="hidden"),
-            keras.layers.Dense(10, activation="softmax", name="output"),
-        ])
-        model.compile(optimizer=keras.optimizers.SGD(lr), loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"])
-        board = keras.callbacks.TensorBoard(os.path.join(logdir, "demo", f"lr_{lr}"),
-                                            histogram_freq=1, update_freq=10)
-        model.fit(x, y, epochs=epochs, batch_size=32, validation_data=(x_test, y_test),
-                  callbacks=[board, Pace()], verbose=0)
+def relay(name: str, proc: subprocess.Popen, epochs: int) -> None:
+    """Print a job's progress now and then (first epoch, every tenth, the last) and any error."""
+    tail = []
+    for line in proc.stdout:
+        line = line.rstrip()
+        tail = [*tail[-20:], line]
+        if line.startswith("epoch "):
+            epoch = int(line.split()[1].split("/")[0])
+            if epoch == 1 or epoch % 10 == 0 or epoch == epochs:
+                print(f"board demo: {name:24s} {line}", flush=True)
+    code = proc.wait()
+    if code == 0:
+        print(f"board demo: {name:24s} done", flush=True)
+    elif code > 0 and code != 130:
+        print(f"board demo: {name} stopped with exit status {code}:\n  " + "\n  ".join(tail),
+              file=sys.stderr, flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -76,14 +72,24 @@ def main(argv: list[str]) -> int:
         serve_args.append("--bind_all")
     elif args.host:
         serve_args += ["--host", args.host]
-    stop = threading.Event()
-    trainer = threading.Thread(target=train, name="board-demo-training", daemon=True,
-                               args=(args.logdir, args.epochs, args.seconds_per_epoch, stop))
-    trainer.start()
-    print(f"board demo: training {len(LEARNING_RATES)} models into {os.path.join(args.logdir, 'demo')}",
-          flush=True)
+    serve = cli.parse_args(serve_args)
+    print(f"board demo: training {len(JOBS)} models side by side into "
+          f"{os.path.join(args.logdir, 'demo')}:", flush=True)
+    for name, (description, _) in JOBS.items():
+        print(f"  {name:24s} {description}", flush=True)
+    procs = start_jobs(args.logdir, args.epochs, args.seconds_per_epoch)
+    relays = [threading.Thread(target=relay, args=(name, proc, args.epochs), daemon=True)
+              for name, proc in procs.items()]
+    for thread in relays:
+        thread.start()
     try:
-        return cli.serve(cli.parse_args(serve_args))
+        return cli.serve(serve)
     finally:
-        stop.set()
-        trainer.join(timeout=10)
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
