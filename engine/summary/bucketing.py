@@ -36,6 +36,12 @@ def finite_values(values) -> tuple[np.ndarray, int]:
     return array[finite], int(array.size - finite.sum())
 
 
+def _summary_fields(values: np.ndarray) -> dict:
+    """The HistogramProto fields besides the buckets."""
+    return dict(min=float(values.min()), max=float(values.max()), num=float(values.size),
+                sum=float(values.sum()), sum_squares=float(np.dot(values, values)))
+
+
 def v1_histogram(values, bucket_limits=None) -> dict:
     """The fields of a HistogramProto for ``values`` (finite float64, flat).
 
@@ -52,15 +58,7 @@ def v1_histogram(values, bucket_limits=None) -> dict:
     nonempty = counts > 0
     # Keep every non-empty bucket, and of each run of empty ones only its last.
     keep = nonempty | np.append(nonempty[1:], True)
-    return dict(
-        min=float(values.min()),
-        max=float(values.max()),
-        num=float(values.size),
-        sum=float(values.sum()),
-        sum_squares=float(np.dot(values, values)),
-        bucket_limit=limits[keep].tolist(),
-        bucket=counts[keep].tolist(),
-    )
+    return dict(_summary_fields(values), bucket_limit=limits[keep].tolist(), bucket=counts[keep].tolist())
 
 
 def explicit_bins_histogram(values, bins) -> dict:
@@ -70,15 +68,8 @@ def explicit_bins_histogram(values, bins) -> dict:
     if values.size == 0:
         return v1_histogram(values)
     counts, edges = np.histogram(values, bins=bins)
-    return dict(
-        min=float(values.min()),
-        max=float(values.max()),
-        num=float(values.size),
-        sum=float(values.sum()),
-        sum_squares=float(np.dot(values, values)),
-        bucket_limit=edges.tolist(),
-        bucket=[0.0] + counts.astype(np.float64).tolist(),
-    )
+    return dict(_summary_fields(values), bucket_limit=edges.tolist(),
+                bucket=[0.0] + counts.astype(np.float64).tolist())
 
 
 def v2_buckets(values, bucket_count: int = DEFAULT_V2_BUCKET_COUNT) -> np.ndarray:
