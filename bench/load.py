@@ -1,6 +1,6 @@
 """The board's loader against TensorBoard's EventAccumulator, and the numbers issue 5 targets.
 
-    python bench/board_load.py [--runs 10] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 7]
+    python bench/load.py [--runs 10] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 7]
                                [--load-repeat 1] [--skip-tensorboard] [--new_style]
 
 Writes (or reuses, with --logdir) a logdir of runs x tags x steps scalar events, one scalar per
