@@ -26,6 +26,7 @@ class ResponseCache:
         """The body cached under ``key`` for ``version``, or ``make()`` cached in its place.
         While one thread makes a body, others asking for the same version wait for it instead
         of encoding it again (fifty pages polling a tag that just changed)."""
+        done = None  # set when this thread is the maker
         while True:
             with self._lock:
                 entry = self._bodies.get(key)
@@ -54,7 +55,8 @@ class ResponseCache:
                         self._bytes -= len(dropped)
             return body
         finally:
-            with self._lock:
-                if self._making.get(key, (None, None))[1] is done:
-                    del self._making[key]
-            done.set()
+            if done is not None:
+                with self._lock:
+                    if self._making.get(key, (None, None))[1] is done:
+                        del self._making[key]
+                done.set()

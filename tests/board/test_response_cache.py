@@ -69,3 +69,26 @@ def test_concurrent_requests_for_a_new_version_encode_once():
     for t in threads:
         t.join()
     assert len(calls) == 1 and cache.hits == 19
+
+
+def test_a_stuck_maker_does_not_block_others_forever(monkeypatch):
+    import threading
+
+    cache = ResponseCache()
+    release = threading.Event()
+    started = threading.Event()
+
+    def stuck():
+        started.set()
+        release.wait(10)
+        return b"late"
+
+    maker = threading.Thread(target=cache.get_or_make, args=(("h",), 1, stuck))
+    maker.start()
+    started.wait(5)
+    real_wait = threading.Event.wait
+    monkeypatch.setattr(threading.Event, "wait", lambda self, timeout=None: real_wait(self, 0.01))
+    assert cache.get_or_make(("h",), 1, lambda: b"mine") == b"mine"  # made it itself
+    monkeypatch.undo()
+    release.set()
+    maker.join()
