@@ -1,0 +1,48 @@
+"""Saving and loading: model configs (JSON, YAML), and Keras's legacy HDF5 files.
+
+The HDF5 layout is Keras's (``keras/src/legacy/saving/legacy_h5_format.py``): root attributes
+``model_config``, ``training_config``, ``keras_version``, ``backend``; group ``model_weights``
+with ``layer_names`` and one subgroup per layer holding ``weight_names`` and a dataset per weight
+(tf.keras's ``dense/kernel:0`` names); group ``optimizer_weights`` with the optimizer's state.
+Weights load by layer position, as Keras does. Configs in both the Keras 2 form (``"inbound_nodes":
+[[["input_1", 0, 0, {}]]]``) and the Keras 3 form (``{"args": [{"class_name": "__keras_tensor__"
+...}]}``) load.
+
+Loading never runs code from a file: a config can only name classes registered here (or passed in
+``custom_objects`` by the caller), JSON is parsed with ``json``, YAML with ``yaml.safe_load``.
+"""
+
+from engine.keras.saving.config import (
+    KERAS_VERSION,
+    deserialize_layer,
+    functional_config,
+    functional_from_config,
+    layer_classes,
+    model_config,
+    model_from_config,
+    model_from_json,
+    model_from_yaml,
+    model_to_json,
+    model_to_yaml,
+    sequential_config,
+    sequential_from_config,
+    serialize_layer,
+)
+from engine.keras.saving.hdf5 import (
+    HDF5_OBJECT_HEADER_LIMIT,
+    load_keras_zip,
+    load_model,
+    load_weights,
+    load_weights_from_group,
+    save_model,
+    save_weights,
+    save_weights_to_group,
+)
+
+__all__ = [
+    "HDF5_OBJECT_HEADER_LIMIT", "KERAS_VERSION", "deserialize_layer", "functional_config",
+    "functional_from_config", "layer_classes", "load_keras_zip", "load_model", "load_weights",
+    "load_weights_from_group", "model_config", "model_from_config", "model_from_json",
+    "model_from_yaml", "model_to_json", "model_to_yaml", "save_model", "save_weights",
+    "save_weights_to_group", "sequential_config", "sequential_from_config", "serialize_layer",
+]
