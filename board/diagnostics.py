@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+SEVERITIES = ("warning", "error")
 KINDS = ("degenerate_weights", "not_learning", "exploding", "nonfinite", "diverging", "flat_loss",
          "oscillating", "not_inverse", "overfitting")
 
@@ -65,6 +66,11 @@ class Finding:
     severity: str  # "warning" or "error"
     step: int | None
     message: str
+
+    def __post_init__(self):
+        # The API's contract: a client may switch on kind and severity.
+        if self.kind not in KINDS or self.severity not in SEVERITIES:
+            raise ValueError(f"finding of unknown kind {self.kind!r} or severity {self.severity!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)

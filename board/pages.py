@@ -162,8 +162,7 @@ def install(app: FastAPI) -> None:
             "plotting": dashboard in PLOTTING,
             "reload_interval": getattr(request.app.state, "reload_interval", 0),
         })
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = CSP  # nosniff etc.: board.security
         return response
 
     @app.get("/", include_in_schema=False)

@@ -85,7 +85,7 @@ def _write(summary_fn, name: str, data, step, **kwargs) -> bool:
     if writer is None:
         return False  # TensorFlow writes nothing, quietly, when no writer is the default
     if step is None:
-        step = writer.step if writer.step is not None else _experimental_step()
+        step = writer.step if writer.step is not None else experimental.get_step()
     if step is None:
         raise ValueError(
             f"no step for summary {name!r}: pass step=, use as_default(step=...) or "
@@ -128,7 +128,3 @@ class experimental:  # noqa: N801  (mirrors tf.summary.experimental)
     @staticmethod
     def get_step() -> int | None:
         return getattr(_state, "step", None)
-
-
-def _experimental_step() -> int | None:
-    return experimental.get_step()

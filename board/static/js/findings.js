@@ -12,12 +12,12 @@ const KIND_LABEL = {
 
 export function kindLabel(kind) { return KIND_LABEL[kind] ?? kind; }
 
+function escapeRegex(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
 /** The dashboard a finding is seen on, and the URL that opens it filtered to its tag and run. */
 export function chartLink(f, histogramTags) {
   const page = histogramTags.has(`${f.run}\0${f.tag}`) ? "distributions" : "scalars";
-  const escaped = f.tag.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const runEscaped = f.run.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const query = new URLSearchParams({ tags: `^${escaped}$`, runs: `^${runEscaped}$` });
+  const query = new URLSearchParams({ tags: `^${escapeRegex(f.tag)}$`, runs: `^${escapeRegex(f.run)}$` });
   return { page, href: `/${page}?${query}` };
 }
 
