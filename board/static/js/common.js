@@ -112,6 +112,14 @@ export class Settings {
   }
 }
 
+/** Ticks the radio of group `name` that matches setting `key`, and keeps the setting in step. */
+export function bindRadios(name, key, settings, onChange) {
+  for (const radio of document.querySelectorAll(`input[name="${name}"]`)) {
+    radio.checked = radio.value === settings.get(key);
+    radio.addEventListener("change", () => { settings.set(key, radio.value); onChange(); });
+  }
+}
+
 // Settings shared by all dashboards travel with the tab links.
 const SHARED_KEYS = ["hide", "runs", "tags", "smoothing", "x"];
 export function syncTabLinks(params = new URLSearchParams(location.search)) {

@@ -1,6 +1,6 @@
 // Histograms: one card per (run, tag); offset mode draws a ridge of one curve per step, older
 // steps further back and lighter, overlay mode draws them on one baseline.
-import { shade, fmt } from "./common.js";
+import { bindRadios, shade, fmt } from "./common.js";
 import { histogramPage, rebin, BASE_LAYOUT, CONFIG } from "./histo.js";
 
 const MAX_CURVES = 40;
@@ -71,9 +71,6 @@ histogramPage({
   defaults: { mode: "offset" },
   draw,
   setup(settings, redrawAll) {
-    for (const radio of document.querySelectorAll('input[name="mode"]')) {
-      radio.checked = radio.value === settings.get("mode");
-      radio.addEventListener("change", () => { settings.set("mode", radio.value); redrawAll(); });
-    }
+    bindRadios("mode", "mode", settings, redrawAll);
   },
 });

@@ -3,6 +3,7 @@
 import {
   api, numbers, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, groupTags,
   groupSection, LazyDrawer, showError, showMessage, loadStatus, logdirText, live, revealTabs, fmt, plotly,
+  bindRadios,
 } from "./common.js";
 
 const settings = new Settings({
@@ -43,10 +44,7 @@ smoothingBox.addEventListener("change", () => {
   settings.set("smoothing", v);
   redrawAll();
 });
-for (const radio of document.querySelectorAll('input[name="xaxis"]')) {
-  radio.checked = radio.value === settings.get("x");
-  radio.addEventListener("change", () => { settings.set("x", radio.value); redrawAll(); });
-}
+bindRadios("xaxis", "x", settings, redrawAll);
 for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"]]) {
   const box = document.getElementById(id);
   box.checked = settings.get(key);
