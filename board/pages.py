@@ -1,7 +1,7 @@
 """HTML pages and static files of the dashboard, and the few JSON routes only the pages need.
 
-The pages are thin Jinja2 templates (``board/templates/``); behaviour lives in one ES module per
-dashboard (``board/static/js/``). Every page is served under a Content-Security-Policy that allows
+The pages are thin Jinja2 templates (``templates/``); behaviour lives in one ES module per
+dashboard (``static/js/``). Every page is served under a Content-Security-Policy that allows
 scripts from our own origin only, so templates hold no inline script and no ``on...=``.
 
 The ``/api/pages/...`` routes serve what drawing needs beyond the DESIGN.md contract: all runs of
@@ -23,12 +23,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from board.assets import STATIC, TEMPLATES
 from board.jsonutil import JSON, finite_list, float_name
 from board.provider import DataProvider
 
-HERE = pathlib.Path(__file__).resolve().parent
-TEMPLATES = HERE / "templates"  # package data: installed with the package, editable or not
-STATIC = HERE / "static"
 PLOTLY_JS = pathlib.Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 CSP = ("default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; "
