@@ -1,16 +1,24 @@
-"""The model's graphs: the op graph (GraphDef) and the Keras model config (conceptual graph)."""
+"""The model's graphs: the op graph (GraphDef) and the Keras model config (conceptual graph).
+
+``/api/graph`` serves both as the same nodes (``kind=op`` the GraphDef, ``kind=keras`` the
+layers of the Keras config), so the browser draws one node format.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from google.protobuf.message import DecodeError
 
 from board.api.deps import Provider, Run
-from board.graphjson import graph_json
+from board.graphjson import graph_json, keras_json
 from board.jsonutil import JSON, float_name
 from board.provider import DataProvider
+
+Kind = Annotated[Literal["op", "keras"], Query(
+    description="op: the newest GraphDef; keras: the layers of the newest Keras model config")]
 
 router = APIRouter(prefix="/api", tags=["graphs"], default_response_class=JSON)
 
@@ -21,6 +29,10 @@ def _nodes(data: bytes) -> list[dict]:
     return graph_json(data)
 
 
+def _answer(run: str, latest, **body) -> dict:
+    return {"run": run, "step": latest.step, "wall_time": float_name(latest.wall_time), **body}
+
+
 def graph_impl(provider: DataProvider, run: str) -> dict:
     latest = provider.graph(run)
     try:
@@ -28,19 +40,27 @@ def graph_impl(provider: DataProvider, run: str) -> dict:
     except DecodeError as exc:
         raise HTTPException(409, f"run {run!r}: its GraphDef at step {latest.step} "
                                  f"cannot be parsed: {exc}") from exc
-    return {"run": run, "step": latest.step, "wall_time": float_name(latest.wall_time),
-            "nodes": nodes}
+    return _answer(run, latest, nodes=nodes)
+
+
+def keras_graph_impl(provider: DataProvider, run: str) -> dict:
+    latest = provider.keras_model(run)
+    try:
+        nodes = keras_json(latest.data)
+    except ValueError as exc:
+        raise HTTPException(409, f"run {run!r}: its Keras model config at step {latest.step} "
+                                 f"cannot be read: {exc}") from exc
+    return _answer(run, latest, nodes=nodes)
 
 
 def keras_model_impl(provider: DataProvider, run: str) -> dict:
     latest = provider.keras_model(run)
-    return {"run": run, "step": latest.step, "wall_time": float_name(latest.wall_time),
-            "config": latest.data}
+    return _answer(run, latest, config=latest.data)
 
 
 @router.get("/graph")
-def graph(provider: Provider, run: Run):
-    return JSON(graph_impl(provider, run))
+def graph(provider: Provider, run: Run, kind: Kind = "op"):
+    return JSON(graph_impl(provider, run) if kind == "op" else keras_graph_impl(provider, run))
 
 
 @router.get("/keras_model")
