@@ -176,7 +176,7 @@ def _model(model: dict, prefix: str, out: list[dict]) -> tuple[list[dict], list[
         inputs = [i for i in inputs if i in ends]       # unknown names (Keras 2 constants) drop out
         # A nested model called on as many tensors as it has inputs takes them in order (as
         # TensorBoard's keras_util does); otherwise every input layer takes every tensor.
-        pairs = (zip(takers, ([i] for i in inputs)) if 1 < len(takers) == len(inputs)
+        pairs = (zip(takers, ([i] for i in inputs), strict=True) if 1 < len(takers) == len(inputs)
                  else ((node, inputs) for node in takers))
         for node, names in pairs:
             sources = [s for i in names for s in ends[i]]
