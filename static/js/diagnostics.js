@@ -1,8 +1,9 @@
 // Diagnostics: the red flags found in the runs, errors first, each with a link to its chart.
-import {
-  api, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, showError, showMessage,
-  loadStatus, logdirText, live, revealTabs,
-} from "./common.js";
+import { api } from "./common/api.js";
+import { debounce, el, userRegex } from "./common/dom.js";
+import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
+import { Settings } from "./common/settings.js";
+import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
 import { chartLink, kindLabel } from "./findings.js";
 
 const settings = new Settings({ tags: "", runs: "", hide: [] });

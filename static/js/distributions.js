@@ -1,6 +1,7 @@
 // Distributions: TensorBoard's percentile bands over steps (min..max, 6.68..93.32, 15.87..84.13,
 // 30.85..69.15 and the median), one card per (run, tag). Constant data draws its constant.
-import { bindRadios, shade } from "./common.js";
+import { shade } from "./common/runs.js";
+import { bindRadios } from "./common/settings.js";
 import { histogramPage, percentiles, BASE_LAYOUT, CONFIG } from "./histo.js";
 
 const BANDS = [[0, 8, 0.82], [1, 7, 0.64], [2, 6, 0.44], [3, 5, 0.24]];   // basis-point indices, lightness

@@ -1,7 +1,8 @@
 // Training-health findings (GET /api/diagnostics) marked where the user looks: a count on the
 // Diagnostics tab, a ⚠ beside each affected run in the sidebar, and a badge on each affected
 // chart card. Loaded by every dashboard; re-marks whatever the page rebuilds.
-import { api, el } from "./common.js";
+import { api } from "./common/api.js";
+import { el } from "./common/dom.js";
 
 let findings = [];
 const KIND_LABEL = {

@@ -1,9 +1,11 @@
 // Shared by the histograms and distributions dashboards: one card per (run, tag), histogram
 // data fetched once per card, TensorBoard's rebinning and percentile compression.
-import {
-  api, numbers, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, groupTags,
-  groupSection, LazyDrawer, showError, showMessage, loadStatus, logdirText, live, revealTabs, plotly,
-} from "./common.js";
+import { api, numbers, plotly } from "./common/api.js";
+import { debounce, el, userRegex } from "./common/dom.js";
+import { LazyDrawer, groupSection, groupTags } from "./common/groups.js";
+import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
+import { Settings } from "./common/settings.js";
+import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
 
 export const BASIS_POINTS = [0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000];
 

@@ -1,6 +1,8 @@
 // Histograms: one card per (run, tag); offset mode draws a ridge of one curve per step, older
 // steps further back and lighter, overlay mode draws them on one baseline.
-import { bindRadios, shade, fmt } from "./common.js";
+import { fmt } from "./common/dom.js";
+import { shade } from "./common/runs.js";
+import { bindRadios } from "./common/settings.js";
 import { histogramPage, rebin, BASE_LAYOUT, CONFIG } from "./histo.js";
 
 const MAX_CURVES = 40;

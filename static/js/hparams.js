@@ -1,5 +1,9 @@
 // HParams: one row per session (run) with its hyperparameters and final metrics, sortable.
-import { api, el, Settings, RunSidebar, setAllRuns, runColor, showError, showMessage, revealTabs, fmt, numbers } from "./common.js";
+import { api, numbers } from "./common/api.js";
+import { el, fmt } from "./common/dom.js";
+import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
+import { Settings } from "./common/settings.js";
+import { revealTabs, showError, showMessage } from "./common/status.js";
 
 const settings = new Settings({ runs: "", hide: [], sort: "" });
 const box = document.getElementById("groups");

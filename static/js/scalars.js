@@ -1,10 +1,11 @@
 // Scalars: one chart per tag overlaying the selected runs, smoothed on the server over the full
 // series, grouped by tag prefix, with a run-comparison table.
-import {
-  api, numbers, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, groupTags,
-  groupSection, LazyDrawer, showError, showMessage, loadStatus, logdirText, live, revealTabs, fmt, plotly,
-  bindRadios,
-} from "./common.js";
+import { api, numbers, plotly } from "./common/api.js";
+import { debounce, el, fmt, userRegex } from "./common/dom.js";
+import { LazyDrawer, groupSection, groupTags } from "./common/groups.js";
+import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
+import { Settings, bindRadios } from "./common/settings.js";
+import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
 
 const settings = new Settings({
   smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],

@@ -1,8 +1,10 @@
 // Text: each tag's text records per run, newest first, shown as text (never as HTML).
-import {
-  api, el, debounce, userRegex, Settings, RunSidebar, setAllRuns, runColor, groupTags, groupSection,
-  showError, showMessage, loadStatus, logdirText, live, revealTabs,
-} from "./common.js";
+import { api } from "./common/api.js";
+import { debounce, el, userRegex } from "./common/dom.js";
+import { groupSection, groupTags } from "./common/groups.js";
+import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
+import { Settings } from "./common/settings.js";
+import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
 
 const settings = new Settings({ tags: "", runs: "", hide: [], closed: [] });
 const groupsBox = document.getElementById("groups");
