@@ -1,7 +1,9 @@
 """HTML pages and static files of the dashboard, and the few JSON routes only the pages need.
 
-The pages are thin Jinja2 templates (``templates/``); behaviour lives in one ES module per
-dashboard (``static/js/``). Every page is served under a Content-Security-Policy that allows
+The pages are thin Jinja2 templates: ``templates/layout.html`` is the frame every dashboard
+shares, ``templates/<dashboard>.html`` extends it with that dashboard's controls. Behaviour lives
+in one ES module per dashboard (``static/js/<dashboard>.js``, its parts in ``static/js/<dashboard>/``
+and the shared ones in ``static/js/common/``). Every page is served under a Content-Security-Policy that allows
 scripts from our own origin only, so templates hold no inline script and no ``on...=``.
 
 The ``/api/pages/...`` routes serve what drawing needs beyond the DESIGN.md contract: all runs of
@@ -41,7 +43,6 @@ DASHBOARDS = [
     ("hparams", "HParams"),
     ("diagnostics", "Diagnostics"),
 ]
-PLOTTING = {"scalars", "histograms", "distributions"}
 MAX_POINTS_LIMIT = 20_000
 
 
@@ -153,11 +154,10 @@ def install(app: FastAPI) -> None:
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     def page(request: Request, dashboard: str) -> Response:
-        response = templates.TemplateResponse(request, "dashboard.html", {
+        response = templates.TemplateResponse(request, f"{dashboard}.html", {
             "dashboard": dashboard,
             "title": dict(DASHBOARDS)[dashboard],
             "dashboards": DASHBOARDS,
-            "plotting": dashboard in PLOTTING,
             "reload_interval": getattr(request.app.state, "reload_interval", 0),
         })
         response.headers["Content-Security-Policy"] = CSP  # nosniff etc.: board.security
