@@ -1,10 +1,11 @@
 """HTML pages and static files of the dashboard, and the few JSON routes only the pages need.
 
 The pages are thin Jinja2 templates: ``templates/layout.html`` is the frame every dashboard
-shares, ``templates/<dashboard>.html`` extends it with that dashboard's controls. Behaviour lives
-in one ES module per dashboard (``static/js/<dashboard>.js``, its parts in ``static/js/<dashboard>/``
-and the shared ones in ``static/js/common/``). Every page is served under a Content-Security-Policy that allows
-scripts from our own origin only, so templates hold no inline script and no ``on...=``.
+shares, ``templates/<dashboard>.html`` extends it with that dashboard's controls. Behaviour
+lives in one ES module per dashboard (``static/js/<dashboard>.js``, its parts in
+``static/js/<dashboard>/``, the shared ones in ``static/js/common/``). Every page is served
+under a Content-Security-Policy that allows scripts from our own origin only, so templates hold
+no inline script and no ``on...=``.
 
 The ``/api/pages/...`` routes serve what drawing needs beyond the DESIGN.md contract: all runs of
 one tag in one request, smoothed over the full-resolution series before down-sampling (so the

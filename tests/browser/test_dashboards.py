@@ -197,8 +197,13 @@ def test_live_refresh_keeps_zoom_and_selection(page, tmp_path, interval):
 
 
 def test_keras_model_config_is_drawn_as_layer_graph(page, board):
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/" in r.url else None)
     page.goto(f"{board.url}/graphs?run=keras")
     wait_for(page, "() => document.getElementById('graph').dataset.nodes")
+    # The server turned the config into nodes; the browser drew them as it draws a GraphDef.
+    assert any("/api/graph?" in u and "kind=keras" in u for u in asked), asked
+    assert not any("/api/keras_model" in u for u in asked), asked
     labels = set(page.locator("g.node").evaluate_all("gs => gs.map(g => g.getAttribute('aria-label'))"))
     assert {"model/x (InputLayer)", "model/a (Dense)", "model/b (Dense)", "model/add (Add)"} <= labels
     edges = page.locator("path.edge").evaluate_all(
