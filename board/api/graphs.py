@@ -33,23 +33,22 @@ def _answer(run: str, latest, **body) -> dict:
     return {"run": run, "step": latest.step, "wall_time": float_name(latest.wall_time), **body}
 
 
-def graph_impl(provider: DataProvider, run: str) -> dict:
-    latest = provider.graph(run)
+# kind -> (the provider method giving the newest record, its conversion to nodes, the error
+# that conversion raises, what the record is)
+KINDS = {
+    "op": ("graph", _nodes, DecodeError, "GraphDef"),
+    "keras": ("keras_model", keras_json, ValueError, "Keras model config"),
+}
+
+
+def graph_impl(provider: DataProvider, run: str, kind: str = "op") -> dict:
+    latest_of, convert, error, what = KINDS[kind]
+    latest = getattr(provider, latest_of)(run)
     try:
-        nodes = _nodes(latest.data)
-    except DecodeError as exc:
-        raise HTTPException(409, f"run {run!r}: its GraphDef at step {latest.step} "
+        nodes = convert(latest.data)
+    except error as exc:
+        raise HTTPException(409, f"run {run!r}: its {what} at step {latest.step} "
                                  f"cannot be parsed: {exc}") from exc
-    return _answer(run, latest, nodes=nodes)
-
-
-def keras_graph_impl(provider: DataProvider, run: str) -> dict:
-    latest = provider.keras_model(run)
-    try:
-        nodes = keras_json(latest.data)
-    except ValueError as exc:
-        raise HTTPException(409, f"run {run!r}: its Keras model config at step {latest.step} "
-                                 f"cannot be read: {exc}") from exc
     return _answer(run, latest, nodes=nodes)
 
 
@@ -60,7 +59,7 @@ def keras_model_impl(provider: DataProvider, run: str) -> dict:
 
 @router.get("/graph")
 def graph(provider: Provider, run: Run, kind: Kind = "op"):
-    return JSON(graph_impl(provider, run) if kind == "op" else keras_graph_impl(provider, run))
+    return JSON(graph_impl(provider, run, kind))
 
 
 @router.get("/keras_model")

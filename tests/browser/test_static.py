@@ -24,13 +24,15 @@ def imports(path):
 @pytest.mark.parametrize("name", [name for name, _ in DASHBOARDS])
 def test_each_dashboard_has_its_template_over_the_layout_and_its_module(name):
     text = (TEMPLATES / f"{name}.html").read_text()
-    assert text.startswith('{% extends "layout.html" %}')
+    frame = text.split("\n", 1)[0]
+    assert frame in ('{% extends "layout.html" %}', '{% extends "charts.html" %}'), frame
     assert (JS / f"{name}.js").is_file()
 
 
 def test_layout_is_the_only_frame():
-    names = {p.name for p in TEMPLATES.glob("*.html")}
-    assert names == {"layout.html"} | {f"{name}.html" for name, _ in DASHBOARDS}
+    names = {p.name for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")}   # _x: partials
+    assert names == {"layout.html", "charts.html"} | {f"{name}.html" for name, _ in DASHBOARDS}
+    assert (TEMPLATES / "charts.html").read_text().startswith('{% extends "layout.html" %}')
     for path in TEMPLATES.glob("*.html"):
         text = path.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), f"{path.name}: inline script"
