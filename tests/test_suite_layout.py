@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import pathlib
+import re
 import subprocess
 
 import pytest
@@ -47,19 +49,35 @@ def test_fixtures_are_in_the_repository():
     assert (FIXTURES / "README.md").is_file()
 
 
-def test_no_tracked_file_cites_a_path_outside_the_repository():
+def _tracked_text_files():
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True)
     if listed.returncode != 0:
         pytest.skip("not a git checkout")
-    outside = ("shared/fixtures", "../shared", "/work/shared")
-    offenders = []
     for name in listed.stdout.split("\0"):
         path = ROOT / name
         if not name or name.startswith("static/vendor/") or not path.is_file():
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            yield name, path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        offenders += [f"{name}: {s}" for s in outside if s in text and path != ROOT / __file__]
+
+
+def test_no_tracked_file_cites_a_path_outside_the_repository():
+    outside = ("shared/" + "fixtures", "../" + "shared", "/work/" + "shared")  # not spelled out here
+    offenders = [f"{name}: {s}" for name, text in _tracked_text_files() for s in outside if s in text]
     assert offenders == [], offenders
+
+
+def test_every_cited_document_is_in_the_repository():
+    """Code and docs cite only files in the repo: each ``*.md`` they name is a tracked file (by its
+    path from the root or from the citing file, or by its name)."""
+    files = dict(_tracked_text_files())
+    names = {pathlib.PurePosixPath(f).name for f in files}
+    missing = []
+    for name, text in files.items():
+        for cited in set(re.findall(r"[A-Za-z0-9_./-]*[A-Za-z0-9_]\.md\b", text)):
+            here = (pathlib.PurePosixPath(name).parent / cited).as_posix()
+            if cited not in files and here not in files and cited not in names:
+                missing.append(f"{name} cites {cited}")
+    assert missing == [], missing
