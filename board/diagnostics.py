@@ -2,7 +2,7 @@
 
 Each check is a small pure function over what a run logged (scalar series as step/value arrays,
 histograms as ``[k, 3]`` bucket arrays) returning ``Finding``s. The thresholds are named below
-with the reasoning behind them; they were calibrated on the fixtures in ``shared/fixtures``
+with the reasoning behind them; they were calibrated on the fixtures in ``tests/fixtures``
 (run ``lr_0.1`` healthy, ``lr_0.01`` a layer that did not learn) and on runs of our own engine.
 """
 

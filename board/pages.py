@@ -4,7 +4,7 @@ The pages are thin Jinja2 templates (``templates/``); behaviour lives in one ES 
 dashboard (``static/js/``). Every page is served under a Content-Security-Policy that allows
 scripts from our own origin only, so templates hold no inline script and no ``on...=``.
 
-The ``/api/pages/...`` routes serve what drawing needs beyond the DESIGN.md contract: all runs of
+The ``/api/pages/...`` routes serve what drawing needs beyond the http_api.md contract: all runs of
 one tag in one request, smoothed over the full-resolution series before down-sampling (so the
 curve does not change with zoom or run length, unlike TensorBoard's), and the run-comparison
 table.

@@ -1,6 +1,6 @@
 """Where a run's data lives once loaded: one store per kind, all obeying the restart rule.
 
-The restart rule (TensorBoard's Rust data server, DESIGN.md): a record at step s replaces the
+The restart rule (TensorBoard's Rust data server's; tests/fixtures/README.md): a record at step s replaces the
 stored records at steps >= s of its (run, tag), so a restarted job's curve never zig-zags.
 Every store here keeps its steps strictly increasing, which is what makes that rule cheap.
 """

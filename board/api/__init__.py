@@ -1,4 +1,4 @@
-"""The JSON API of DESIGN.md, one router per area; ``ROUTERS`` is what the app factory mounts."""
+"""The JSON API (board/api/http_api.md), one router per area; ``ROUTERS`` is what the app factory mounts."""
 
 from board.api import diagnostics, graphs, histograms, hparams, runs, scalars, text
 

@@ -1,6 +1,6 @@
 """Histogram math shared by the writer and the reader.
 
-Two forms exist on disk (FORMATS.md section 7): TensorFlow 1's HistogramProto with its
+Two forms exist on disk: TensorFlow 1's HistogramProto with its
 exponential bucket limits, and TensorFlow 2's ``[k, 3]`` tensor of (left, right, count) rows.
 """
 

@@ -1,4 +1,4 @@
-"""The HTTP API of DESIGN.md through TestClient: shapes, 404s, 4xx for bad parameters, valid JSON."""
+"""The HTTP API (http_api.md) through TestClient: shapes, 404s, 4xx for bad parameters, valid JSON."""
 
 from __future__ import annotations
 

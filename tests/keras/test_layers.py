@@ -11,8 +11,7 @@ from engine.framework.tape import GradientTape
 from engine.keras import layers
 from engine.keras.layers import recurrent
 from engine.ops import rnn_ops
-from tests.engine.gradcheck import check_gradients
-from tests.keras.gradcheck import check_layer_gradients
+from tests.engine.gradcheck import check_gradients, check_layer_gradients
 
 RNG = np.random.default_rng(0)
 
