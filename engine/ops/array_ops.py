@@ -7,12 +7,11 @@ import numpy as np
 
 from engine.framework import dtypes
 from engine.framework.execute import apply_op, constant_node
+from engine.framework.execute import convert as convert  # array_ops.convert: math_ops and nn_ops use it
 from engine.framework.graph import explicit_graph
 from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor, TensorLike, eager, to_array
 from engine.ops.grad_util import unbroadcast
-
-register_op("Const", lambda value, dtype: value)
 
 
 def constant(value, dtype=None, shape=None, name="Const"):
@@ -24,16 +23,6 @@ def constant(value, dtype=None, shape=None, name="Const"):
     if graph is not None:
         return constant_node(array, graph, name=name)
     return eager(array)
-
-
-def convert(value, dtype=None):
-    """``value`` as a tensor, in the explicit graph if there is one."""
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(value, TensorLike):
-        graph = explicit_graph()
-        return value._eager_tensor() if graph is None else value._graph_tensor(graph)
-    return constant(value, dtype)
 
 
 def _shape_list(shape):
@@ -317,13 +306,6 @@ register_op("StridedSliceGrad", _slice_grad_kernel,
 def strided_slice(x, key, name=None):
     """``x[key]`` for ints, slices, ``None``, ``...`` and integer arrays (the ``[]`` operator)."""
     return apply_op("StridedSlice", [x], name=name, key=_normalise_key(key))
-
-
-register_op("Placeholder", lambda **attrs: _unfed())
-
-
-def _unfed():
-    raise RuntimeError("a placeholder has no value: feed it with feed_dict={placeholder: value}")
 
 
 # -- padding and running sums --------------------------------------------------------------------
