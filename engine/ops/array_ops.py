@@ -55,18 +55,36 @@ def fill(dims, value, name=None):
 
 def zeros_like(input, dtype=None, name=None):  # noqa: A002
     out = apply_op("ZerosLike", [input], name=name)
-    return out if dtype is None else _cast(out, dtype)
+    return out if dtype is None else cast(out, dtype)
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002
     out = apply_op("OnesLike", [input], name=name)
-    return out if dtype is None else _cast(out, dtype)
+    return out if dtype is None else cast(out, dtype)
 
 
-def _cast(x, dtype):
-    from engine.ops.math_ops import cast
+# -- casts (here rather than in math_ops: zeros_like/ones_like take a dtype) ------------------------
+def _cast(x, DstT):  # noqa: N803 - TensorFlow's attribute name
+    return x.astype(DstT.as_numpy_dtype, copy=False)
 
-    return cast(x, dtype)
+
+def _cast_grad(op, g):
+    src = op.inputs[0].dtype
+    if src.is_floating and op.attrs["DstT"].is_floating:
+        return [cast(g, src)]
+    return [None]
+
+
+register_op("Cast", _cast, _cast_grad)
+
+
+def cast(x, dtype, name=None):
+    dtype = dtypes.as_dtype(dtype)
+    if isinstance(x, Tensor) and x.dtype == dtype:
+        return x
+    if not isinstance(x, (Tensor, TensorLike)):
+        x = to_array(x)
+    return apply_op("Cast", [x], name=name, DstT=dtype)
 
 
 register_op("Identity", lambda x: x, lambda op, g: [g])

@@ -37,12 +37,12 @@ def _broadcast_like(g, x, axis=None, keepdims=True):
 
 
 def _broadcast_like_grad(op, grad):
-    from engine.ops import reduction_ops
-
     g, _ = op.inputs
     if op.attrs["keepdims"]:
         return [sum_like(grad, g), None]
-    return [reduction_ops.reduce_sum(grad, axis=op.attrs["axis"]), None]
+    # reduce_sum(grad, axis): named rather than imported, as reduction_ops builds on this module
+    # (and is what made this node: only its gradients broadcast without keepdims).
+    return [apply_op("Sum", [grad], axis=op.attrs["axis"], keepdims=False), None]
 
 
 register_op("SumLike", _sum_like, _sum_like_grad)
