@@ -1,11 +1,14 @@
 """What the engine's layers may import: engine/framework is the core the ops, Keras, the
 distribute strategies and the summaries build on, so it imports none of them (not even inside
-a function); the tf.compat namespaces do not import the engine package that contains them."""
+a function), runs without them, and gets Tensor's operators from the ops package; the tf.compat
+namespaces do not import the engine package that contains them."""
 
 from __future__ import annotations
 
 import ast
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -61,3 +64,38 @@ def test_the_checker_sees_imports_inside_functions(tmp_path):
     source.write_text("def f():\n    from engine.ops import math_ops\n    import engine\n"
                       "    from engine import nothing_such\n")
     assert imported_modules(source) == [(2, "engine.ops.math_ops"), (3, "engine"), (4, "engine")]
+
+
+ALONE = """
+import sys, types
+engine = types.ModuleType("engine")   # the framework without engine/__init__, which loads every layer
+engine.__path__ = [sys.argv[1]]
+sys.modules["engine"] = engine
+import numpy as np
+from engine.framework import dtypes, function, gradients, graph, placeholder, session, tape, variables
+from engine.framework.tensor import Tensor
+
+g = graph.Graph()
+with g.as_default():
+    p = placeholder.placeholder(dtypes.float32, [2])
+    v = variables.Variable(np.ones(2, np.float32))
+    init = variables.global_variables_initializer()
+with session.Session(graph=g) as sess:
+    sess.run(init)
+    assert sess.run([p, v], {p: [1.0, 2.0]})[0].tolist() == [1.0, 2.0]
+print(hasattr(Tensor, "__add__"))
+print(" ".join(sorted(m for m in sys.modules if m.startswith("engine."))))
+import engine.ops
+print(hasattr(Tensor, "__add__"))
+"""
+
+
+def test_the_framework_runs_alone_and_the_ops_give_tensors_their_operators():
+    out = subprocess.run([sys.executable, "-c", ALONE, str(ENGINE)], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.split("\n")
+    assert out[0] == "False", "Tensor has operators before engine.ops is imported"
+    loaded = out[1].split()
+    assert "engine.framework.graph" in loaded
+    # engine.summary loads only for the event-file protos (see FORMAT above).
+    assert [m for m in loaded if not _is_under(m, ("engine.framework", "engine.summary"))] == []
+    assert out[2] == "True"
