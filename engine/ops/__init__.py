@@ -9,4 +9,8 @@ TensorFlow-named functions that call them:
 - ``nn_ops``: relu family, softmax, cross-entropy losses, dropout; ``conv_ops``: conv2d and
   pooling with their backprop ops; ``random_ops``: seeded random tensors.
 - ``control_ops``: no_op and group; ``grad_util``: the shared gradient helpers (``unbroadcast``).
+- ``operators``: ``+``, ``*``, ``@``, ``[]``, comparisons... on ``Tensor`` and ``Variable``,
+  installed when this package is imported (the framework's ``Tensor`` does not import the ops).
 """
+
+from engine.ops import operators  # noqa: F401 - installs Tensor's operators

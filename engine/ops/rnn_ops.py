@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.framework import tape as tape_mod
+from engine.framework import context
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
 
@@ -153,7 +153,7 @@ class _Saved:
         self.size, self.items, self.next = size, {}, 0
 
     def put(self, value) -> np.ndarray:
-        if not tape_mod._ACTIVE:  # predict, or a graph session: its backward pass recomputes
+        if not context.active_tapes():  # predict, or a graph session: its backward pass recomputes
             return np.asarray(0, dtype=np.int64)
         self.next += 1
         self.items[self.next] = value
