@@ -9,4 +9,8 @@ TensorFlow-named functions that call them:
 - ``nn_ops``: relu family, softmax, cross-entropy losses, dropout; ``conv_ops``: conv2d and
   pooling with their backprop ops; ``random_ops``: seeded random tensors.
 - ``control_ops``: no_op and group; ``grad_util``: the shared gradient helpers (``unbroadcast``).
+- ``activation_ops``: the activation functions' numpy math, once; ``fused_ops`` and ``rnn_ops``:
+  Keras's own ops (hard_sigmoid, exact gelu, fused Dense, Embedding lookup; LSTM, GRU, SimpleRNN).
 """
+
+from engine.ops import fused_ops  # noqa: F401 - Keras's ops are registered wherever the ops are
