@@ -229,3 +229,26 @@ def test_a_subclass_handing_its_graph_to_model_init_is_functional():
     assert model.predict(np.ones((2, 3), np.float32)).shape == (2, 2)
     loaded = keras.models.model_from_json(model.to_json())
     assert type(loaded) is Functional and [la.name for la in loaded.layers][-1] == "proj"
+
+
+def test_sequential_and_functional_run_the_same_graph_with_masks():
+    """A Sequential model runs as the functional model of its chain: same outputs and the same
+    masked loss (padded steps count for nothing) as the functional model of the same layers."""
+    keras.utils.set_random_seed(1)
+    ids = np.array([[3, 5, 0, 0], [2, 7, 1, 0]])
+    y = np.random.default_rng(1).normal(size=(2, 4, 2)).astype(np.float32)
+    seq = Sequential([layers.Embedding(10, 4, mask_zero=True, input_length=4),
+                      layers.LSTM(3, return_sequences=True), layers.Dense(2)])
+    inputs = keras.Input(shape=(4,), dtype="int64")
+    x = inputs
+    for layer in seq.layers:
+        x = layer(x)
+    functional = keras.Model(inputs, x)
+    for model in (seq, functional):
+        model.compile(optimizer="sgd", loss="mse")
+    np.testing.assert_allclose(functional.predict(ids), seq.predict(ids), rtol=1e-6)
+    loss = seq.evaluate(ids, y, verbose=0)
+    assert functional.evaluate(ids, y, verbose=0) == pytest.approx(loss, rel=1e-6)
+    out = seq.predict(ids)
+    real = ids != 0
+    assert loss == pytest.approx(float(np.square(out - y).mean(axis=-1)[real].mean()), rel=1e-5)
