@@ -24,8 +24,8 @@ _SCOPE = threading.local()  # the custom_objects of the deserializations running
 
 
 class _Kind:
-    def __init__(self, name, label, base, none, from_name, from_callable, ignore_case):
-        self.name, self.label, self.base, self.none = name, label, base, none
+    def __init__(self, name, base, none, from_name, from_callable, ignore_case):
+        self.label, self.base, self.none = name, base, none
         self.from_name, self.from_callable, self.ignore_case = from_name, from_callable, ignore_case
 
 
@@ -37,19 +37,20 @@ def _identity(fn):
     return fn
 
 
-def define_kind(kind, base=None, *, label=None, none=None, from_name=_instantiate,
+def define_kind(kind, base=None, *, none=None, from_name=_instantiate,
                 from_callable=_identity, ignore_case=False) -> None:
     """How ``get(kind, ...)`` reads what is not an instance of ``base``: ``none`` stands for None,
     ``from_name(obj, name)`` makes the object a name stands for (the class instantiated, the
     function itself), ``from_callable(fn)`` adapts a plain callable (None: callables are refused),
     and ``ignore_case`` lets ``"Adam"`` and ``"adam"`` both resolve."""
-    _KINDS[kind] = _Kind(kind, label or kind, base, none, from_name, from_callable, ignore_case)
+    _KINDS[kind] = _Kind(kind, base, none, from_name, from_callable, ignore_case)
     _NAMES.setdefault(kind, {})
 
 
 def register(kind, obj, *names, keras3=False):
     """Make ``obj`` findable as each of ``names`` (its ``__name__`` when none are given). With
-    ``keras3=True`` the names mean ``obj`` only in what Keras 3 wrote (``keras3_names``)."""
+    ``keras3=True`` the names mean ``obj`` only in what Keras 3 wrote (a config with a
+    ``module``, as Keras 3 writes them): its ``hard_sigmoid`` is not Keras 2's."""
     table = (_KERAS3 if keras3 else _NAMES).setdefault(kind, {})
     for name in names or (obj.__name__,):
         table[name] = obj
@@ -67,10 +68,6 @@ def register_subclass(kind, cls, register_it=True) -> None:
 def names(kind) -> dict[str, object]:
     """Every name of ``kind`` and what it stands for (a copy)."""
     return dict(_NAMES.get(kind, {}))
-
-
-def keras3_names(kind) -> dict[str, object]:
-    return dict(_KERAS3.get(kind, {}))
 
 
 @contextlib.contextmanager
