@@ -16,12 +16,6 @@ from engine.framework.gradients import gradients
 from engine.framework.tensor import Tensor, TensorLike, eager
 
 
-def __getattr__(name):
-    if name == "_ACTIVE":  # the old module-level list, still read by engine.keras: this thread's tapes
-        return context.active_tapes()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class OpRecord:
     """An executed eager op as gradient functions see it (the same interface as ``Operation``)."""
 

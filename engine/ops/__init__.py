@@ -11,6 +11,10 @@ TensorFlow-named functions that call them:
 - ``control_ops``: no_op and group; ``grad_util``: the shared gradient helpers (``unbroadcast``).
 - ``operators``: ``+``, ``*``, ``@``, ``[]``, comparisons... on ``Tensor`` and ``Variable``,
   installed when this package is imported (the framework's ``Tensor`` does not import the ops).
+- ``activation_ops``: the activation functions' numpy math, once; ``fused_ops`` and ``rnn_ops``:
+  Keras's own ops (hard_sigmoid, exact gelu, fused Dense, Embedding lookup; LSTM, GRU, SimpleRNN).
 """
 
-from engine.ops import operators  # noqa: F401 - installs Tensor's operators
+# Imported for what they do on import: Keras's ops are registered wherever the ops are, and
+# Tensor gets its operators.
+from engine.ops import fused_ops, operators  # noqa: F401

@@ -8,7 +8,7 @@ from engine.framework import dtypes
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor, TensorLike, to_array
-from engine.ops import array_ops
+from engine.ops import activation_ops, array_ops
 from engine.ops.array_ops import cast  # noqa: F401 - tf.math.cast (defined with the array ops, which need it)
 from engine.ops.grad_util import unbroadcast
 
@@ -158,21 +158,11 @@ abs = _unary("Abs", np.abs, lambda op, g: [g * sign(op.inputs[0])])  # noqa: A00
 reciprocal = _unary("Reciprocal", np.reciprocal, lambda op, g: [-g * op.outputs[0] * op.outputs[0]])
 sin = _unary("Sin", np.sin, lambda op, g: [g * cos(op.inputs[0])])
 cos = _unary("Cos", np.cos, lambda op, g: [-g * sin(op.inputs[0])])
-sigmoid = _unary("Sigmoid", lambda x: _sigmoid(x),
+sigmoid = _unary("Sigmoid", activation_ops.sigmoid,
                  lambda op, g: [g * op.outputs[0] * (1 - op.outputs[0])])
-tanh = _unary("Tanh", np.tanh, lambda op, g: [g * (1 - op.outputs[0] * op.outputs[0])])
-softplus = _unary("Softplus", lambda x: np.logaddexp(0, x).astype(x.dtype, copy=False),
+tanh = _unary("Tanh", activation_ops.tanh, lambda op, g: [g * (1 - op.outputs[0] * op.outputs[0])])
+softplus = _unary("Softplus", activation_ops.softplus,
                   lambda op, g: [g * sigmoid(op.inputs[0])])
-
-
-def _sigmoid(x):
-    # exp of a negative number never overflows: split by sign.
-    out = np.empty_like(x)
-    pos = x >= 0
-    out[pos] = 1 / (1 + np.exp(-x[pos]))
-    e = np.exp(x[~pos])
-    out[~pos] = e / (1 + e)
-    return out
 
 
 register_op("Sign", np.sign)

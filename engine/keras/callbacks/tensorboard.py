@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import warnings
 
-from engine.keras.callbacks import Callback
+from engine.keras.callbacks.callback import Callback
 
 
 class TensorBoard(Callback):

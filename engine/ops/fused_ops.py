@@ -1,64 +1,42 @@
-"""Ops Keras needs that the engine does not define: ``hard_sigmoid`` and exact ``gelu``. Each is
-one registered op with its numpy kernel beside its gradient (see ``engine.framework.op_registry``)."""
+"""Keras's own ops, which TensorFlow's core does not define: ``HardSigmoid``, the exact
+``KerasGelu``, the fused ``KerasDense`` and the ``KerasEmbedding`` lookup. Each is one registered
+op with its numpy kernel beside its gradient (see ``engine.framework.op_registry``); the
+activations' math is ``activation_ops``'. The recurrent layers' ops are in ``rnn_ops``."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.framework import tape as tape_mod
+from engine.framework import context
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor
+from engine.ops import activation_ops
 
 
 # -- hard_sigmoid: clip(slope * x + 0.5, 0, 1); Keras 2's slope is 0.2, Keras 3's 1/6 -------------------
-def _hard_sigmoid(x, slope=0.2):
-    return np.clip(x * slope + 0.5, 0.0, 1.0).astype(x.dtype, copy=False)
-
-
 def _hard_sigmoid_grad(op, g):
     return [apply_op("HardSigmoidGrad", [op.inputs[0], g], slope=op.attrs["slope"])]
 
 
-def _hard_sigmoid_grad_kernel(x, g, slope=0.2):
-    edge = 0.5 / slope
-    return (g * ((x > -edge) & (x < edge)) * slope).astype(g.dtype, copy=False)
+def _hard_sigmoid_grad_kernel(x, g, slope=activation_ops.KERAS2_HARD_SIGMOID_SLOPE):
+    return (g * activation_ops.hard_sigmoid_derivative(x, slope)).astype(g.dtype, copy=False)
 
 
-register_op("HardSigmoid", _hard_sigmoid, _hard_sigmoid_grad)
+register_op("HardSigmoid", activation_ops.hard_sigmoid, _hard_sigmoid_grad)
 register_op("HardSigmoidGrad", _hard_sigmoid_grad_kernel)
 
 
-def hard_sigmoid(x, slope=0.2):
+def hard_sigmoid(x, slope=activation_ops.KERAS2_HARD_SIGMOID_SLOPE):
     return apply_op("HardSigmoid", [x], slope=float(slope))
 
 
 # -- gelu: x * Phi(x) with the exact normal CDF -----------------------------------------------------
-def erf(x: np.ndarray) -> np.ndarray:
-    """The error function to about 1e-7 (numpy has none), computed in float64."""
-    x64 = np.asarray(x, dtype=np.float64)
-    s = np.sign(x64)
-    a = np.abs(x64)
-    t = 1.0 / (1.0 + 0.5 * a)
-    # Numerical Recipes' erfc Chebyshev fit: fractional error below 1.2e-7 everywhere.
-    y = t * np.exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
-            -0.82215223 + t * 0.17087277)))))))))
-    return s * (1.0 - y)
-
-
-_SQRT_HALF = np.sqrt(0.5)
-_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
-
-
-def _gelu(x):
-    return (0.5 * x * (1.0 + erf(x * _SQRT_HALF))).astype(x.dtype, copy=False)
+_gelu = activation_ops.gelu
 
 
 def _gelu_grad_kernel(x, g):
-    cdf = 0.5 * (1.0 + erf(x * _SQRT_HALF))
-    pdf = _INV_SQRT_2PI * np.exp(-0.5 * np.square(x, dtype=np.float64))
-    return (g * (cdf + x * pdf)).astype(g.dtype, copy=False)
+    return (g * activation_ops.gelu_derivative(x)).astype(g.dtype, copy=False)
 
 
 register_op("KerasGelu", _gelu, lambda op, g: [apply_op("KerasGeluGrad", [op.inputs[0], g])])
@@ -77,7 +55,7 @@ def _dense(x, kernel, bias, activation="linear", input_grad=True):
     y = x @ kernel
     y += bias
     if activation == "relu":
-        np.maximum(y, 0, out=y)
+        activation_ops.relu(y, out=y)
     return y
 
 
@@ -93,7 +71,7 @@ def _dense_grad(op, g):
 
 def _dense_grad_kernel(x, kernel, y, g, activation="linear", input_grad=True):
     if activation == "relu":
-        g = g * (y > 0)
+        g = g * activation_ops.derivative("relu", y)
     dk = x.T @ g
     db = g.sum(axis=0)
     if input_grad:
@@ -115,7 +93,7 @@ def _watched(x) -> bool:
     """Whether a gradient may be asked of ``x``: it is symbolic, or an active tape tracks it."""
     if not isinstance(x, Tensor) or x._graph is not None:
         return True
-    for tape in tape_mod._ACTIVE:
+    for tape in context.active_tapes():
         tracked = getattr(tape, "_tracked", None)
         if tracked is None or id(x) in tracked:
             return True
