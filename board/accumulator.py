@@ -12,7 +12,7 @@ import json
 import numpy as np
 
 from board.stores import Latest, RunStore
-from engine.summary import (
+from tfevents.decode import (
     Graph,
     Histogram,
     HParams,
@@ -62,7 +62,7 @@ class RunAccumulator:
         self.pending += 1
 
     def add_scalar_arrays(self, tag: str, steps, wall_times, values) -> None:
-        """Points of one tag as arrays (from ``board.fastread``), after those gathered so far."""
+        """Points of one tag as arrays (from ``tfevents.fastread``), after those gathered so far."""
         segments = self.columns.get(tag)
         if segments is None:
             segments = self.columns[tag] = []

@@ -8,8 +8,8 @@ over 1 KB are left out and their keys listed in the node's ``_too_large_attrs`` 
 
 from __future__ import annotations
 
-from engine.summary.decode import graph_def
-from engine.summary.proto import types_pb2
+from tfevents.decode import graph_def
+from tfevents.proto import types_pb2
 
 LARGE_ATTR_BYTES = 1024
 

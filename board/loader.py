@@ -10,9 +10,10 @@ import os
 from collections.abc import Callable
 
 from board.accumulator import RunAccumulator
-from board.fastread import FastFileReader
 from board.stores import RunStore
-from engine.summary import FileStatus, event_files
+from tfevents.fastread import FastFileReader
+from tfevents.reader import event_files
+from tfevents.record import FileStatus
 
 FLUSH_EVERY = 20_000  # events: how often a long read publishes what it has so far
 

@@ -7,12 +7,11 @@ what the writer appended since. Problems never raise: they are counted and descr
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from google.protobuf.message import DecodeError
 
-from engine.summary.proto import event_pb2
-from engine.summary.record import RecordReader
+from tfevents.proto import event_pb2
+from tfevents.record import NOT_AN_EVENT, FileStatus, Frames, read_chunks, take_records
 
 EVENT_FILE_INFIX = "tfevents"
 
@@ -32,18 +31,19 @@ def event_files(run_dir: str | os.PathLike) -> list[str]:
             if is_event_file(n) and os.path.isfile(os.path.join(run_dir, n))]
 
 
-@dataclass
-class FileStatus:
-    """What reading one event file has met so far."""
-
-    path: str
-    offset: int = 0          # resume here
-    records: int = 0         # intact records read
-    skipped: int = 0         # records dropped: payload CRC failed, or not an Event
-    stopped: str | None = None  # why the file cannot be read further, if it cannot
-    pending_bytes: int = 0   # an incomplete record at the end (the writer is mid-write)
-    file_version: str | None = None
-    problems: list[str] = field(default_factory=list)
+def take_events(status: FileStatus, buf: bytes, frames: Frames, handled=None):
+    """Yield ``(index, Event)`` for each record of a chunk that holds an Event, in file order;
+    records that do not are skipped and described in ``status`` (see ``take_records``)."""
+    for i, data in take_records(status, buf, frames, handled):
+        try:
+            event = event_pb2.Event.FromString(data)
+        except DecodeError:
+            status.records -= 1
+            status.skip(frames.base + int(frames.starts[i]), NOT_AN_EVENT)
+            continue
+        if status.file_version is None and event.HasField("file_version"):
+            status.file_version = event.file_version
+        yield i, event
 
 
 class EventFileReader:
@@ -54,36 +54,9 @@ class EventFileReader:
 
     def read(self):
         """Yield each new Event; afterwards ``status`` says where reading stopped and why."""
-        st = self.status
-        if st.stopped is not None:
-            return
-        records = RecordReader(st.path, st.offset)
-        try:
-            for data in records:
-                st.offset = records.offset
-                try:
-                    event = event_pb2.Event.FromString(data)
-                except DecodeError:
-                    st.skipped += 1
-                    st.problems.append(f"record at byte {st.offset - len(data) - 16} is not an Event")
-                    continue
-                st.records += 1
-                if event.HasField("file_version") and st.file_version is None:
-                    st.file_version = event.file_version
+        for buf, frames in read_chunks(self.status):
+            for _, event in take_events(self.status, buf, frames):
                 yield event
-        except OSError as exc:
-            st.stopped = f"cannot read file: {exc.strerror or exc}"
-        finally:
-            st.offset = records.offset
-            st.pending_bytes = records.pending_bytes
-            if records.skipped:
-                st.skipped += records.skipped
-                st.problems.extend(f"record at byte {o} failed its payload checksum and was skipped"
-                                   for o in records.skip_offsets)
-                records.skipped = 0
-                records.skip_offsets.clear()
-            if records.stopped is not None and st.stopped is None:
-                st.stopped = records.stopped
 
 
 def read_events(path: str | os.PathLike):

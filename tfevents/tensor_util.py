@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.summary.proto import tensor_pb2, tensor_shape_pb2, types_pb2
+from tfevents.proto import tensor_pb2, tensor_shape_pb2, types_pb2
 
 _NUMPY_TO_DTYPE = {
     np.dtype(np.float16): types_pb2.DT_HALF,

@@ -16,8 +16,8 @@ import threading
 import time
 import weakref
 
-from engine.summary.proto import event_pb2
-from engine.summary.record import encode_record
+from tfevents.proto import event_pb2
+from tfevents.record import encode_record
 
 FILE_VERSION = "brain.Event:2"
 _RETRY_SECS = 1.0

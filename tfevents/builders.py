@@ -12,9 +12,9 @@ import warnings
 import numpy as np
 from google.protobuf import struct_pb2
 
-from engine.summary import bucketing as hist
-from engine.summary.proto import event_pb2, histogram_pb2, hparams_pb2, summary_pb2
-from engine.summary.tensor_util import make_tensor_proto
+from tfevents import bucketing as hist
+from tfevents.proto import event_pb2, histogram_pb2, hparams_pb2, summary_pb2
+from tfevents.tensor_util import make_tensor_proto
 
 SCALARS_PLUGIN = "scalars"
 HISTOGRAMS_PLUGIN = "histograms"

@@ -15,10 +15,10 @@ import numpy as np
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 
-from engine.summary import bucketing as hist
-from engine.summary import builders
-from engine.summary.proto import event_pb2, graph_pb2, hparams_pb2, summary_pb2
-from engine.summary.tensor_util import TensorDecodeError, make_ndarray
+from tfevents import bucketing as hist
+from tfevents import builders
+from tfevents.proto import event_pb2, graph_pb2, hparams_pb2, summary_pb2
+from tfevents.tensor_util import TensorDecodeError, make_ndarray
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.summary import Scalar
+from tfevents.decode import Scalar
 
 _VARINT_MAX = 9  # bytes; a 10-byte varint (a negative step) goes to the general decoder
 
