@@ -13,7 +13,7 @@ import os
 import socket
 import sys
 
-from board.discovery import discover_runs, parse_logdir_spec
+from board.ingest.discovery import discover_runs, parse_logdir_spec
 
 DEFAULT_PORT = 6006
 
@@ -125,9 +125,9 @@ def diagnose(argv: list[str]) -> int:
     import json
 
     from board.app import normalize_logdirs
-    from board.health import HealthMonitor, report
-    from board.multiplexer import Multiplexer
-    from board.provider import DataProvider
+    from board.data.provider import DataProvider
+    from board.diagnostics.monitor import HealthMonitor, report
+    from board.ingest.multiplexer import Multiplexer
 
     p = argparse.ArgumentParser(prog="board diagnose",
                                 description="Check the runs under a logdir for training red flags.")

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from board.accumulator import RunAccumulator
-from board.stores import RunStore
+from board.data.stores import RunStore
+from board.ingest.accumulator import RunAccumulator
 from engine.summary import EventFileReader, encode_record, masked_crc32c
 from tests.conftest import FIXTURES
 from tfevents import fastread

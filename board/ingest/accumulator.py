@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from board.stores import Latest, RunStore
+from board.data.stores import Latest, RunStore
 from tfevents.decode import (
     Graph,
     Histogram,

@@ -24,8 +24,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from board.assets import STATIC, TEMPLATES
+from board.data.provider import DataProvider
 from board.jsonutil import JSON, finite_list, float_name
-from board.provider import DataProvider
 
 PLOTLY_JS = pathlib.Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
@@ -94,7 +94,7 @@ def smooth(values: np.ndarray, weight: float) -> np.ndarray:
 def _downsample(step: np.ndarray, value: np.ndarray, max_points: int | None) -> np.ndarray | None:
     if max_points is None or len(step) <= max_points:
         return None
-    from board.downsample import m4_indices
+    from board.api.downsample import m4_indices
 
     return m4_indices(step, value, max_points)
 

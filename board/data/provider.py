@@ -7,8 +7,8 @@ import os
 
 import numpy as np
 
-from board.multiplexer import Multiplexer
-from board.stores import Latest, RunStore
+from board.data.stores import Latest, RunStore
+from board.ingest.multiplexer import Multiplexer
 
 
 class NotFoundError(LookupError):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from board.accumulator import RunAccumulator
-from board.stores import RunStore
+from board.data.stores import RunStore
+from board.ingest.accumulator import RunAccumulator
 from tfevents.fastread import FastFileReader
 from tfevents.reader import event_files
 from tfevents.record import FileStatus

@@ -11,8 +11,8 @@ import os
 import threading
 import time
 
-from board.discovery import discover_runs
-from board.loader import RunLoader
+from board.ingest.discovery import discover_runs
+from board.ingest.loader import RunLoader
 
 log = logging.getLogger("board")
 

@@ -1,6 +1,6 @@
 """Training-health findings for a running board, recomputed only for runs that changed.
 
-The checks themselves are pure functions in ``board.diagnostics``; this module feeds them what
+The checks themselves are pure functions in ``board.diagnostics.checks``; this module feeds them what
 the stores hold and caches each run's findings under a fingerprint of its data (tag, point
 count, last step), so polling ``/api/diagnostics`` costs a dictionary look-up per run while
 nothing is being written.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 
-from board import diagnostics
-from board.provider import DataProvider, NotFoundError
+from board.data.provider import DataProvider, NotFoundError
+from board.diagnostics import checks
 
 
 class HealthMonitor:
@@ -20,7 +20,7 @@ class HealthMonitor:
         self._cache: dict[str, tuple] = {}  # run -> (fingerprint, findings, loss scalars)
         self._lock = threading.Lock()
 
-    def findings(self, run: str | None = None) -> list[diagnostics.Finding]:
+    def findings(self, run: str | None = None) -> list[checks.Finding]:
         """Every finding, or those of ``run`` (raises NotFoundError for an unknown run)."""
         names = self.provider.run_names()
         if run is not None and run not in names:
@@ -31,12 +31,12 @@ class HealthMonitor:
                 _, found, loss = self._checked(name)
                 out += found
                 losses[name] = loss
-            out += diagnostics.diagnose_overfitting(losses)
+            out += checks.diagnose_overfitting(losses)
             for gone in set(self._cache) - set(names):
                 del self._cache[gone]
         if run is not None:
             out = [f for f in out if f.run == run]
-        return diagnostics.ordered(out)
+        return checks.ordered(out)
 
     def _fingerprint(self, run: str) -> tuple:
         s = self.provider.store(run)
@@ -59,13 +59,13 @@ class HealthMonitor:
             scalars[tag] = (steps, values)
         histograms = {tag: [(h.step, h.buckets) for h in self.provider.histograms(run, tag)]
                       for tag, _, _ in fingerprint[1]}
-        entry = (fingerprint, diagnostics.diagnose_run(run, scalars, histograms),
-                 diagnostics.loss_tags(scalars))
+        entry = (fingerprint, checks.diagnose_run(run, scalars, histograms),
+                 checks.loss_tags(scalars))
         self._cache[run] = entry
         return entry
 
 
-def report(findings: list[diagnostics.Finding]) -> str:
+def report(findings: list[checks.Finding]) -> str:
     """The findings as a readable text report, grouped by run."""
     if not findings:
         return "No problems found: every check passed.\n"
