@@ -24,7 +24,7 @@ class DataProvider:
     def run_names(self) -> list[str]:
         return list(self.multiplexer.runs)
 
-    def store(self, run: str) -> RunStore:
+    def _store(self, run: str) -> RunStore:
         loader = self.multiplexer.runs.get(run)
         if loader is None:
             raise NotFoundError(f"no run named {run!r}")
@@ -47,12 +47,21 @@ class DataProvider:
 
     def scalars(self, run: str, tag: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(step, wall_time, value) copies of every stored point."""
-        s = self.store(run)
+        s = self._store(run)
         with s.lock:
             series = s.scalars.get(tag)
             if series is None or not len(series):
                 raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
             return series.snapshot()
+
+    def fingerprint(self, run: str) -> tuple:
+        """What changes whenever the run's scalars or histograms change: ((tag, points, last step)
+        per scalar tag, (tag, records seen, newest step) per histogram tag)."""
+        s = self._store(run)
+        with s.lock:
+            scalars = tuple((t, len(x), int(x.step[len(x) - 1])) for t, x in s.scalars.items() if len(x))
+            histos = tuple((t, r.seen, r.items[-1].step) for t, r in s.histograms.items() if len(r))
+        return scalars, histos
 
     def histograms(self, run: str, tag: str) -> list:
         """The kept Histogram records of a tag, oldest step first."""
@@ -60,7 +69,7 @@ class DataProvider:
 
     def histograms_version(self, run: str, tag: str) -> int:
         """Changes whenever the kept histograms of (run, tag) change."""
-        s = self.store(run)
+        s = self._store(run)
         with s.lock:
             res = s.histograms.get(tag)
             if res is None or not len(res):
@@ -71,13 +80,13 @@ class DataProvider:
         return self._sample(run, "text", tag, "text")
 
     def graph(self, run: str) -> Latest:
-        s = self.store(run)
+        s = self._store(run)
         if s.graph is None:
             raise NotFoundError(f"run {run!r} has no graph")
         return s.graph
 
     def keras_model(self, run: str) -> Latest:
-        s = self.store(run)
+        s = self._store(run)
         if s.keras_model is None:
             raise NotFoundError(f"run {run!r} has no Keras model config")
         return s.keras_model
@@ -125,7 +134,7 @@ class DataProvider:
         }
 
     def _sample(self, run: str, kind: str, tag: str, what: str) -> list:
-        s = self.store(run)
+        s = self._store(run)
         with s.lock:
             res = getattr(s, kind).get(tag)
             if res is None or not len(res):

@@ -38,16 +38,9 @@ class HealthMonitor:
             out = [f for f in out if f.run == run]
         return checks.ordered(out)
 
-    def _fingerprint(self, run: str) -> tuple:
-        s = self.provider.store(run)
-        with s.lock:
-            scalars = tuple((t, len(x), int(x.step[len(x) - 1])) for t, x in s.scalars.items() if len(x))
-            histos = tuple((t, r.seen, r.items[-1].step) for t, r in s.histograms.items() if len(r))
-        return scalars, histos
-
     def _checked(self, run: str) -> tuple:
         try:
-            fingerprint = self._fingerprint(run)
+            fingerprint = self.provider.fingerprint(run)
         except NotFoundError:  # the run vanished between listing and looking
             return None, [], {}
         cached = self._cache.get(run)
