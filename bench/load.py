@@ -31,8 +31,8 @@ import tracemalloc
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from board.ingest.multiplexer import Multiplexer  # noqa: E402
-from engine.summary import encode_record  # noqa: E402
 from tfevents.proto import event_pb2, summary_pb2  # noqa: E402
+from tfevents.record import encode_record  # noqa: E402
 
 WALL0 = 1_700_000_000.0
 

@@ -10,25 +10,9 @@ import os
 
 from google.protobuf.message import DecodeError
 
+from tfevents.files import event_files
 from tfevents.proto import event_pb2
 from tfevents.record import NOT_AN_EVENT, FileStatus, Frames, read_chunks, take_records
-
-EVENT_FILE_INFIX = "tfevents"
-
-
-def is_event_file(name: str) -> bool:
-    """TensorBoard's rule: a file whose base name contains ``tfevents``."""
-    return EVENT_FILE_INFIX in os.path.basename(name)
-
-
-def event_files(run_dir: str | os.PathLike) -> list[str]:
-    """The event files directly in ``run_dir``, in name (= creation time) order."""
-    try:
-        names = os.listdir(run_dir)
-    except OSError:
-        return []
-    return [os.path.join(run_dir, n) for n in sorted(names)
-            if is_event_file(n) and os.path.isfile(os.path.join(run_dir, n))]
 
 
 def take_events(status: FileStatus, buf: bytes, frames: Frames, handled=None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from tfevents.reader import is_event_file
+from tfevents.files import is_event_file
 
 
 def parse_logdir_spec(spec: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from board.data.stores import RunStore
 from board.ingest.accumulator import RunAccumulator
 from tfevents.fastread import FastFileReader
-from tfevents.reader import event_files
+from tfevents.files import event_files
 from tfevents.record import FileStatus
 
 FLUSH_EVERY = 20_000  # events: how often a long read publishes what it has so far

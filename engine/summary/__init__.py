@@ -39,7 +39,8 @@ from tfevents.decode import (
     Text,
 )
 from tfevents.event_file import EventFileWriter, WriterClosedError
-from tfevents.reader import EventFileReader, RunReader, event_files, read_events
+from tfevents.files import event_files
+from tfevents.reader import EventFileReader, RunReader, read_events
 from tfevents.record import FileStatus, RecordReader, encode_record, masked_crc32c
 
 __all__ = [

@@ -29,3 +29,12 @@ def test_only_the_data_provider_and_the_ingest_touch_a_runs_lock():
         if any(isinstance(n, ast.Attribute) and n.attr in ("lock", "_store") for n in ast.walk(tree)):
             touching.add(path.relative_to(ROOT).as_posix())
     assert touching <= allowed, sorted(touching - allowed)
+
+
+def test_the_command_line_starts_without_numpy_or_protobuf():
+    """``board --help`` and argument errors need neither: the CLI finds runs by file name only."""
+    code = ("import sys, board.cli; print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'numpy', 'google', 'fastapi', 'engine'}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
