@@ -152,7 +152,6 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
                 more = f.read(want)
                 buf = buf + more if buf else more
                 frames = scan(buf, status.offset)
-                taken = False
                 try:
                     yield buf, frames
                 finally:
@@ -161,7 +160,7 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
                         status.stopped = frames.stopped
                         status.pending_bytes = 0 if frames.stopped else len(buf) - frames.used
                 if not taken or frames.stopped is not None or len(more) < want:
-                    return  # a short read: the end of the file
+                    return  # left mid-chunk, framing lost, or a short read: the end of the file
                 buf = buf[frames.used:]
     except OSError as exc:
         status.stopped = cannot_read(exc)
