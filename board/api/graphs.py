@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException
 from google.protobuf.message import DecodeError
 
 from board.api.deps import Provider, Run
-from board.graphjson import graph_json
+from board.api.graphjson import graph_json
+from board.data.provider import DataProvider
 from board.jsonutil import JSON, float_name
-from board.provider import DataProvider
 
 router = APIRouter(prefix="/api", tags=["graphs"], default_response_class=JSON)
 

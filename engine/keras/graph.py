@@ -3,7 +3,7 @@ weights as variable nodes, its math as op nodes), edges labelled with output sha
 
 from __future__ import annotations
 
-from engine.summary.proto import graph_pb2, tensor_shape_pb2
+from tfevents.proto import graph_pb2, tensor_shape_pb2
 
 _DTYPES = {"float16": 19, "float32": 1, "float64": 2, "int32": 3, "int64": 9, "bool": 10}
 
