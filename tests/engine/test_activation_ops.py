@@ -7,7 +7,8 @@ from engine.ops import activation_ops
 
 def test_sigmoid_keeps_its_tails_so_its_log_stays_finite():
     x = np.array([-800.0, -40.0, -5.0, 0.0, 5.0, 40.0, 800.0])
-    exact = np.array([0.0, 4.248354255291589e-18, 1 / (1 + np.exp(5.0)), 0.5, 1 / (1 + np.exp(-5.0)), 1.0, 1.0])
+    exact = np.array([0.0, 4.248354255291589e-18, 1 / (1 + np.exp(5.0)), 0.5,
+                      1 / (1 + np.exp(-5.0)), 1.0, 1.0])
     got = tf.nn.sigmoid(tf.constant(x)).numpy()
     np.testing.assert_allclose(got, exact, rtol=1e-14, atol=0)
     assert np.isfinite(np.log(tf.nn.sigmoid(tf.constant(np.float32(-40.0))).numpy()))
