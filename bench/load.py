@@ -30,9 +30,9 @@ import tracemalloc
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from board.multiplexer import Multiplexer  # noqa: E402
-from engine.summary import encode_record  # noqa: E402
-from engine.summary.proto import event_pb2, summary_pb2  # noqa: E402
+from board.ingest.multiplexer import Multiplexer  # noqa: E402
+from tfevents.proto import event_pb2, summary_pb2  # noqa: E402
+from tfevents.record import encode_record  # noqa: E402
 
 WALL0 = 1_700_000_000.0
 
@@ -183,8 +183,8 @@ def api_latency(points: int, max_points: int, requests: int) -> list[float]:
 def diagnostics_cost(logdir: str) -> None:
     """A load, then every check over it (the diagnostics on), a cached request and one after a
     single run changed. The checks run in the request that asks for them, not in the loader."""
-    from board.health import HealthMonitor
-    from board.provider import DataProvider
+    from board.data.provider import DataProvider
+    from board.diagnostics.monitor import HealthMonitor
 
     load, _, mux = load_ours(logdir)
     monitor = HealthMonitor(DataProvider(mux))

@@ -1,6 +1,7 @@
 """Time from navigation to charts drawn in the scalars dashboard (Playwright + Chromium).
 
     python bench/ui.py [--runs 20] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 5]
+                       [--screenshot PNG]
 
 Writes (or reuses) a logdir of runs x tags x steps scalars (issue 6: 20 x 10 x 10,000), starts
 the board on it in-process, waits for the first load, then opens /scalars at 1280x800 in a fresh
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=10_000)
     parser.add_argument("--logdir", default=None)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--screenshot", default=None, help="save the first load's page as this PNG")
     args = parser.parse_args()
     logdir = args.logdir or f"/tmp/board-ui-bench-{args.runs}x{args.tags}x{args.steps}"
     if not os.path.isdir(logdir):
@@ -69,9 +71,8 @@ def main() -> None:
             print(f"  run {i + 1}: first chart painted {result['first']:.0f} ms, all "
                   f"{result['charts_in_view']} charts in view painted {result['painted']:.0f} ms, "
                   f"interactive (plotly) {result['interactive']:.0f} ms; traces {result['traces']}")
-            if i == 0:
-                page.screenshot(path=os.path.join(os.path.dirname(os.path.dirname(
-                    os.path.abspath(__file__))), "docs", "screenshots", "scalars-bench.png"))
+            if i == 0 and args.screenshot:
+                page.screenshot(path=args.screenshot)
             context.close()
         browser.close()
     for key, label, tb in (("first", "first chart painted", 3300),

@@ -13,13 +13,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 
-from board import pages
 from board.api import ROUTERS
-from board.health import HealthMonitor
+from board.api.response_cache import ResponseCache
+from board.data.provider import DataProvider, NotFoundError
+from board.diagnostics.monitor import HealthMonitor
+from board.ingest.multiplexer import Multiplexer
 from board.jsonutil import JSON
-from board.multiplexer import Multiplexer
-from board.provider import DataProvider, NotFoundError
-from board.response_cache import ResponseCache
+from board.pages.routes import install as install_pages
 from board.security import SecurityHeaders
 
 DEFAULT_RELOAD_INTERVAL = 5.0
@@ -70,6 +70,6 @@ def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL) -> Fas
 
     for router in ROUTERS:
         app.include_router(router)
-    pages.install(app)
+    install_pages(app)
     app.add_middleware(SecurityHeaders)
     return app

@@ -1,4 +1,5 @@
-"""The ``board`` command: serve logdirs over HTTP with uvicorn until Ctrl-C.
+"""The ``board`` command: serve logdirs (``board.server``), or run ``board demo`` (which
+imports the engine, and only then) or ``board diagnose``.
 
     board --logdir DIR [--port 6006] [--host 127.0.0.1] [--bind_all] [--reload_interval SECONDS]
     board --logdir_spec name1:DIR1,name2:DIR2
@@ -10,108 +11,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 
-from board.discovery import discover_runs, parse_logdir_spec
-
-DEFAULT_PORT = 6006
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="board", description="Training dashboard: serves the event files under a logdir.",
-        epilog="`board demo [--logdir runs]` trains the example models live and serves them; "
-               "`board diagnose --logdir DIR` reports training red flags.")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--logdir", help="directory tree of runs (every directory holding event files)")
-    where.add_argument("--logdir_spec", metavar="NAME:DIR,...",
-                       help="several logdirs to compare; their runs are prefixed by NAME")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT,
-                   help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
-    p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
-    p.add_argument("--bind_all", action="store_true", help="listen on every network interface")
-    p.add_argument("--reload_interval", type=float, default=5.0, metavar="SECONDS",
-                   help="seconds between reloads of the logdir (default 5; 0 loads once)")
-    return p
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not args.logdir and not args.logdir_spec:
-        parser.error("give --logdir DIR (or --logdir_spec name:DIR,...)")
-    if args.bind_all and args.host:
-        parser.error("give --host or --bind_all, not both")
-    if not 0 <= args.port <= 65535:
-        parser.error(f"--port must be between 0 and 65535, got {args.port}")
-    if not args.reload_interval >= 0 or args.reload_interval == float("inf"):
-        parser.error(f"--reload_interval must be a number of seconds >= 0, got {args.reload_interval}")
-    if args.logdir_spec:
-        try:
-            args.logdirs = parse_logdir_spec(args.logdir_spec)
-        except ValueError as exc:
-            parser.error(str(exc))
-    else:
-        args.logdirs = {"": os.path.expanduser(args.logdir)}
-    args.host = "0.0.0.0" if args.bind_all else (args.host or "127.0.0.1")
-    return args
-
-
-def _warn_about_logdirs(logdirs: dict[str, str]) -> None:
-    for path in logdirs.values():
-        if os.path.exists(path) and not os.path.isdir(path):
-            print(f"board: logdir {path!r} is a file, not a directory of runs; watching it anyway",
-                  file=sys.stderr)
-        elif not os.path.isdir(path):
-            print(f"board: logdir {path!r} does not exist (yet); watching for it", file=sys.stderr)
-    if not discover_runs(logdirs):
-        where = ", ".join(repr(p) for p in logdirs.values())
-        print(f"board: no runs yet under {where} (no event files found); watching for them",
-              file=sys.stderr)
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts: no refusals at start
-    sock.set_inheritable(True)
-    return sock
-
-
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from board.app import create_app
-
-    _warn_about_logdirs(args.logdirs)
-    try:
-        sock = _listen(args.host, args.port)
-    except OSError as exc:
-        print(f"board: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
-              f" (try another --port)", file=sys.stderr)
-        return 1
-    port = sock.getsockname()[1]
-    shown = socket.gethostname() if args.bind_all else args.host
-    shown = f"[{shown}]" if ":" in shown else shown
-    app = create_app(args.logdirs, reload_interval=args.reload_interval)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
-    print(f"board: serving at http://{shown}:{port}/ (Ctrl-C to stop)", flush=True)
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        pass  # uvicorn re-raises the Ctrl-C it already handled
-    finally:
-        sock.close()
-    print("board: stopped", flush=True)
-    return 0
+from board.ingest.discovery import parse_logdir_spec
+from board.server import parse_args, serve
 
 
 def demo(argv: list[str]) -> int:
@@ -125,9 +28,9 @@ def diagnose(argv: list[str]) -> int:
     import json
 
     from board.app import normalize_logdirs
-    from board.health import HealthMonitor, report
-    from board.multiplexer import Multiplexer
-    from board.provider import DataProvider
+    from board.data.provider import DataProvider
+    from board.diagnostics.monitor import HealthMonitor, report
+    from board.ingest.multiplexer import Multiplexer
 
     p = argparse.ArgumentParser(prog="board diagnose",
                                 description="Check the runs under a logdir for training red flags.")

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 
+from board import server
 from board.demo_jobs import JOBS
 
 
@@ -51,14 +52,12 @@ def relay(name: str, proc: subprocess.Popen, epochs: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from board import cli
-
     p = argparse.ArgumentParser(prog="board demo", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--logdir", default="runs", help="where the demo runs are written (default runs)")
     p.add_argument("--epochs", type=int, default=40, help="epochs per model (default 40)")
     p.add_argument("--seconds_per_epoch", type=float, default=0.5, help=argparse.SUPPRESS)
-    p.add_argument("--port", type=int, default=cli.DEFAULT_PORT)
+    p.add_argument("--port", type=int, default=server.DEFAULT_PORT)
     p.add_argument("--host", default=None)
     p.add_argument("--bind_all", action="store_true")
     p.add_argument("--reload_interval", type=float, default=1.0)
@@ -72,7 +71,7 @@ def main(argv: list[str]) -> int:
         serve_args.append("--bind_all")
     elif args.host:
         serve_args += ["--host", args.host]
-    serve = cli.parse_args(serve_args)
+    serve_options = server.parse_args(serve_args)
     print(f"board demo: training {len(JOBS)} models side by side into "
           f"{os.path.join(args.logdir, 'demo')}:", flush=True)
     for name, (description, _) in JOBS.items():
@@ -83,7 +82,7 @@ def main(argv: list[str]) -> int:
     for thread in relays:
         thread.start()
     try:
-        return cli.serve(serve)
+        return server.serve(serve_options)
     finally:
         for proc in procs.values():
             if proc.poll() is None:

@@ -1,4 +1,4 @@
-"""Regenerate engine/summary/proto/*_pb2.py from the .proto files beside them.
+"""Regenerate tfevents/proto/*_pb2.py from the .proto files beside them.
 
 Needs the `dev` extra (grpcio-tools). Run from anywhere: python scripts/generate_protos.py
 """
@@ -9,7 +9,7 @@ import sys
 from grpc_tools import protoc
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-PROTO_DIR = ROOT / "engine" / "summary" / "proto"
+PROTO_DIR = ROOT / "tfevents" / "proto"
 
 
 def main() -> int:

@@ -1,19 +1,42 @@
-"""Shared test helpers: where the fixtures live, and how to read a run with our reader."""
+"""Shared test helpers: where the fixtures live (``FIXTURES``, in the repo: tests/fixtures/), and
+a guard that the suite leaves the repository's tracked files as it found them."""
 
 from __future__ import annotations
 
-import os
 import pathlib
+import shutil
+import subprocess
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-# shared/ sits beside the checkout, for developers and for CI alike.
-FIXTURES = pathlib.Path(os.environ.get("BOARD_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="session")
 def fixtures_dir() -> pathlib.Path:
-    if not FIXTURES.is_dir():
-        pytest.fail(f"fixtures not found at {FIXTURES}; set BOARD_FIXTURES to shared/fixtures")
     return FIXTURES
+
+
+def tracked_changes() -> str | None:
+    """``git status`` of the tracked files (None outside a git checkout or without git)."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    result = subprocess.run([git, "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                            capture_output=True, text=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tracked_files_unchanged():
+    """Tests and the code they run write to temporary folders only: the suite fails if a tracked
+    file (a README screenshot, a fixture, a source file) changed while it ran."""
+    before = tracked_changes()
+    yield
+    if before is None:
+        return
+    after = tracked_changes()
+    if after != before:
+        pytest.fail(f"the test session changed tracked files:\nbefore:\n{before}\nafter:\n{after}",
+                    pytrace=False)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from board.provider import DataProvider
+from board.data.provider import DataProvider
 
 
 def get_provider(request: Request) -> DataProvider:

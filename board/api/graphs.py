@@ -13,9 +13,9 @@ from fastapi import APIRouter, HTTPException, Query
 from google.protobuf.message import DecodeError
 
 from board.api.deps import Provider, Run
-from board.graphjson import graph_json, keras_json
+from board.api.graphjson import graph_json, keras_json
+from board.data.provider import DataProvider
 from board.jsonutil import JSON, float_name
-from board.provider import DataProvider
 
 Kind = Annotated[Literal["op", "keras"], Query(
     description="op: the newest GraphDef; keras: the layers of the newest Keras model config")]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from board.api.deps import Provider, Run, Tag
+from board.data.provider import DataProvider
 from board.jsonutil import JSON, dumps, float_name, sanitize
-from board.provider import DataProvider
 
 router = APIRouter(prefix="/api", tags=["histograms"], default_response_class=JSON)
 

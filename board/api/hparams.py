@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from board.api.deps import Provider
+from board.data.provider import DataProvider, NotFoundError
 from board.jsonutil import JSON, float_name
-from board.provider import DataProvider, NotFoundError
 
 router = APIRouter(prefix="/api", tags=["hparams"], default_response_class=JSON)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from board.api.deps import Provider
+from board.data.provider import DataProvider
 from board.jsonutil import JSON
-from board.provider import DataProvider
 
 router = APIRouter(prefix="/api", tags=["runs"], default_response_class=JSON)
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from board.api.deps import Provider, Run, Tag
-from board.downsample import m4_indices
+from board.api.downsample import m4_indices
+from board.data.provider import DataProvider
 from board.jsonutil import JSON, dumps, finite_list
-from board.provider import DataProvider
 
 router = APIRouter(prefix="/api", tags=["scalars"], default_response_class=JSON)
 

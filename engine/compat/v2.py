@@ -1,7 +1,7 @@
 """``tf.compat.v2``: the engine as it is."""
 
-import engine as _engine
+from engine import _api
 
 
 def __getattr__(name):
-    return getattr(_engine, name)
+    return getattr(_api, name)

@@ -39,9 +39,8 @@ def connect(address=None, ray_init_kwargs=None):
     kwargs.update(ray_init_kwargs or {})
     address = address or os.environ.get("RAY_ADDRESS")
     if address and address != "local" and "runtime_env" not in kwargs:
-        import engine
-
-        kwargs["runtime_env"] = {"py_modules": [str(pathlib.Path(engine.__file__).parent)]}
+        engine_dir = pathlib.Path(__file__).parent.parent  # the engine package this module is part of
+        kwargs["runtime_env"] = {"py_modules": [str(engine_dir)]}
     ray.init(address=address, **kwargs)
     return ray
 

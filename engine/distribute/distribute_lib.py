@@ -9,9 +9,7 @@ histograms, checkpoints) see the trained weights. Everything else happens in thi
 
 from __future__ import annotations
 
-import threading
-
-_scope = threading.local()
+from engine.framework import context
 
 
 class DistributedTrainingError(RuntimeError):
@@ -20,8 +18,7 @@ class DistributedTrainingError(RuntimeError):
 
 def in_scope():
     """The strategy whose ``scope()`` is active in this thread, or None."""
-    stack = getattr(_scope, "stack", None)
-    return stack[-1] if stack else None
+    return context.strategy_in_scope()
 
 
 def has_strategy() -> bool:
@@ -98,18 +95,16 @@ class _Scope:
         return self
 
     def __enter__(self):
-        stack = getattr(_scope, "stack", None)
-        if stack is None:
-            stack = _scope.stack = []
-        if stack and stack[-1] is not self._strategy:
-            raise ValueError(f"a different strategy's scope is already active ({type(stack[-1]).__name__}); "
+        active = context.strategy_in_scope()
+        if active is not None and active is not self._strategy:
+            raise ValueError(f"a different strategy's scope is already active ({type(active).__name__}); "
                              f"exit it before entering {type(self._strategy).__name__}.scope()")
         self._strategy._check_open()
-        stack.append(self._strategy)
+        context.push_strategy(self._strategy)
         return self._strategy
 
     def __exit__(self, *exc):
-        _scope.stack.pop()
+        context.pop_strategy()
         return False
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.summary.proto import types_pb2
+from tfevents.proto import types_pb2
 
 
 class DType:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.framework import tape as tape_mod
-from engine.framework.graph import explicit_graph
-from engine.framework.op_registry import _REGISTRY
+from engine.framework import context
+from engine.framework.context import explicit_graph
+from engine.framework.dtypes import as_dtype
+from engine.framework.op_registry import _REGISTRY, get_op_def, register_op
 from engine.framework.tensor import Tensor, TensorLike, eager, to_array
+
+register_op("Const", lambda value, dtype: value)
 
 
 def apply_op(op_type: str, inputs, name=None, output_specs=None, **attrs):
@@ -36,13 +39,33 @@ def apply_op(op_type: str, inputs, name=None, output_specs=None, **attrs):
     out = op_def.kernel(*values, **attrs)
     if op_def.num_outputs == 1:
         result = eager(out if type(out) is np.ndarray else np.asarray(out))
-        if tape_mod._ACTIVE:
-            tape_mod.record(op_def, tensors, (result,), attrs)
+        tapes = context.active_tapes()
+        if tapes:
+            _record(tapes, op_def, tensors, (result,), attrs)
         return result
     outputs = tuple(eager(o if type(o) is np.ndarray else np.asarray(o)) for o in out)
-    if tape_mod._ACTIVE:
-        tape_mod.record(op_def, tensors, outputs, attrs)
+    tapes = context.active_tapes()
+    if tapes:
+        _record(tapes, op_def, tensors, outputs, attrs)
     return outputs
+
+
+def _record(tapes, op_def, inputs, outputs, attrs) -> None:
+    for tape in tapes:
+        if tape._recording:
+            tape._record(op_def, inputs, outputs, attrs)
+
+
+def convert(value, dtype=None) -> Tensor:
+    """``value`` as a tensor: in the explicit graph if there is one (a ``Const`` node, or a
+    Variable's read), else eager."""
+    if isinstance(value, Tensor):
+        return value
+    graph = explicit_graph()
+    if isinstance(value, TensorLike):
+        return value._eager_tensor() if graph is None else value._graph_tensor(graph)
+    array = to_array(value, dtype)
+    return eager(array) if graph is None else constant_node(array, graph)
 
 
 def to_graph_tensor(x, graph) -> Tensor:
@@ -62,14 +85,6 @@ def to_graph_tensor(x, graph) -> Tensor:
 
 
 def constant_node(value: np.ndarray, graph, name=None) -> Tensor:
-    from engine.framework.op_registry import get_op_def
-
-    op = graph.create_op(get_op_def("Const"), [], {"value": value, "dtype": _dt(value)}, name or "Const",
-                         [(value.shape, value.dtype, (value, value))])
+    op = graph.create_op(get_op_def("Const"), [], {"value": value, "dtype": as_dtype(value.dtype)},
+                         name or "Const", [(value.shape, value.dtype, (value, value))])
     return op.outputs[0]
-
-
-def _dt(value):
-    from engine.framework.dtypes import as_dtype
-
-    return as_dtype(value.dtype)

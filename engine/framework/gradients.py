@@ -3,14 +3,14 @@ tensors, so they add nodes under ``gradients/<op>_grad/``."""
 
 from __future__ import annotations
 
+from engine.framework import backprop
+from engine.framework.execute import apply_op, convert
 from engine.framework.tensor import Tensor, TensorLike
 from engine.framework.toposort import topological_order
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, unconnected_gradients="none"):
     """Symbolic d(sum ys)/dx for each x in ``xs`` (Variables, or tensors of the graph)."""
-    from engine.ops import array_ops, grad_util
-
     ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
     single = not isinstance(xs, (list, tuple))
     xs = [xs] if single else list(xs)
@@ -22,30 +22,17 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None, uncon
 
     ops = topological_order([y.op for y in ys])
     needed = _between(ops, {id(t) for t in x_tensors})
-    grads: dict[int, Tensor] = {}
     with graph.name_scope(name):
         seeds = grad_ys if grad_ys is not None else [None] * len(ys)
-        for y, seed in zip(ys, seeds, strict=False):
-            g = grad_util.ones_like_value(y) if seed is None else array_ops.convert(seed)
-            grad_util.accumulate(grads, y, g)
-        for op in reversed(ops):
-            if id(op) not in needed or op.op_def.grad is None:
-                continue
-            out_grads = [grads.get(id(o)) for o in op.outputs]
-            if all(g is None for g in out_grads):
-                continue
-            with graph.name_scope(op.name + "_grad"):
-                out_grads = [grad_util.zeros_like_value(o) if g is None else g
-                             for g, o in zip(out_grads, op.outputs, strict=False)]
-                in_grads = op.op_def.grad(op, *out_grads)
-                for x, g in zip(op.inputs, in_grads, strict=False):
-                    if g is not None and id(x) not in stops:
-                        grad_util.accumulate(grads, x, g)
+        seeds = [(y, backprop.ones_like_value(y) if seed is None else convert(seed))
+                 for y, seed in zip(ys, seeds, strict=False)]
+        walk = [op for op in reversed(ops) if id(op) in needed and op.op_def.grad is not None]
+        grads = backprop.backward(walk, seeds, stops, graph)
     results = []
     for x in x_tensors:
         g = grads.get(id(x))
         if g is None and unconnected_gradients == "zero":
-            g = array_ops.zeros_like(x)
+            g = apply_op("ZerosLike", [x])
         results.append(g)
     return results[0] if single else results
 

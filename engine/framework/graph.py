@@ -4,13 +4,23 @@ their outputs. Shapes are inferred when a node is added (see ``_infer``)."""
 from __future__ import annotations
 
 import contextlib
-import threading
 
 import numpy as np
 
-from engine.framework import dtypes, op_registry
+from engine.framework import context, dtypes
+from engine.framework.context import (  # noqa: F401 - tf.* names, defined with the state they read
+    disable_eager_execution,
+    enable_eager_execution,
+    executing_eagerly,
+    explicit_graph,
+    get_default_graph,
+)
+from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor
 from engine.framework.tensor_shape import TensorShape
+
+# An op that only orders others (through its control inputs): tf.group, the variables initializer.
+register_op("NoOp", lambda: (), num_outputs=0, stateful=True)
 
 # Sizes substituted for unknown (None) dimensions when a new node's kernel is run to learn its
 # output shape: a dimension that differs between the two runs depends on a None and stays None.
@@ -39,36 +49,31 @@ class Operation:
 
     def run(self, feed_dict=None, session=None) -> None:
         """Run this op in ``session`` (default: the default session), for its effects."""
-        from engine.framework.session import _session_for
-
-        _session_for(session, self).run(self, feed_dict=feed_dict)
+        context.session_for(session, self).run(self, feed_dict=feed_dict)
 
     def __repr__(self) -> str:
         return f"<tf.Operation {self.name!r} type={self.type}>"
 
 
 class Graph:
-    """A TF1 computation graph. Enter it with ``with g.as_default():`` to build into it."""
+    """A TF1 computation graph. Enter it with ``with g.as_default():`` to build into it. Op names
+    are unique across threads; each thread has its own name scope and control dependencies in it."""
 
     def __init__(self):
         self._ops: list[Operation] = []
         self._by_name: dict[str, Operation] = {}
         self._name_counts: dict[str, int] = {}
-        self._scope = ""
-        self._control_deps: list[list[Operation]] = []
         self._collections: dict[str, list] = {}
         self.seed = None
 
     # -- building --------------------------------------------------------------------------------
-    @contextlib.contextmanager
     def as_default(self):
-        _stack().append(self)
-        _graph_contexts[0] += 1
-        try:
-            yield self
-        finally:
-            _graph_contexts[0] -= 1
-            _stack().pop()
+        return context.graph_entered(self)
+
+    @property
+    def _scope(self) -> str:
+        """This thread's name scope in this graph (``""`` or ``"a/b/"``)."""
+        return context.build_state(self).scope
 
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
         if name not in self._name_counts:
@@ -86,18 +91,19 @@ class Graph:
     @contextlib.contextmanager
     def name_scope(self, name):
         """Prefix the names of ops made inside with ``name/`` (made unique: ``name_1/``)."""
-        old = self._scope
+        state = context.build_state(self)
+        old = state.scope
         if not name:
             new = ""
         elif name.endswith("/"):
             new = name
         else:
             new = self.unique_name(old + name) + "/"
-        self._scope = new
+        state.scope = new
         try:
             yield new
         finally:
-            self._scope = old
+            state.scope = old
 
     def get_name_scope(self) -> str:
         return self._scope.rstrip("/")
@@ -105,27 +111,29 @@ class Graph:
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs):
         """Ops made inside run only after ``control_inputs`` (ops or tensors); ``None`` clears."""
+        state = context.build_state(self)
         if control_inputs is None:
-            saved, self._control_deps = self._control_deps, []
+            saved, state.control_deps = state.control_deps, []
             try:
                 yield
             finally:
-                self._control_deps = saved
+                state.control_deps = saved
             return
         ops = [c.op if isinstance(c, Tensor) else c for c in control_inputs]
-        self._control_deps.append(ops)
+        state.control_deps.append(ops)
         try:
             yield
         finally:
-            self._control_deps.pop()
+            state.control_deps.pop()
 
     def create_op(self, op_def, inputs, attrs, name=None, output_specs=None) -> Operation:
         """Add a node. ``output_specs`` [(shape, dtype), ...] skips shape inference (stateful ops)."""
+        state = context.build_state(self)
         if name and name.endswith("/"):
             full = name[:-1]
         else:
-            full = self.unique_name(self._scope + (name or op_def.type))
-        controls = [op for deps in self._control_deps for op in deps]
+            full = self.unique_name(state.scope + (name or op_def.type))
+        controls = [op for deps in state.control_deps for op in deps]
         op = Operation(self, op_def, full, inputs, attrs, controls)
         n_out = op_def.outputs_for(len(inputs), attrs)
         if output_specs is None:
@@ -192,14 +200,11 @@ def _infer(op_def, inputs, attrs, n_out):
         return unknown
     same = all(p[0] is p[1] for p in probes)
     try:
-        op_registry.PROBING[0] = True
-        with np.errstate(all="ignore"):
+        with context.probing(), np.errstate(all="ignore"):
             first = _as_tuple(op_def.kernel(*[p[0] for p in probes], **attrs), n_out)
             second = first if same else _as_tuple(op_def.kernel(*[p[1] for p in probes], **attrs), n_out)
     except Exception:  # noqa: BLE001 - a kernel that cannot run on probes leaves shapes unknown
         return unknown
-    finally:
-        op_registry.PROBING[0] = False
     specs = []
     for a, b in zip(first, second, strict=False):
         if a.ndim != b.ndim:
@@ -229,61 +234,12 @@ def probe_values(shape, dtype) -> tuple:
     return tuple(fill([size if d is None else d for d in shape], np_dtype) for size in PROBE_SIZES)
 
 
-# -- the default graph -----------------------------------------------------------------------------
-_local = threading.local()
-_global_default: list[Graph | None] = [None]
-_eager_disabled = [False]
-# Graphs entered in any thread: while 0 (the eager common case) explicit_graph() skips the
-# thread-local lookup.
-_graph_contexts = [0]
-
-
-def _stack() -> list[Graph]:
-    stack = getattr(_local, "stack", None)
-    if stack is None:
-        stack = _local.stack = []
-    return stack
-
-
-def get_default_graph() -> Graph:
-    stack = _stack()
-    if stack:
-        return stack[-1]
-    if _global_default[0] is None:
-        _global_default[0] = Graph()
-    return _global_default[0]
-
-
+# -- the default graph (the state itself is in engine.framework.context) ---------------------------
 def reset_default_graph() -> None:
-    if _stack():
-        raise RuntimeError("reset_default_graph() cannot run inside a `with graph.as_default()` block")
-    _global_default[0] = Graph()
+    context.set_global_default_graph(Graph())
 
 
-def explicit_graph() -> Graph | None:
-    """The graph ops on eager values build into: one entered with ``as_default()``, or the global
-    default when eager execution is disabled. ``None`` means run eagerly."""
-    if not _graph_contexts[0] and not _eager_disabled[0]:
-        return None
-    stack = _stack()
-    if stack:
-        return stack[-1]
-    if _eager_disabled[0]:
-        return get_default_graph()
-    return None
-
-
-def disable_eager_execution() -> None:
-    """TF1 behaviour everywhere: every op builds a node in the default graph."""
-    _eager_disabled[0] = True
-
-
-def enable_eager_execution() -> None:
-    _eager_disabled[0] = False
-
-
-def executing_eagerly() -> bool:
-    return explicit_graph() is None
+context.set_global_default_graph(Graph())
 
 
 def name_scope(name, default_name=None, values=None):

@@ -8,8 +8,8 @@ import numpy as np
 
 from engine.framework.dtypes import DType
 from engine.framework.tensor_shape import TensorShape
-from engine.summary.proto import graph_pb2
-from engine.summary.tensor_util import make_tensor_proto, shape_proto
+from tfevents.proto import graph_pb2
+from tfevents.tensor_util import make_tensor_proto, shape_proto
 
 # Constants with more elements than this export their dtype and shape but not their values.
 MAX_CONST_ELEMENTS = 64

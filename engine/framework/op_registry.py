@@ -83,7 +83,3 @@ def get_op_def(op_type: str) -> OpDef:
 def registered_ops() -> dict[str, OpDef]:
     """A copy of the registry: the test suite walks it to check every op has a gradient test."""
     return dict(_REGISTRY)
-
-# True while a graph runs a kernel on probe arrays to learn shapes: random kernels then draw from a
-# scratch generator so building a graph does not move the seeded sequence.
-PROBING = [False]

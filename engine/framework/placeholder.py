@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from engine.framework import dtypes
 from engine.framework.graph import get_default_graph, probe_values
-from engine.framework.op_registry import get_op_def
+from engine.framework.op_registry import get_op_def, register_op
 from engine.framework.tensor_shape import TensorShape
+
+
+def _unfed(**attrs):
+    raise RuntimeError("a placeholder has no value: feed it with feed_dict={placeholder: value}")
+
+
+register_op("Placeholder", _unfed)
 
 
 def placeholder(dtype, shape=None, name=None):

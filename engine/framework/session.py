@@ -7,26 +7,16 @@ import functools
 
 import numpy as np
 
-from engine.framework import dtypes
+from engine.framework import context, dtypes
 from engine.framework.graph import Graph, Operation, get_default_graph
 from engine.framework.tensor import Tensor, TensorLike
 from engine.framework.toposort import topological_order
 
-_default_sessions: list[Session] = []
-
 
 def get_default_session():
-    return _default_sessions[-1] if _default_sessions else None
-
-
-def _session_for(session, what):
-    session = session or get_default_session()
-    if session is None:
-        raise ValueError(
-            f"cannot evaluate {what!r} without a session: pass session=, work inside "
-            f"`with tf.Session() as sess:`, or create a tf.InteractiveSession() first"
-        )
-    return session
+    """This thread's innermost default session (``with sess:``, ``as_default()``, an
+    ``InteractiveSession``), or None."""
+    return context.default_session()
 
 
 class _Plan:
@@ -135,25 +125,23 @@ class Session:
     def close(self) -> None:
         self._closed = True
         self._plans.clear()
-        while self in _default_sessions:
-            _default_sessions.remove(self)
+        context.remove_session(self, every=True)
 
     def as_default(self):
         session = self
 
         class _Default:
             def __enter__(self):
-                _default_sessions.append(session)
+                context.push_session(session)
                 return session
 
             def __exit__(self, *exc):
-                if session in _default_sessions:
-                    _default_sessions.remove(session)
+                context.remove_session(session)
 
         return _Default()
 
     def __enter__(self):
-        _default_sessions.append(self)
+        context.push_session(self)
         return self
 
     def __exit__(self, *exc):
@@ -169,7 +157,7 @@ class InteractiveSession(Session):
 
     def __init__(self, target="", graph=None, config=None):
         super().__init__(target, graph, config)
-        _default_sessions.append(self)
+        context.push_session(self)
 
 
 def _check_feed(t: Tensor, value) -> np.ndarray:

@@ -1,17 +1,19 @@
 """``GradientTape``: records eager ops while active and walks the record backwards.
 
 The record is a list in execution order, which is already a topological order, so ``gradient``
-is one reverse loop (no recursion): each op's gradient function adds (``+=``) its contributions
-to the gradients of its inputs.
+runs ``engine.framework.backprop``'s walk on it reversed (the walk ``tf.gradients`` runs on a
+graph). A tape is active in the thread that entered it (``engine.framework.context``): ops other
+threads run are not recorded on it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.framework.tensor import Tensor, TensorLike
-
-_ACTIVE: list[GradientTape] = []
+from engine.framework import backprop, context
+from engine.framework.execute import apply_op
+from engine.framework.gradients import gradients
+from engine.framework.tensor import Tensor, TensorLike, eager
 
 
 class OpRecord:
@@ -30,12 +32,6 @@ class OpRecord:
         return self.attrs[name]
 
 
-def record(op_def, inputs, outputs, attrs) -> None:
-    for tape in _ACTIVE:
-        if tape._recording:
-            tape._record(op_def, inputs, outputs, attrs)
-
-
 class GradientTape:
     """``with tf.GradientTape() as tape: loss = f(w)`` then ``tape.gradient(loss, [w])``.
     Trainable Variables read inside are watched automatically; tensors need ``tape.watch(x)``."""
@@ -52,13 +48,12 @@ class GradientTape:
 
     def __enter__(self):
         self._recording = True
-        _ACTIVE.append(self)
+        context.push_tape(self)
         return self
 
     def __exit__(self, *exc):
         self._recording = False
-        if self in _ACTIVE:
-            _ACTIVE.remove(self)
+        context.pop_tape(self)
 
     def stop_recording(self):
         tape = self
@@ -122,39 +117,26 @@ class GradientTape:
                 "GradientTape(persistent=True) to call gradient() several times"
             )
         self._used = True
-        from engine.ops import grad_util
-
         targets = list(target) if isinstance(target, (list, tuple)) else [target]
         flat_sources, rebuild = _flatten(sources)
         if any(isinstance(t, Tensor) and t._graph is not None for t in targets):
             # Inside tf.function (or a graph): the graph itself is the record.
-            from engine.framework.gradients import gradients
-
             seeds = output_gradients
             if seeds is not None and not isinstance(seeds, (list, tuple)):
                 seeds = [seeds]
             return rebuild(gradients(targets, flat_sources, grad_ys=seeds,
                                      unconnected_gradients=unconnected_gradients))
-        grads: dict[int, Tensor] = {}
         seeds = output_gradients if output_gradients is not None else [None] * len(targets)
         if not isinstance(seeds, (list, tuple)):
             seeds = [seeds]
         was_recording, self._recording = self._recording, False
         try:
+            pairs = []
             for t, seed in zip(targets, seeds, strict=False):
                 t = t._eager_tensor() if isinstance(t, TensorLike) else t
-                g = grad_util.ones_like_value(t) if seed is None else grad_util.as_tensor_like(seed, t)
-                grad_util.accumulate(grads, t, g)
-            for rec in reversed(self._records):
-                out_grads = [grads.get(id(o)) for o in rec.outputs]
-                if all(g is None for g in out_grads):
-                    continue
-                out_grads = [grad_util.zeros_like_value(o) if g is None else g
-                             for g, o in zip(out_grads, rec.outputs, strict=False)]
-                in_grads = rec.op_def.grad(rec, *out_grads)
-                for x, g in zip(rec.inputs, in_grads, strict=False):
-                    if g is not None:
-                        grad_util.accumulate(grads, x, g)
+                g = backprop.ones_like_value(t) if seed is None else backprop.as_tensor_like(seed, t)
+                pairs.append((t, g))
+            grads = backprop.backward(reversed(self._records), pairs)
             results = [self._source_grad(s, grads, unconnected_gradients) for s in flat_sources]
         finally:
             self._recording = was_recording
@@ -170,9 +152,7 @@ class GradientTape:
             parts = [grads[id(source)]] if id(source) in grads else []
         if not parts:
             if unconnected == "zero":
-                from engine.ops import array_ops
-
-                return array_ops.zeros_like(source)
+                return apply_op("ZerosLike", [source])
             return None
         total = parts[0]
         for p in parts[1:]:
@@ -193,8 +173,6 @@ class GradientTape:
             self.persistent = persistent
             for i, g in enumerate(grads):
                 rows[i].append(np.zeros(np.shape(flat_sources[i])) if g is None else g.numpy())
-        from engine.framework.tensor import eager
-
         results = [eager(np.stack(rows[i]).reshape(target_value.shape + np.shape(s)))
                    for i, s in enumerate(flat_sources)]
         return rebuild(results)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.framework import dtypes
+from engine.framework import context, dtypes
 from engine.framework.tensor_shape import TensorShape
 
 
@@ -23,85 +23,12 @@ class TensorLike:
 
 
 class _Operators:
-    """Python operators on tensors and variables, all routed through registered ops."""
+    """What tensors and variables share: Python's operators (``+``, ``@``, ``[]``, ``<``...).
+    ``engine.ops.operators`` installs them when the ops package is imported, each routed through
+    a registered op; this module does not know the ops."""
 
     __slots__ = ()
     __array_priority__ = 100
-
-    def __add__(self, other):
-        return _m.add(self, other)
-
-    def __radd__(self, other):
-        return _m.add(other, self)
-
-    def __sub__(self, other):
-        return _m.subtract(self, other)
-
-    def __rsub__(self, other):
-        return _m.subtract(other, self)
-
-    def __mul__(self, other):
-        return _m.multiply(self, other)
-
-    def __rmul__(self, other):
-        return _m.multiply(other, self)
-
-    def __truediv__(self, other):
-        return _m.divide(self, other)
-
-    def __rtruediv__(self, other):
-        return _m.divide(other, self)
-
-    def __floordiv__(self, other):
-        return _m.floordiv(self, other)
-
-    def __mod__(self, other):
-        return _m.floormod(self, other)
-
-    def __pow__(self, other):
-        return _m.pow(self, other)
-
-    def __rpow__(self, other):
-        return _m.pow(other, self)
-
-    def __matmul__(self, other):
-        return _m.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return _m.matmul(other, self)
-
-    def __neg__(self):
-        return _m.negative(self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return _m.abs(self)
-
-    def __lt__(self, other):
-        return _m.less(self, other)
-
-    def __le__(self, other):
-        return _m.less_equal(self, other)
-
-    def __gt__(self, other):
-        return _m.greater(self, other)
-
-    def __ge__(self, other):
-        return _m.greater_equal(self, other)
-
-    def __invert__(self):
-        return _m.logical_not(self)
-
-    def __and__(self, other):
-        return _m.logical_and(self, other)
-
-    def __or__(self, other):
-        return _m.logical_or(self, other)
-
-    def __getitem__(self, key):
-        return _a.strided_slice(self, key)
 
 
 class Tensor(_Operators):
@@ -183,9 +110,7 @@ class Tensor(_Operators):
         """The value of this tensor in ``session`` (default: the default session)."""
         if self._value is not None and self._graph is None:
             return self._value
-        from engine.framework.session import _session_for
-
-        return _session_for(session, self).run(self, feed_dict=feed_dict)
+        return context.session_for(session, self).run(self, feed_dict=feed_dict)
 
     def __array__(self, dtype=None, copy=None):
         value = self.numpy()
@@ -221,16 +146,6 @@ class Tensor(_Operators):
 
     def __hash__(self):
         return id(self)
-
-    def __eq__(self, other):
-        if self._graph is not None or other is None:
-            return self is other
-        return _m.equal(self, other)
-
-    def __ne__(self, other):
-        if self._graph is not None or other is None:
-            return self is not other
-        return _m.not_equal(self, other)
 
     def __repr__(self) -> str:
         if self._graph is not None:
@@ -289,27 +204,6 @@ def convert_to_tensor(value, dtype=None) -> Tensor:
             )
         return value
     if isinstance(value, TensorLike):
-        from engine.framework.graph import explicit_graph
-
-        graph = explicit_graph()
+        graph = context.explicit_graph()
         return value._eager_tensor() if graph is None else value._graph_tensor(graph)
     return eager(to_array(value, dtype))
-
-
-class _LazyModule:
-    """The operators need the ops and the ops need Tensor: import the op module on first use,
-    then put the real module in its place."""
-
-    def __init__(self, alias: str, module: str):
-        self._alias, self._module = alias, module
-
-    def __getattr__(self, attr):
-        import importlib
-
-        module = importlib.import_module(self._module)
-        globals()[self._alias] = module
-        return getattr(module, attr)
-
-
-_a = _LazyModule("_a", "engine.ops.array_ops")
-_m = _LazyModule("_m", "engine.ops.math_ops")

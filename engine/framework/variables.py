@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.framework import dtypes
-from engine.framework import tape as tape_mod
-from engine.framework.graph import explicit_graph, get_default_graph
+from engine.framework import context, dtypes
+from engine.framework.context import explicit_graph, get_default_graph
+from engine.framework.execute import constant_node, to_graph_tensor
+from engine.framework.graph import probe_values
 from engine.framework.op_registry import get_op_def, register_op
 from engine.framework.tensor import Tensor, TensorLike, _Operators, eager, to_array
 from engine.framework.tensor_shape import TensorShape
@@ -98,24 +99,20 @@ class Variable(_Operators, TensorLike):
     def _eager_tensor(self) -> Tensor:
         self._array()
         t = self._tensor
-        if tape_mod._ACTIVE:
-            for tape in tape_mod._ACTIVE:
-                tape._note_variable_read(self, t)
+        for tape in context.active_tapes():
+            tape._note_variable_read(self, t)
         return t
 
     def _graph_tensor(self, graph) -> Tensor:
         nodes = self._nodes.get(id(graph))
         if nodes is None:
             nodes = self._bind(graph)
-        if tape_mod._ACTIVE:  # a tape inside tf.function: watched_variables() still sees this read
-            for tape in tape_mod._ACTIVE:
-                tape._note_variable_read(self, nodes.read)
+        for tape in context.active_tapes():  # a tape inside tf.function: watched_variables() sees this read
+            tape._note_variable_read(self, nodes.read)
         return nodes.read
 
     def _bind(self, graph) -> _Nodes:
         """Add this variable's VariableV2 / initial_value / Assign / read nodes to ``graph``."""
-        from engine.framework.graph import probe_values
-
         name = graph.unique_name(self._base_name, mark_as_used=True)
         shape, dt = self._shape, self.dtype
         probe = (self._value, self._value) if self._value is not None else probe_values(shape, dt)
@@ -126,8 +123,6 @@ class Variable(_Operators, TensorLike):
             if isinstance(self._initial, Tensor):
                 initial = self._initial
             else:
-                from engine.framework.execute import constant_node
-
                 initial = constant_node(self._initial, graph, name="initial_value")
             assign = graph.create_op(get_op_def("Assign"), [ref, initial],
                                      {"T": dt, "validate_shape": True, "use_locking": True,
@@ -200,9 +195,7 @@ class Variable(_Operators, TensorLike):
 
     def eval(self, session=None):
         """The value in ``session`` (or the default session); with neither, the eager value."""
-        from engine.framework.session import get_default_session
-
-        session = session or get_default_session()
+        session = session or context.default_session()
         if session is None and explicit_graph() is None:
             return self.numpy()
         graph = session.graph if session is not None else explicit_graph()
@@ -228,8 +221,6 @@ class Variable(_Operators, TensorLike):
                 value = self._array() - value
             self._set(value)
             return self
-        from engine.framework.execute import to_graph_tensor
-
         nodes = self._graph_nodes(graph)
         value = to_graph_tensor(value if isinstance(value, (Tensor, TensorLike))
                                 else to_array(value, self.dtype), graph)
@@ -270,11 +261,12 @@ def trainable_variables(graph=None) -> list[Variable]:
 
 
 def variables_initializer(var_list, name="init"):
-    """One op that (re)sets every variable in ``var_list`` to its initial value."""
-    from engine.ops.control_ops import group
-
+    """One op that (re)sets every variable in ``var_list`` to its initial value (``tf.group`` of
+    their ``Assign`` ops)."""
     graph = get_default_graph()
-    return group(*[v._graph_nodes(graph).assign for v in var_list], name=name)
+    assigns = [v._graph_nodes(graph).assign for v in var_list]
+    with graph.control_dependencies(assigns):
+        return graph.create_op(get_op_def("NoOp"), [], {}, name or "group_deps", [])
 
 
 def global_variables_initializer():

@@ -1,18 +1,22 @@
 """Keras on the engine: ``from engine import keras`` then ``keras.Sequential``, ``keras.layers.Dense``,
 ``model.compile/fit/evaluate/predict``, ``model.save("model.h5")`` in Keras's HDF5 layout.
 
-Module map:
+Module map (Keras 3's layout):
 
 * ``layers/`` - ``base`` (Layer, Input, KerasTensor, Node), ``core`` (Dense, Activation, Flatten,
   Reshape, Dropout), ``embeddings``, ``recurrent`` (SimpleRNN, GRU, LSTM), ``convolutional``
   (Conv2D, MaxPooling2D), ``normalization`` (BatchNormalization), ``merge`` (Concatenate, Add).
-* ``models`` - Model (functional and subclassed), Sequential; ``training`` - compile/fit/
-  evaluate/predict/train_on_batch; ``callbacks`` and ``tensorboard`` - the callbacks.
-* ``losses``, ``metrics``, ``optimizers``, ``activations``, ``initializers``, ``regularizers``.
-* ``saving`` - JSON/YAML configs, legacy .h5 (Keras 2 and 3 layouts), Keras 3 .keras (read).
-* ``backend`` - floatx, layer names, random numbers, KerasVariable; ``fused_ops`` - Keras's own
-  ops (fused Dense, Embedding lookup, hard_sigmoid, gelu); the recurrent ops are in
-  ``engine/ops/rnn_ops.py``; ``graph`` - the model as a GraphDef for TensorBoard.
+* ``models/`` - ``model`` (the Model base; a subclass defining ``call``), ``functional``
+  (``Model(inputs, outputs)``), ``sequential``; ``training`` - compile/fit/evaluate/predict/
+  train_on_batch; ``callbacks/`` - one module per callback (``tensorboard`` among them).
+* ``losses``, ``metrics``, ``optimizers``, ``activations``, ``initializers``, ``regularizers``:
+  their classes and names register in ``saving.registry``, whose ``get`` resolves them all.
+* ``saving/`` - ``registry``, JSON/YAML configs, legacy .h5 (Keras 2 and 3 layouts), Keras 3
+  .keras (read).
+* ``backend`` - floatx, layer names, random numbers, KerasVariable; ``graph`` - the model as a
+  GraphDef for TensorBoard. Keras's own ops (fused Dense, Embedding lookup, hard_sigmoid, gelu,
+  the recurrent layers') are in ``engine/ops`` (``fused_ops``, ``rnn_ops``), the activations'
+  math in ``engine/ops/activation_ops.py``.
 """
 
 from engine.keras import (

@@ -1,10 +1,13 @@
-"""Activation functions by name (``activations.get("relu")``), as Keras resolves them."""
+"""Activation functions by name (``activations.get("relu")``), as Keras resolves them: each is
+registered (``saving.registry``) under its Keras name and is an op of the engine, whose math is
+``engine.ops.activation_ops``'."""
 
 from __future__ import annotations
 
 from engine.framework.tensor import Tensor
-from engine.keras import backend, fused_ops
-from engine.ops import math_ops, nn_ops
+from engine.keras import backend
+from engine.keras.saving import registry
+from engine.ops import fused_ops, math_ops, nn_ops
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
@@ -94,31 +97,21 @@ def exponential(x):
     return math_ops.exp(x)
 
 
-_BY_NAME = {f.__name__: f for f in (relu, sigmoid, hard_sigmoid, tanh, softmax, linear, elu, gelu,
-                                     softplus, softsign, swish, selu, leaky_relu, exponential)}
-_BY_NAME["silu"] = swish
+for _fn in (relu, sigmoid, hard_sigmoid, tanh, softmax, linear, elu, gelu, softplus, softsign, swish, selu,
+            leaky_relu, exponential):
+    registry.register("activation", _fn)
+registry.register("activation", swish, "silu")
+registry.register("activation", hard_sigmoid_keras3, "hard_sigmoid", keras3=True)
 # The engine's own functions (``tf.nn.relu``) passed as activations resolve to Keras's.
 _ENGINE = {id(nn_ops.relu): relu, id(math_ops.sigmoid): sigmoid, id(math_ops.tanh): tanh,
            id(nn_ops.softmax): softmax, id(nn_ops.elu): elu, id(math_ops.softplus): softplus}
+registry.define_kind("activation", none=linear, from_callable=lambda fn: _ENGINE.get(id(fn), fn))
 
 
 def get(identifier):
-    """A callable from ``None`` (linear), a name, a config dict, or a callable."""
-    if identifier is None:
-        return linear
-    if isinstance(identifier, dict):  # Keras 3 may write {"class_name": "function", "config": "relu"}
-        name = identifier.get("config", identifier.get("class_name"))
-        if name == "hard_sigmoid" and "module" in identifier:
-            return hard_sigmoid_keras3
-        identifier = name
-    if isinstance(identifier, str):
-        try:
-            return _BY_NAME[identifier]
-        except KeyError:
-            raise ValueError(f"unknown activation {identifier!r}; known: {sorted(_BY_NAME)}") from None
-    if callable(identifier):
-        return _ENGINE.get(id(identifier), identifier)
-    raise ValueError(f"could not interpret activation {identifier!r}")
+    """A callable from ``None`` (linear), a name, a config dict (Keras 3 may write
+    ``{"class_name": "function", "config": "relu"}``), or a callable."""
+    return registry.get("activation", identifier)
 
 
 def serialize(fn) -> str:
@@ -129,10 +122,10 @@ def serialize(fn) -> str:
     if fn is hard_sigmoid_keras3:  # as Keras 3 serializes a function: it reads this as its own
         return {"module": "keras.activations", "class_name": "function", "config": "hard_sigmoid",
                 "registered_name": "function"}
-    for name, known in _BY_NAME.items():
-        if fn is known:
-            return name
-    raise ValueError(f"activation {fn!r} has no Keras name, so it cannot be saved in a config")
+    name = registry.name_of("activation", fn)
+    if name is None:
+        raise ValueError(f"activation {fn!r} has no Keras name, so it cannot be saved in a config")
+    return name
 
 
 def op_name(fn) -> str:

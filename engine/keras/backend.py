@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from engine.framework import tape as tape_mod
+from engine.framework import context
 from engine.framework.execute import constant_node
 from engine.framework.tensor import Tensor, TensorLike, _Operators, eager
 
@@ -88,9 +88,8 @@ class KerasVariable(_Operators, TensorLike):
     # -- what ops see ----------------------------------------------------------------------------
     def _eager_tensor(self) -> Tensor:
         t = eager(self._value)
-        if tape_mod._ACTIVE:
-            for tape in tape_mod._ACTIVE:
-                tape._note_variable_read(self, t)
+        for tape in context.active_tapes():
+            tape._note_variable_read(self, t)
         return t
 
     def _graph_tensor(self, graph) -> Tensor:

@@ -3,7 +3,7 @@ weights as variable nodes, its math as op nodes), edges labelled with output sha
 
 from __future__ import annotations
 
-from engine.summary.proto import graph_pb2, tensor_shape_pb2
+from tfevents.proto import graph_pb2, tensor_shape_pb2
 
 _DTYPES = {"float16": 19, "float32": 1, "float64": 2, "int32": 3, "int64": 9, "bool": 10}
 
@@ -86,19 +86,7 @@ def model_graph_def(model):
         for k, t in enumerate(out_tensors):
             produced[id(t)] = prev[0] if k == 0 else f"{prev[0]}:{k}"
 
-    if getattr(model, "_is_graph_network", False):
-        for node in model._nodes:
-            in_names = [produced.get(id(t), "") for t in node.flat_inputs]
-            emit_layer(node.layer, in_names, node.flat_outputs)
-    else:
-        inputs = getattr(model, "inputs", None)
-        if inputs:
-            layer0 = inputs[0]._keras_history[0]
-            emit_layer(layer0, [], [inputs[0]])
-            prev = [produced[id(inputs[0])]]
-            for layer in model.layers:
-                node = layer._inbound_nodes[-1] if layer._inbound_nodes else None
-                outs = node.flat_outputs if node is not None else []
-                emit_layer(layer, prev, outs)
-                prev = [produced[id(outs[0])]] if outs else prev
+    for node in model._nodes:  # a functional (or built Sequential) model's layer calls, in order
+        in_names = [produced.get(id(t), "") for t in node.flat_inputs]
+        emit_layer(node.layer, in_names, node.flat_outputs)
     return gd

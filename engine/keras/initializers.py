@@ -7,9 +7,14 @@ import math
 import numpy as np
 
 from engine.keras import backend
+from engine.keras.saving import registry
 
 
 class Initializer:
+    def __init_subclass__(cls, register=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry.register_subclass("initializer", cls, register)
+
     def __call__(self, shape, dtype=None):  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -148,7 +153,7 @@ def _scaling(name, scale, mode, distribution):
             return {"seed": self.seed}
 
     _Init.__name__ = _Init.__qualname__ = name
-    return _Init
+    return registry.register("initializer", _Init)
 
 
 GlorotUniform = _scaling("GlorotUniform", 1.0, "fan_avg", "uniform")
@@ -191,40 +196,22 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
-_CLASSES = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal,
-                                     VarianceScaling, GlorotUniform, GlorotNormal, HeNormal, HeUniform,
-                                     LecunNormal, LecunUniform, Orthogonal, Identity)}
-_CLASSES.update({"OrthogonalInitializer": Orthogonal, "IdentityInitializer": Identity})  # Keras 3 names
-_ALIASES = {
-    "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
-    "random_normal": RandomNormal, "normal": RandomNormal, "random_uniform": RandomUniform,
-    "uniform": RandomUniform, "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
-    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_normal": HeNormal,
-    "he_uniform": HeUniform, "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
-    "orthogonal": Orthogonal, "identity": Identity,
-}
+registry.register("initializer", Orthogonal, "OrthogonalInitializer", "orthogonal")  # Keras 3's name
+registry.register("initializer", Identity, "IdentityInitializer", "identity")
+for _cls, _names in ((Zeros, ("zeros", "zero")), (Ones, ("ones", "one")), (Constant, ("constant",)),
+                     (RandomNormal, ("random_normal", "normal")),
+                     (RandomUniform, ("random_uniform", "uniform")),
+                     (TruncatedNormal, ("truncated_normal",)), (VarianceScaling, ("variance_scaling",)),
+                     (GlorotUniform, ("glorot_uniform",)), (GlorotNormal, ("glorot_normal",)),
+                     (HeNormal, ("he_normal",)), (HeUniform, ("he_uniform",)),
+                     (LecunNormal, ("lecun_normal",)), (LecunUniform, ("lecun_uniform",))):
+    registry.register("initializer", _cls, *_names)
+registry.define_kind("initializer", Initializer)
 
 
 def get(identifier) -> Initializer:
     """An initializer from a name (``"glorot_uniform"``), a config dict, an instance or callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or _CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(f"unknown initializer {identifier!r}; known: {sorted(_ALIASES)}")
-        return cls()
-    if isinstance(identifier, dict):
-        name = identifier.get("class_name")
-        cls = _CLASSES.get(name) or _ALIASES.get(name)
-        if cls is None:
-            raise ValueError(f"unknown initializer class {name!r}; known: {sorted(_CLASSES)}")
-        return cls.from_config(dict(identifier.get("config") or {}))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"could not interpret initializer {identifier!r}")
+    return registry.get("initializer", identifier)
 
 
 def serialize(init) -> dict:

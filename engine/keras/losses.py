@@ -7,6 +7,7 @@ import numpy as np
 
 from engine.framework.tensor import Tensor, eager
 from engine.keras import backend
+from engine.keras.saving import registry
 from engine.ops import array_ops, math_ops, nn_ops, reduction_ops
 
 
@@ -105,6 +106,10 @@ class Loss:
 
     fn = None
 
+    def __init_subclass__(cls, register=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry.register_subclass("loss", cls, register)
+
     def __init__(self, reduction="sum_over_batch_size", name=None, **fn_kwargs):
         self.reduction = reduction
         self.name = name or _snake(type(self).__name__)
@@ -148,7 +153,7 @@ class Loss:
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        return cls(**{k: v for k, v in config.items() if k not in ("fn", "dtype")})
 
 
 def _snake(name):
@@ -193,7 +198,7 @@ class MeanAbsoluteError(Loss):
         super().__init__(reduction, name)
 
 
-class LossFunctionWrapper(Loss):
+class LossFunctionWrapper(Loss, register=False):
     """A plain function ``f(y_true, y_pred)`` used as a loss."""
 
     def __init__(self, fn, name=None, reduction="sum_over_batch_size"):
@@ -204,43 +209,31 @@ class LossFunctionWrapper(Loss):
         return self._fn(y_true, _t(y_pred))
 
 
-_BY_NAME = {
-    "categorical_crossentropy": CategoricalCrossentropy,
-    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-    "binary_crossentropy": BinaryCrossentropy,
-    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "MSE": MeanSquaredError,
-    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
-}
-_CLASSES = {c.__name__: c for c in (CategoricalCrossentropy, SparseCategoricalCrossentropy,
-                                     BinaryCrossentropy, MeanSquaredError, MeanAbsoluteError)}
+registry.register("loss", CategoricalCrossentropy, "categorical_crossentropy")
+registry.register("loss", SparseCategoricalCrossentropy, "sparse_categorical_crossentropy")
+registry.register("loss", BinaryCrossentropy, "binary_crossentropy")
+registry.register("loss", MeanSquaredError, "mean_squared_error", "mse", "MSE")
+registry.register("loss", MeanAbsoluteError, "mean_absolute_error", "mae", "MAE")
 _FUNCTIONS = {categorical_crossentropy: CategoricalCrossentropy,
               sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
               binary_crossentropy: BinaryCrossentropy, mean_squared_error: MeanSquaredError,
               mean_absolute_error: MeanAbsoluteError}
 
 
+def _from_callable(fn) -> Loss:
+    """Keras's loss functions as their classes; any other ``f(y_true, y_pred)`` wrapped."""
+    cls = _FUNCTIONS.get(fn)
+    return cls() if cls is not None else LossFunctionWrapper(fn)
+
+
+registry.define_kind("loss", Loss, from_callable=_from_callable)
+
+
 def get(identifier) -> Loss:
-    if isinstance(identifier, Loss):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier) or _CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(f"unknown loss {identifier!r}; known: {sorted(_BY_NAME)}")
-        return cls()
-    if isinstance(identifier, dict):
-        cls = _CLASSES.get(identifier.get("class_name")) or _BY_NAME.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"unknown loss class {identifier.get('class_name')!r}")
-        config = {k: v for k, v in (identifier.get("config") or {}).items() if k not in ("fn", "dtype")}
-        return cls(**config)
-    if identifier in _FUNCTIONS:
-        return _FUNCTIONS[identifier]()
-    if callable(identifier):
-        return LossFunctionWrapper(identifier)
-    raise ValueError(f"could not interpret loss {identifier!r}")
+    return registry.get("loss", identifier)
 
 
 def serialize(loss):
-    if isinstance(loss, Loss) and type(loss).__name__ in _CLASSES:
-        return {"class_name": type(loss).__name__, "config": loss.get_config()}
+    if isinstance(loss, Loss) and registry.find("loss", type(loss).__name__) is type(loss):
+        return registry.serialize("loss", loss)
     return getattr(loss, "name", None)

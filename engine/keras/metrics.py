@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.keras import backend
+from engine.keras.saving import registry
 
 
 def _np(x):
@@ -14,6 +15,10 @@ def _np(x):
 
 
 class Metric:
+    def __init_subclass__(cls, register=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry.register_subclass("metric", cls, register)
+
     def __init__(self, name=None, dtype=None):
         self.name = name or backend._snake(type(self).__name__)
         self.reset_state()
@@ -55,6 +60,10 @@ class Metric:
 
     def get_config(self):
         return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
 
 
 class Mean(Metric):
@@ -159,41 +168,35 @@ class Accuracy(_Fn):
         return (np.asarray(y_true).reshape(y_pred.shape) == y_pred).astype(np.float64)
 
 
-_CLASSES = {c.__name__: c for c in (BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
-                                     MeanSquaredError, MeanAbsoluteError, Accuracy, Mean)}
-_FUNCS = {"binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
-          "sparse_categorical_accuracy": SparseCategoricalAccuracy, "mean_squared_error": MeanSquaredError,
-          "mse": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError}
+for _cls, _names in ((BinaryAccuracy, ("binary_accuracy",)), (CategoricalAccuracy, ("categorical_accuracy",)),
+                     (SparseCategoricalAccuracy, ("sparse_categorical_accuracy",)),
+                     (MeanSquaredError, ("mean_squared_error", "mse")),
+                     (MeanAbsoluteError, ("mean_absolute_error", "mae"))):
+    registry.register("metric", _cls, *_names)
+
+
+def _from_callable(fn) -> Metric:
+    m = _Fn(name=getattr(fn, "__name__", "metric"))
+    m.values = lambda y_true, y_pred: _np(fn(y_true, y_pred))
+    return m
+
+
+registry.define_kind("metric", Metric, from_name=lambda cls, name: cls(name=name),
+                     from_callable=_from_callable)
 
 
 def get(identifier, loss=None, output_shape=None) -> Metric:
     """A metric object; ``"accuracy"``/``"acc"`` is resolved against the loss as Keras does."""
-    if isinstance(identifier, Metric):
-        return identifier
-    if isinstance(identifier, str):
-        if identifier in ("accuracy", "acc"):
-            loss_name = getattr(loss, "name", str(loss))
-            if "sparse_categorical" in loss_name:
-                cls = SparseCategoricalAccuracy
-            elif "binary" in loss_name or (output_shape is not None and output_shape[-1] == 1):
-                cls = BinaryAccuracy
-            else:
-                cls = CategoricalAccuracy
-            return cls(name=identifier)
-        cls = _FUNCS.get(identifier) or _CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(f"unknown metric {identifier!r}; known: accuracy, {', '.join(sorted(_FUNCS))}")
+    if isinstance(identifier, str) and identifier in ("accuracy", "acc"):
+        loss_name = getattr(loss, "name", str(loss))
+        if "sparse_categorical" in loss_name:
+            cls = SparseCategoricalAccuracy
+        elif "binary" in loss_name or (output_shape is not None and output_shape[-1] == 1):
+            cls = BinaryAccuracy
+        else:
+            cls = CategoricalAccuracy
         return cls(name=identifier)
-    if isinstance(identifier, dict):
-        cls = _CLASSES.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"unknown metric class {identifier.get('class_name')!r}")
-        return cls(**(identifier.get("config") or {}))
-    if callable(identifier):
-        m = _Fn(name=getattr(identifier, "__name__", "metric"))
-        m.values = lambda y_true, y_pred: _np(identifier(y_true, y_pred))
-        return m
-    raise ValueError(f"could not interpret metric {identifier!r}")
+    return registry.get("metric", identifier)
 
 
 mse = MSE = mean_squared_error

@@ -12,11 +12,16 @@ from __future__ import annotations
 import numpy as np
 
 from engine.keras import backend
+from engine.keras.saving import registry
 
 
 class Optimizer:
     _slot_names: tuple[str, ...] = ()
     _DEFAULT_LR = 0.001
+
+    def __init_subclass__(cls, register=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry.register_subclass("optimizer", cls, register)
 
     def __init__(self, learning_rate=None, name=None, decay=0.0, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, lr=None, **kwargs):
@@ -302,22 +307,14 @@ class Adagrad(Optimizer):
                 "epsilon": self.epsilon}
 
 
-_CLASSES = {"SGD": SGD, "Adam": Adam, "RMSprop": RMSprop, "Adagrad": Adagrad}
-_ALIASES = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+for _cls in (SGD, Adam, RMSprop, Adagrad):
+    registry.register("optimizer", _cls, _cls.__name__.lower())
+registry.define_kind("optimizer", Optimizer, from_callable=None, ignore_case=True)
 
 
 def get(identifier) -> Optimizer:
     """An optimizer from ``'sgd'``/``'adam'``/``'rmsprop'``/``'adagrad'``, a config, or itself."""
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier.lower())
-        if cls is None:
-            raise ValueError(f"unknown optimizer {identifier!r}; known: {sorted(_ALIASES)}")
-        return cls()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    raise ValueError(f"could not interpret optimizer {identifier!r}")
+    return registry.get("optimizer", identifier)
 
 
 def serialize(opt: Optimizer) -> dict:
@@ -325,11 +322,4 @@ def serialize(opt: Optimizer) -> dict:
 
 
 def deserialize(config: dict) -> Optimizer:
-    name = config.get("class_name")
-    cls = _CLASSES.get(name) or _ALIASES.get(str(name).lower())
-    if cls is None:
-        raise ValueError(f"unknown optimizer class {name!r}; known: {sorted(_CLASSES)}")
-    cfg = dict(config.get("config") or {})
-    cfg.pop("is_legacy_optimizer", None)
-    cfg.pop("jit_compile", None)
-    return cls(**cfg)
+    return registry.deserialize("optimizer", config)

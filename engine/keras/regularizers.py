@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from engine.keras.saving import registry
 from engine.ops import math_ops, reduction_ops
 
 
 class Regularizer:
+    def __init_subclass__(cls, register=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry.register_subclass("regularizer", cls, register)
+
     def __call__(self, x):  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -61,24 +66,14 @@ def l1_l2(l1=0.01, l2=0.01):
     return L1L2(l1, l2)
 
 
-_CLASSES = {"L1L2": L1L2, "L1": L1, "L2": L2, "l1": L1, "l2": L2, "l1_l2": L1L2}
+registry.register("regularizer", L1, "l1")
+registry.register("regularizer", L2, "l2")
+registry.register("regularizer", L1L2, "l1_l2")
+registry.define_kind("regularizer", Regularizer)
 
 
 def get(identifier):
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str):
-        if identifier not in _CLASSES:
-            raise ValueError(f"unknown regularizer {identifier!r}; known: l1, l2, l1_l2")
-        return _CLASSES[identifier]()
-    if isinstance(identifier, dict):
-        name = identifier.get("class_name")
-        if name not in _CLASSES:
-            raise ValueError(f"unknown regularizer class {name!r}; known: L1, L2, L1L2")
-        return _CLASSES[name].from_config(dict(identifier.get("config") or {}))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"could not interpret regularizer {identifier!r}")
+    return registry.get("regularizer", identifier)
 
 
 def serialize(reg):

@@ -100,7 +100,9 @@ def model_summary(model, line_length=None, print_fn=None):
     """Keras's layer table: name (type), output shape, parameter count (and, for functional
     models, what each layer is connected to), then the totals."""
     print_fn = print_fn or print
-    functional = getattr(model, "_is_graph_network", False)
+    layers = model.layers
+    inbound = [model._layer_inbound(layer) for layer in layers]
+    functional = any(i is not None for i in inbound)  # a "Connected to" column
     line_length = line_length or (98 if functional else 65)
     cols = [0.33, 0.55, 0.67, 1.0] if functional else [0.45, 0.85, 1.0]
     positions = [int(line_length * p) for p in cols]
@@ -117,7 +119,6 @@ def model_summary(model, line_length=None, print_fn=None):
     print_fn("_" * line_length)
     row(headers)
     print_fn("=" * line_length)
-    layers = model.layers
     for i, layer in enumerate(layers):
         try:
             shape = _shape_str(layer.output_shape)
@@ -125,15 +126,9 @@ def model_summary(model, line_length=None, print_fn=None):
             shape = "multiple" if layer.built else "(unbuilt)"
         fields = [f"{layer.name} ({type(layer).__name__})", shape, f"{layer.count_params()}"]
         if functional:
-            inbound = []
-            for node in layer._inbound_nodes:
-                if node in getattr(model, "_nodes", []):
-                    for t in node.flat_inputs:
-                        src, ni, ti = t._keras_history
-                        inbound.append(f"{src.name}[{ni}][{ti}]")
-            fields.append(inbound[0] if inbound else "[]")
+            fields.append(inbound[i][0] if inbound[i] else "[]")
             row(fields)
-            for extra in inbound[1:]:
+            for extra in inbound[i][1:]:
                 row(["", "", "", extra])
         else:
             row(fields)

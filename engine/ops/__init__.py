@@ -9,4 +9,12 @@ TensorFlow-named functions that call them:
 - ``nn_ops``: relu family, softmax, cross-entropy losses, dropout; ``conv_ops``: conv2d and
   pooling with their backprop ops; ``random_ops``: seeded random tensors.
 - ``control_ops``: no_op and group; ``grad_util``: the shared gradient helpers (``unbroadcast``).
+- ``operators``: ``+``, ``*``, ``@``, ``[]``, comparisons... on ``Tensor`` and ``Variable``,
+  installed when this package is imported (the framework's ``Tensor`` does not import the ops).
+- ``activation_ops``: the activation functions' numpy math, once; ``fused_ops`` and ``rnn_ops``:
+  Keras's own ops (hard_sigmoid, exact gelu, fused Dense, Embedding lookup; LSTM, GRU, SimpleRNN).
 """
+
+# Imported for what they do on import: Keras's ops are registered wherever the ops are, and
+# Tensor gets its operators.
+from engine.ops import fused_ops, operators  # noqa: F401

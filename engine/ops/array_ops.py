@@ -7,12 +7,11 @@ import numpy as np
 
 from engine.framework import dtypes
 from engine.framework.execute import apply_op, constant_node
+from engine.framework.execute import convert as convert  # array_ops.convert: math_ops and nn_ops use it
 from engine.framework.graph import explicit_graph
 from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor, TensorLike, eager, to_array
 from engine.ops.grad_util import unbroadcast
-
-register_op("Const", lambda value, dtype: value)
 
 
 def constant(value, dtype=None, shape=None, name="Const"):
@@ -24,16 +23,6 @@ def constant(value, dtype=None, shape=None, name="Const"):
     if graph is not None:
         return constant_node(array, graph, name=name)
     return eager(array)
-
-
-def convert(value, dtype=None):
-    """``value`` as a tensor, in the explicit graph if there is one."""
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(value, TensorLike):
-        graph = explicit_graph()
-        return value._eager_tensor() if graph is None else value._graph_tensor(graph)
-    return constant(value, dtype)
 
 
 def _shape_list(shape):
@@ -66,18 +55,36 @@ def fill(dims, value, name=None):
 
 def zeros_like(input, dtype=None, name=None):  # noqa: A002
     out = apply_op("ZerosLike", [input], name=name)
-    return out if dtype is None else _cast(out, dtype)
+    return out if dtype is None else cast(out, dtype)
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002
     out = apply_op("OnesLike", [input], name=name)
-    return out if dtype is None else _cast(out, dtype)
+    return out if dtype is None else cast(out, dtype)
 
 
-def _cast(x, dtype):
-    from engine.ops.math_ops import cast
+# -- casts (here rather than in math_ops: zeros_like/ones_like take a dtype) ------------------------
+def _cast(x, DstT):  # noqa: N803 - TensorFlow's attribute name
+    return x.astype(DstT.as_numpy_dtype, copy=False)
 
-    return cast(x, dtype)
+
+def _cast_grad(op, g):
+    src = op.inputs[0].dtype
+    if src.is_floating and op.attrs["DstT"].is_floating:
+        return [cast(g, src)]
+    return [None]
+
+
+register_op("Cast", _cast, _cast_grad)
+
+
+def cast(x, dtype, name=None):
+    dtype = dtypes.as_dtype(dtype)
+    if isinstance(x, Tensor) and x.dtype == dtype:
+        return x
+    if not isinstance(x, (Tensor, TensorLike)):
+        x = to_array(x)
+    return apply_op("Cast", [x], name=name, DstT=dtype)
 
 
 register_op("Identity", lambda x: x, lambda op, g: [g])
@@ -317,13 +324,6 @@ register_op("StridedSliceGrad", _slice_grad_kernel,
 def strided_slice(x, key, name=None):
     """``x[key]`` for ints, slices, ``None``, ``...`` and integer arrays (the ``[]`` operator)."""
     return apply_op("StridedSlice", [x], name=name, key=_normalise_key(key))
-
-
-register_op("Placeholder", lambda **attrs: _unfed())
-
-
-def _unfed():
-    raise RuntimeError("a placeholder has no value: feed it with feed_dict={placeholder: value}")
 
 
 # -- padding and running sums --------------------------------------------------------------------

@@ -1,13 +1,12 @@
 """Ordering without data: ``no_op``, ``group`` and ``tuple`` build NoOp nodes with control
-inputs (``^name`` edges in the GraphDef); eagerly they have nothing to do."""
+inputs (``^name`` edges in the GraphDef); eagerly they have nothing to do. ``NoOp`` itself is
+registered by ``engine.framework.graph``, which the variables initializer uses too."""
 
 from __future__ import annotations
 
 from engine.framework.graph import get_default_graph
-from engine.framework.op_registry import get_op_def, register_op
+from engine.framework.op_registry import get_op_def
 from engine.framework.tensor import Tensor
-
-register_op("NoOp", lambda: (), num_outputs=0, stateful=True)
 
 
 def no_op(name=None):

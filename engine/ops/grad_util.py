@@ -1,6 +1,7 @@
 """Helpers every gradient function shares: summing a broadcast gradient back to its operand's
-shape (``unbroadcast``), spreading a reduced gradient over the reduced axes (``expand_reduced``),
-and accumulating gradients of tensors used more than once."""
+shape (``unbroadcast``) and spreading a reduced gradient over the reduced axes (``expand_reduced``).
+Accumulating the gradients of a tensor used more than once is the backward walk's business
+(``engine.framework.backprop``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
-from engine.framework.tensor import Tensor, eager, to_array
+from engine.framework.tensor import Tensor
 
 
 def _sum_like(g, x):
@@ -36,12 +37,12 @@ def _broadcast_like(g, x, axis=None, keepdims=True):
 
 
 def _broadcast_like_grad(op, grad):
-    from engine.ops import reduction_ops
-
     g, _ = op.inputs
     if op.attrs["keepdims"]:
         return [sum_like(grad, g), None]
-    return [reduction_ops.reduce_sum(grad, axis=op.attrs["axis"]), None]
+    # reduce_sum(grad, axis): named rather than imported, as reduction_ops builds on this module
+    # (and is what made this node: only its gradients broadcast without keepdims).
+    return [apply_op("Sum", [grad], axis=op.attrs["axis"], keepdims=False), None]
 
 
 register_op("SumLike", _sum_like, _sum_like_grad)
@@ -74,34 +75,3 @@ def broadcast_like(grad, x, axis=None, keepdims=True):
 
 
 expand_reduced = broadcast_like
-
-
-def accumulate(grads: dict, x, g) -> None:
-    """``grads[x] += g``: a tensor read by several ops gets the sum of their gradients."""
-    key = id(x)
-    if key in grads:
-        grads[key] = grads[key] + g
-    else:
-        grads[key] = g
-
-
-def ones_like_value(t: Tensor) -> Tensor:
-    if t._graph is None:
-        return eager(np.ones_like(t._value))
-    from engine.ops import array_ops
-
-    return array_ops.ones_like(t, name="grad_ys")
-
-
-def zeros_like_value(t: Tensor) -> Tensor:
-    if t._graph is None:
-        return eager(np.zeros_like(t._value))
-    from engine.ops import array_ops
-
-    return array_ops.zeros_like(t)
-
-
-def as_tensor_like(value, like: Tensor) -> Tensor:
-    if isinstance(value, Tensor):
-        return value
-    return eager(to_array(value, like.dtype))

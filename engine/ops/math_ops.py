@@ -8,6 +8,8 @@ from engine.framework import dtypes
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor, TensorLike, to_array
+from engine.ops import activation_ops, array_ops
+from engine.ops.array_ops import cast  # noqa: F401 - tf.math.cast (defined with the array ops, which need it)
 from engine.ops.grad_util import unbroadcast
 
 
@@ -156,21 +158,11 @@ abs = _unary("Abs", np.abs, lambda op, g: [g * sign(op.inputs[0])])  # noqa: A00
 reciprocal = _unary("Reciprocal", np.reciprocal, lambda op, g: [-g * op.outputs[0] * op.outputs[0]])
 sin = _unary("Sin", np.sin, lambda op, g: [g * cos(op.inputs[0])])
 cos = _unary("Cos", np.cos, lambda op, g: [-g * sin(op.inputs[0])])
-sigmoid = _unary("Sigmoid", lambda x: _sigmoid(x),
+sigmoid = _unary("Sigmoid", activation_ops.sigmoid,
                  lambda op, g: [g * op.outputs[0] * (1 - op.outputs[0])])
-tanh = _unary("Tanh", np.tanh, lambda op, g: [g * (1 - op.outputs[0] * op.outputs[0])])
-softplus = _unary("Softplus", lambda x: np.logaddexp(0, x).astype(x.dtype, copy=False),
+tanh = _unary("Tanh", activation_ops.tanh, lambda op, g: [g * (1 - op.outputs[0] * op.outputs[0])])
+softplus = _unary("Softplus", activation_ops.softplus,
                   lambda op, g: [g * sigmoid(op.inputs[0])])
-
-
-def _sigmoid(x):
-    # exp of a negative number never overflows: split by sign.
-    out = np.empty_like(x)
-    pos = x >= 0
-    out[pos] = 1 / (1 + np.exp(-x[pos]))
-    e = np.exp(x[~pos])
-    out[~pos] = e / (1 + e)
-    return out
 
 
 register_op("Sign", np.sign)
@@ -235,30 +227,7 @@ def logical_not(x, name=None):
     return apply_op("LogicalNot", [x], name=name)
 
 
-# -- casts, selection, clipping ------------------------------------------------------------------
-def _cast(x, DstT):  # noqa: N803 - TensorFlow's attribute name
-    return x.astype(DstT.as_numpy_dtype, copy=False)
-
-
-def _cast_grad(op, g):
-    src = op.inputs[0].dtype
-    if src.is_floating and op.attrs["DstT"].is_floating:
-        return [cast(g, src)]
-    return [None]
-
-
-register_op("Cast", _cast, _cast_grad)
-
-
-def cast(x, dtype, name=None):
-    dtype = dtypes.as_dtype(dtype)
-    if isinstance(x, Tensor) and x.dtype == dtype:
-        return x
-    if not isinstance(x, (Tensor, TensorLike)):
-        x = to_array(x)
-    return apply_op("Cast", [x], name=name, DstT=dtype)
-
-
+# -- selection, clipping ------------------------------------------------------------------------
 def _select_grad(op, g):
     cond, x, y = op.inputs
     zeros = zeros_like_(g)
@@ -345,8 +314,6 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
 def tensordot(a, b, axes, name=None):
     """Sum over ``axes`` of ``a`` and ``b`` (an int: the last/first ``axes`` axes), built from
     transpose, reshape and matmul as TensorFlow builds it, so the gradient comes for free."""
-    from engine.ops import array_ops
-
     a, b = _operands(a, b)
     a = a if isinstance(a, Tensor) else array_ops.convert(a)
     b = b if isinstance(b, Tensor) else array_ops.convert(b)
@@ -383,13 +350,9 @@ def _prod(dims):
 
 
 def ones_like_(x):
-    from engine.ops import array_ops
-
     return array_ops.ones_like(x)
 
 
 def zeros_like_(x):
-    from engine.ops import array_ops
-
     return array_ops.zeros_like(x)
 

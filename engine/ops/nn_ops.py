@@ -7,7 +7,7 @@ import numpy as np
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor, TensorLike, to_array
-from engine.ops import array_ops, math_ops, random_ops, reduction_ops
+from engine.ops import activation_ops, array_ops, math_ops, random_ops, reduction_ops
 from engine.ops.grad_util import unbroadcast
 from engine.ops.math_ops import sigmoid, softplus, tanh  # noqa: F401 - re-exported as tf.nn.*
 
@@ -16,7 +16,7 @@ def _relu_grad(op, g):
     return [math_ops.where(op.inputs[0] > 0, g, array_ops.zeros_like(g))]
 
 
-register_op("Relu", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False), _relu_grad)
+register_op("Relu", activation_ops.relu, _relu_grad)
 
 
 def relu(features, name=None):
@@ -40,8 +40,7 @@ def _elu_grad(op, g):
     return [math_ops.where(op.inputs[0] > 0, g, g * (op.outputs[0] + 1))]
 
 
-register_op("Elu", lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False),
-            _elu_grad)
+register_op("Elu", activation_ops.elu, _elu_grad)
 
 
 def elu(features, name=None):

@@ -1,39 +1,24 @@
 """Random tensors drawn from one seedable generator (``engine.random.set_seed``). An op given
-``seed=`` draws from its own stream, derived from the global seed and its own."""
+``seed=`` draws from its own stream, derived from the global seed and its own. The seed and the
+generators are process-wide state, kept in ``engine.framework.context``."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.framework import dtypes, op_registry
+from engine.framework import context, dtypes
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor
 
-_state = {"seed": None, "rng": np.random.default_rng(), "streams": {}}
-
 
 def set_seed(seed) -> None:
     """Make every later random op (and dropout) reproducible."""
-    _state["seed"] = None if seed is None else int(seed)
-    _state["rng"] = np.random.default_rng(seed)
-    _state["streams"] = {}
+    context.set_random_seed(seed)
 
 
 set_random_seed = set_seed
-
-
-def generator(seed=None) -> np.random.Generator:
-    """The generator a random kernel draws from (a scratch one while a graph probes shapes)."""
-    if op_registry.PROBING[0]:
-        return np.random.default_rng(0)
-    if seed is None:
-        return _state["rng"]
-    streams = _state["streams"]
-    if seed not in streams:
-        base = _state["seed"] if _state["seed"] is not None else 0
-        streams[seed] = np.random.default_rng([base, seed])
-    return streams[seed]
+generator = context.random_generator  # what a random kernel draws from
 
 
 def _normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):

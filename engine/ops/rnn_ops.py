@@ -20,41 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.framework import tape as tape_mod
+from engine.framework import context
 from engine.framework.execute import apply_op
 from engine.framework.op_registry import register_op
+from engine.ops import activation_ops
 
-
-def _sigmoid(x):
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # stable for any x, one numpy pass
-
-
-def _hard_sigmoid(x):
-    return np.clip(x * 0.2 + 0.5, 0.0, 1.0)
-
-
-def _hard_sigmoid_keras3(x):
-    return np.clip(x * (1.0 / 6.0) + 0.5, 0.0, 1.0)
-
-
-_ACT = {"tanh": np.tanh, "sigmoid": _sigmoid, "hard_sigmoid": _hard_sigmoid,
-        "hard_sigmoid_keras3": _hard_sigmoid_keras3,
-        "relu": lambda x: np.maximum(x, 0), "linear": lambda x: x}
-
-
-def _dact(name, y):
-    """d activation / d input, written in terms of the activation's output ``y``."""
-    if name == "tanh":
-        return 1.0 - y * y
-    if name == "sigmoid":
-        return y * (1.0 - y)
-    if name == "hard_sigmoid":
-        return (((y > 0.0) & (y < 1.0)) * 0.2).astype(y.dtype)
-    if name == "hard_sigmoid_keras3":
-        return (((y > 0.0) & (y < 1.0)) * (1.0 / 6.0)).astype(y.dtype)
-    if name == "relu":
-        return (y > 0).astype(y.dtype)
-    return np.ones_like(y)
+_ACT = activation_ops.KERNELS
+_dact = activation_ops.derivative
 
 
 def check_activation(name: str) -> str:
@@ -70,27 +42,9 @@ def _perm(u):
     return np.r_[0:2 * u, 3 * u:4 * u, 2 * u:3 * u]
 
 
-def _ract_inplace(name, s):
-    if name == "sigmoid":
-        s *= 0.5
-        np.tanh(s, out=s)
-        s += 1.0
-        s *= 0.5
-    elif name in ("hard_sigmoid", "hard_sigmoid_keras3"):
-        s *= 0.2 if name == "hard_sigmoid" else 1.0 / 6.0
-        s += 0.5
-        np.clip(s, 0.0, 1.0, out=s)
-    else:
-        s[...] = _ACT[name](s)
-
-
 def _act_inplace(name, s):
-    if name == "tanh":
-        np.tanh(s, out=s)
-    elif name == "relu":
-        np.maximum(s, 0, out=s)
-    elif name != "linear":
-        s[...] = _ACT[name](s)
+    _ACT[name](s, out=s)
+
 
 
 def _lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh",
@@ -116,7 +70,7 @@ def _lstm_forward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activatio
     for t in range(t_len):
         z = gates[t]
         z += (h * rec_mask if dropped else h) @ r
-        _ract_inplace(recurrent_activation, z[:, :3 * u])
+        _act_inplace(recurrent_activation, z[:, :3 * u])
         _act_inplace(activation, z[:, 3 * u:])
         c_new = cseq[t]
         np.multiply(z[:, u:2 * u], c, out=c_new)
@@ -153,7 +107,7 @@ class _Saved:
         self.size, self.items, self.next = size, {}, 0
 
     def put(self, value) -> np.ndarray:
-        if not tape_mod._ACTIVE:  # predict, or a graph session: its backward pass recomputes
+        if not context.active_tapes():  # predict, or a graph session: its backward pass recomputes
             return np.asarray(0, dtype=np.int64)
         self.next += 1
         self.items[self.next] = value

@@ -19,9 +19,9 @@ from engine.framework.execute import apply_op
 from engine.framework.graph import get_default_graph
 from engine.framework.op_registry import register_op
 from engine.framework.tensor import Tensor
-from engine.summary import builders
-from engine.summary.proto import summary_pb2
 from engine.summary.writer import SummaryWriter
+from tfevents import builders
+from tfevents.proto import summary_pb2
 
 SUMMARIES = "summaries"
 

@@ -1,5 +1,9 @@
 """Event files: writing them (``SummaryWriter``, ``create_file_writer``) and reading them.
 
+The ``tf.summary`` front over ``tfevents`` (the format itself, which imports no engine): the
+writers' APIs live here; the reading names are ``tfevents``'s, re-exported so that
+``engine.summary.EventFileReader`` and the rest work as they always have.
+
 PyTorch style::
 
     from engine.summary import SummaryWriter
@@ -13,20 +17,6 @@ TensorFlow 2 style::
         engine.summary.scalar("loss", 0.3, step=10)
 """
 
-from engine.summary.decode import (
-    Graph,
-    Histogram,
-    HParams,
-    KerasModel,
-    Problem,
-    Scalar,
-    SessionStart,
-    SummaryDecoder,
-    Text,
-)
-from engine.summary.event_file import EventFileWriter, WriterClosedError
-from engine.summary.reader import EventFileReader, FileStatus, RunReader, event_files, read_events
-from engine.summary.record import RecordReader, encode_record, masked_crc32c
 from engine.summary.tf2 import (
     SummaryFileWriter,
     create_file_writer,
@@ -37,6 +27,21 @@ from engine.summary.tf2 import (
     text,
 )
 from engine.summary.writer import SummaryWriter
+from tfevents.decode import (
+    Graph,
+    Histogram,
+    HParams,
+    KerasModel,
+    Problem,
+    Scalar,
+    SessionStart,
+    SummaryDecoder,
+    Text,
+)
+from tfevents.event_file import EventFileWriter, WriterClosedError
+from tfevents.files import event_files
+from tfevents.reader import EventFileReader, RunReader, read_events
+from tfevents.record import FileStatus, RecordReader, encode_record, masked_crc32c
 
 __all__ = [
     "EventFileReader", "EventFileWriter", "FileStatus", "Graph", "HParams", "Histogram",

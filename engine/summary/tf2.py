@@ -10,8 +10,8 @@ import contextlib
 import os
 import threading
 
-from engine.summary import builders
-from engine.summary.event_file import EventFileWriter
+from tfevents import builders
+from tfevents.event_file import EventFileWriter
 
 _state = threading.local()
 

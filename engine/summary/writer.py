@@ -7,9 +7,9 @@ import socket
 import time
 from datetime import datetime
 
-from engine.summary import builders
-from engine.summary.event_file import EventFileWriter
-from engine.summary.proto import event_pb2, graph_pb2
+from tfevents import builders
+from tfevents.event_file import EventFileWriter
+from tfevents.proto import event_pb2, graph_pb2
 
 
 def default_logdir(comment: str = "") -> str:

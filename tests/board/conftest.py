@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from board.app import create_app
 from engine.summary import SummaryWriter
-from engine.summary.proto import graph_pb2, types_pb2
+from tfevents.proto import graph_pb2, types_pb2
 
 WALL0 = 1_700_000_000.0
 

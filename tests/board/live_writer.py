@@ -13,7 +13,7 @@ import sys
 import time
 
 from engine.summary import SummaryWriter, encode_record
-from engine.summary.proto import event_pb2, summary_pb2
+from tfevents.proto import event_pb2, summary_pb2
 
 RAW_STEPS, SW_STEPS, LATE_STEPS = 3000, 1500, 500
 RAW_TAGS = ("loss", "accuracy")

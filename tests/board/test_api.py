@@ -1,4 +1,4 @@
-"""The HTTP API of DESIGN.md through TestClient: shapes, 404s, 4xx for bad parameters, valid JSON."""
+"""The HTTP API (http_api.md) through TestClient: shapes, 404s, 4xx for bad parameters, valid JSON."""
 
 from __future__ import annotations
 
@@ -172,7 +172,8 @@ def test_no_parameters_give_a_server_error(client, data):
 
 
 def test_keras_model_and_hparams(tmp_path):
-    from engine.summary import SummaryWriter, builders
+    from engine.summary import SummaryWriter
+    from tfevents import builders
 
     config = {"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense"}]}}
     with SummaryWriter(str(tmp_path / "k")) as w:

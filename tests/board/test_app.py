@@ -7,7 +7,7 @@ import threading
 from fastapi.testclient import TestClient
 
 from board.app import create_app
-from board.loader import RunLoader
+from board.ingest.loader import RunLoader
 from tests.board.conftest import wait_for, write_run
 
 

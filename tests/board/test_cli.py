@@ -101,7 +101,7 @@ def test_demo_trains_while_serving(tmp_path):
 
 
 def test_logdir_that_is_a_file_is_named_as_such(tmp_path, capsys):
-    from board.cli import _warn_about_logdirs
+    from board.server import _warn_about_logdirs
 
     (tmp_path / "f").write_text("x")
     _warn_about_logdirs({"": str(tmp_path / "f")})

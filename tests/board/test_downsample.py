@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from board.downsample import m4_indices
+from board.api.downsample import m4_indices
 
 
 def test_spike_survives():

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from board import fastread
-from board.accumulator import RunAccumulator
-from board.fastread import FastFileReader, masked_crc_rows
-from board.stores import RunStore
+from board.data.stores import RunStore
+from board.ingest.accumulator import RunAccumulator
 from engine.summary import EventFileReader, encode_record, masked_crc32c
-from engine.summary.proto import event_pb2, summary_pb2
 from tests.conftest import FIXTURES
+from tfevents import fastread
+from tfevents.fastread import FastFileReader, masked_crc_rows
+from tfevents.proto import event_pb2, summary_pb2
 
 FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if "tfevents" in p.name)
 
@@ -161,7 +161,7 @@ def test_empty_and_truncated_payloads(tmp_path):
 def v2_scalar(tag: str, step: int, value: float, dtype: str = "float32", metadata: bool = True,
               shape: bool = True, data_class: bool = True) -> bytes:
     """A TF2-style scalar: a scalar tensor, with the scalars plugin named (or not)."""
-    from engine.summary.proto import tensor_pb2, tensor_shape_pb2
+    from tfevents.proto import tensor_pb2, tensor_shape_pb2
 
     tensor = tensor_pb2.TensorProto(dtype=1 if dtype == "float32" else 2)
     if shape:

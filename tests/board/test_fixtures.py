@@ -1,5 +1,5 @@
 """Acceptance: a real ``board`` process on each fixture logdir reports what TensorBoard read
-(``expected.json``), except where DESIGN.md deliberately differs (fixtures/README.md)."""
+(``expected.json``), except where we deliberately differ (tests/fixtures/README.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A Keras model config as graph nodes (``board.graphjson.keras_json``) and ``/api/graph?kind=keras``.
+"""A Keras model config as graph nodes (``board.api.graphjson.keras_json``), ``/api/graph?kind=keras``.
 
 The configs are what ``model.to_json()`` gives (what Keras's TensorBoard callback logs under tag
 ``keras``), written out by hand in the shapes of tf.keras 2.15 and Keras 3: Keras 2 lists a call's
@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from board.graphjson import keras_json
+from board.api.graphjson import keras_json
 from tests.board.conftest import board_client
 
 F32_POLICY = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
@@ -191,7 +191,8 @@ def test_odd_configs():
 
 
 def test_graph_route_serves_keras_layers_as_nodes(tmp_path):
-    from engine.summary import SummaryWriter, builders
+    from engine.summary import SummaryWriter
+    from tfevents import builders
 
     with SummaryWriter(str(tmp_path / "k3")) as w:
         w.add_summary(builders.keras_model_config(json.dumps(KERAS3_FUNCTIONAL)), 0)

@@ -7,12 +7,12 @@ import shutil
 
 import pytest
 
-from board.discovery import discover_runs, parse_logdir_spec
-from board.multiplexer import Multiplexer
-from board.provider import DataProvider
+from board.data.provider import DataProvider
+from board.ingest.discovery import discover_runs, parse_logdir_spec
+from board.ingest.multiplexer import Multiplexer
 from engine.summary import SummaryWriter, encode_record
-from engine.summary.proto import event_pb2, summary_pb2
 from tests.board.conftest import write_run
+from tfevents.proto import event_pb2, summary_pb2
 
 
 def scalar_record(tag: str, step: int, value: float) -> bytes:

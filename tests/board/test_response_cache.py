@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from board.response_cache import ResponseCache
+from board.api.response_cache import ResponseCache
 from engine.summary import SummaryWriter
 from tests.board.conftest import board_client, wait_for
 

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from board.stores import Reservoir, RunStore, ScalarSeries
+from board.data.stores import Reservoir, RunStore, ScalarSeries
 
 
 def points(series: ScalarSeries) -> list[tuple[int, float]]:

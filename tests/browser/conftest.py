@@ -1,7 +1,9 @@
 """Browser tests: a real board (uvicorn in a thread, on a free port) driven by Debian's Chromium.
 
 Every page fixture fails its test on a console error, an uncaught exception or a CSP violation.
-Screenshots land in ``docs/screenshots/`` (or ``$BOARD_SCREENSHOTS``) as artifacts.
+Screenshots are artifacts: they land in ``$BOARD_SCREENSHOTS`` when set, else in the session's
+temporary folder, never in the repository (``scripts/screenshots.py`` refreshes the README's
+``docs/screenshots/`` from them).
 """
 
 from __future__ import annotations
@@ -17,13 +19,11 @@ import time
 import pytest
 
 from tests.browser.logdirs import write_demo
-from tests.conftest import ROOT
 
 CHROMIUM = os.environ.get("BOARD_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                  "--disable-dev-shm-usage"]
-SCREENSHOTS = pathlib.Path(os.environ.get("BOARD_SCREENSHOTS", ROOT / "docs" / "screenshots"))
 VIEWPORT = {"width": 1280, "height": 800}
 
 
@@ -111,9 +111,21 @@ def page(browser):
     assert not problems, "\n".join(problems)
 
 
+_SCREENSHOTS: list[pathlib.Path] = []  # the session's folder, set by the fixture below
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshots_dir(tmp_path_factory) -> pathlib.Path:
+    env = os.environ.get("BOARD_SCREENSHOTS")
+    folder = pathlib.Path(env) if env else tmp_path_factory.mktemp("screenshots")
+    _SCREENSHOTS[:] = [folder]
+    return folder
+
+
 def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    (folder,) = _SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
 
 
 def wait_for(page, js: str, timeout: float = 15.0, arg=None):

@@ -8,8 +8,9 @@ import pathlib
 
 import numpy as np
 
-from engine.summary import SummaryWriter, builders
-from engine.summary.proto import graph_pb2, types_pb2
+from engine.summary import SummaryWriter
+from tfevents import builders
+from tfevents.proto import graph_pb2, types_pb2
 
 WALL0 = 1_700_000_000.0
 XSS_TAG = "<img src=x onerror=alert(1)>"

@@ -10,7 +10,7 @@ import httpx
 import numpy as np
 import pytest
 
-from board.pages import smooth
+from board.api.smoothing import smooth
 from engine.summary import SummaryWriter
 from tests.browser.conftest import Server, charts_drawn, screenshot, wait_for
 from tests.browser.logdirs import XSS_RUN, XSS_TAG

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from board.assets import STATIC, TEMPLATES
-from board.pages import DASHBOARDS
+from board.pages.routes import DASHBOARDS
 
 JS = STATIC / "js"
 MODULES = sorted(p for p in JS.rglob("*.js"))

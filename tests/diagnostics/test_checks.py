@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from board import diagnostics as dx
+from board.diagnostics import checks as dx
 from tests.summary.runs import read_run
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import engine
-from board.health import HealthMonitor
-from board.multiplexer import Multiplexer
-from board.provider import DataProvider
+from board.data.provider import DataProvider
+from board.diagnostics.monitor import HealthMonitor
+from board.ingest.multiplexer import Multiplexer
 from engine import keras
 from engine.datasets import digits
 

@@ -7,7 +7,7 @@ import subprocess
 
 import numpy as np
 
-from board.stores import Reservoir
+from board.data.stores import Reservoir
 from engine.summary import SummaryWriter
 from tests.board.conftest import board_client, wait_for
 from tests.board.process import board_command

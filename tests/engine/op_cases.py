@@ -161,7 +161,63 @@ CASES = [
      [rand(1, 2, 2, 1)], NO_BATCH),
 ]
 
-# Ops without a gradient, and why; the coverage test fails on any op in neither list.
+# The fused Keras kernels (one op per Dense layer, embedding lookup, activation or whole recurrent
+# sequence), called by op type so the cases do not depend on which module defines them. Masks,
+# ids and dropout masks are constants; every float input the op differentiates is checked.
+B, T, D, U = 2, 3, 2, 2
+SEQ_MASK = np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 0.0]])  # the second sequence has a padded last step
+REC_MASK = np.array([[2.0, 0.0], [2.0, 2.0]])  # recurrent dropout at rate 0.5: kept units scaled by 2
+ALL_ONES_MASK, NO_DROPOUT = np.ones((B, T)), np.ones((B, U))
+DENSE_X = np.array([[0.6, -0.4, 0.9], [-0.7, 0.5, 0.3]])
+DENSE_B = np.array([0.35, -0.45])  # with DENSE_K: every pre-activation at least 0.1 from relu's kink
+DENSE_K = np.array([[0.5, 0.2], [-0.3, 0.8], [0.4, -0.6]])
+
+
+def _seq_out(hseq, *finals):
+    """All of a recurrent op's outputs as one (B, n) tensor."""
+    return tf.concat([tf.reshape(hseq, [B, -1]), *finals], axis=1)
+
+
+def _rnn(op_type, n_finals, mask, rec_mask, **attrs):
+    def fn(x, *states_and_weights):
+        outs = apply_op(op_type, [x, *states_and_weights, mask, rec_mask], **attrs)
+        return _seq_out(*outs[:1 + n_finals])
+    return fn
+
+
+CASES += [
+    ("keras_dense_linear", lambda x, k, b: apply_op("KerasDense", [x, k, b], activation="linear",
+                                                    input_grad=True), [rand(4, 3), rand(3, 2), rand(2)], {}),
+    ("keras_dense_relu", lambda x, k, b: apply_op("KerasDense", [x, k, b], activation="relu",
+                                                  input_grad=True),
+     [DENSE_X, DENSE_K, DENSE_B], NO_BATCH),
+    ("keras_dense_no_input_grad", lambda k, b: apply_op("KerasDense", [DENSE_X, k, b], activation="relu",
+                                                       input_grad=False), [DENSE_K, DENSE_B], NO_BATCH),
+    ("keras_embedding", lambda p: apply_op("KerasEmbedding", [p, np.array([[0, 2, 2], [3, 0, 1]])]),
+     [rand(4, 3)], NO_BATCH),
+    ("hard_sigmoid", lambda x: apply_op("HardSigmoid", [x], slope=0.2),
+     [np.array([[-3.0, -2.0, -0.4], [0.3, 1.9, 2.8]])], {}),
+    ("hard_sigmoid_keras3", lambda x: apply_op("HardSigmoid", [x], slope=1.0 / 6.0),
+     [np.array([-3.5, -2.5, 0.2, 2.9, 3.2])], {}),
+    ("keras_gelu", lambda x: apply_op("KerasGelu", [x]), [rand(2, 4, low=-3, high=3)], {}),
+    ("keras_lstm", _rnn("KerasLSTM", 2, SEQ_MASK, REC_MASK, activation="tanh",
+                        recurrent_activation="sigmoid"),
+     [rand(B, T, D), rand(B, U), rand(B, U), rand(D, 4 * U), rand(U, 4 * U), rand(4 * U)], NO_BATCH),
+    ("keras_lstm_linear_unmasked", _rnn("KerasLSTM", 2, ALL_ONES_MASK, NO_DROPOUT, activation="linear",
+                             recurrent_activation="sigmoid"),
+     [rand(B, T, D), rand(B, U), rand(B, U), rand(D, 4 * U), rand(U, 4 * U), rand(4 * U)], NO_BATCH),
+    ("keras_gru", _rnn("KerasGRU", 1, SEQ_MASK, REC_MASK, activation="tanh", recurrent_activation="sigmoid"),
+     [rand(B, T, D), rand(B, U), rand(D, 3 * U), rand(U, 3 * U), rand(2, 3 * U)], NO_BATCH),
+    ("keras_gru_v1", _rnn("KerasGRUv1", 1, SEQ_MASK, REC_MASK, activation="tanh",
+                          recurrent_activation="sigmoid"),
+     [rand(B, T, D), rand(B, U), rand(D, 3 * U), rand(U, 3 * U), rand(3 * U)], NO_BATCH),
+    ("keras_simple_rnn", _rnn("KerasSimpleRNN", 1, SEQ_MASK, REC_MASK, activation="tanh"),
+     [rand(B, T, D), rand(B, U), rand(D, U), rand(U, U), rand(U)], NO_BATCH),
+]
+
+
+# Ops without a gradient (registered with grad=None), and why. The coverage test fails on any
+# registered op that has neither a case above nor an entry here or in COVERED_ELSEWHERE.
 NOT_DIFFERENTIABLE = {
     "ArgMax": "integer output", "ArgMin": "integer output", "Equal": "boolean output",
     "NotEqual": "boolean output", "Less": "boolean output", "LessEqual": "boolean output",
@@ -175,6 +231,10 @@ NOT_DIFFERENTIABLE = {
     "IotaLast": "constant output", "Const": "no inputs", "Placeholder": "no inputs",
     "RandomStandardNormal": "random", "RandomUniform": "random", "TruncatedNormal": "random",
     "MaxPoolGrad": "second-order max pooling is not needed",
+    # The fused Keras kernels' backward ops: Keras's layers are differentiated once (no second order).
+    **{f"{op}Grad": f"backward kernel of {op}, differentiated once" for op in (
+        "HardSigmoid", "KerasDense", "KerasEmbedding", "KerasGelu", "KerasLSTM", "KerasGRU", "KerasGRUv1",
+        "KerasSimpleRNN")},
     "VariableV2": "state (tests/engine/test_variables.py)",
     "Assign": "state", "AssignAdd": "state",
     "AssignSub": "state", "ApplyGradientDescent": "optimizer update", "ApplyMomentum": "optimizer update",

@@ -10,8 +10,8 @@ from tensorboard.backend.event_processing import event_accumulator
 
 import engine as tf
 from engine.summary import SummaryWriter
-from engine.summary.proto import types_pb2
-from engine.summary.tensor_util import make_ndarray
+from tfevents.proto import types_pb2
+from tfevents.tensor_util import make_ndarray
 
 
 def build_seed_program():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import engine as tf
-from engine.framework import session as session_mod
+from engine.framework import context
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_interactive_session_eval_and_run(graph):
 
 
 def test_closed_sessions_and_missing_default_session(graph, monkeypatch):
-    monkeypatch.setattr(session_mod, "_default_sessions", [])  # whatever other tests left open
+    monkeypatch.setattr(context._thread, "sessions", [])  # whatever other tests left open
     x = tf.constant(1.0) + 1.0
     with pytest.raises(ValueError, match="without a session"):
         x.eval()

@@ -41,7 +41,7 @@ def test_tf1_summaries_reach_tensorboard(tmp_path):
 
 
 def test_eager_summary_ops_return_bytes_at_once():
-    from engine.summary.proto import summary_pb2
+    from tfevents.proto import summary_pb2
 
     value = tf.summary.scalar("accuracy", engine.constant(0.5))
     summary = summary_pb2.Summary.FromString(value.numpy()[()])

@@ -11,8 +11,7 @@ from engine.framework.tape import GradientTape
 from engine.keras import layers
 from engine.keras.layers import recurrent
 from engine.ops import rnn_ops
-from tests.engine.gradcheck import check_gradients
-from tests.keras.gradcheck import check_layer_gradients
+from tests.engine.gradcheck import check_gradients, check_layer_gradients
 
 RNG = np.random.default_rng(0)
 
@@ -117,7 +116,7 @@ def test_fused_recurrent_ops_in_eager_and_graph_mode():
 
 
 def test_fused_dense_hard_sigmoid_and_gelu_ops():
-    from engine.keras import fused_ops
+    from engine.ops import fused_ops
 
     check_gradients(lambda x, k, b: fused_ops.dense(x, k, b, "relu"), [_x(3, 4), _x(4, 2), _x(2)])
     check_gradients(lambda x: fused_ops.hard_sigmoid(x * 3), [_x(3, 4)])
@@ -127,7 +126,7 @@ def test_fused_dense_hard_sigmoid_and_gelu_ops():
 def test_gelu_matches_the_exact_normal_cdf():
     import math
 
-    from engine.keras import fused_ops
+    from engine.ops import fused_ops
 
     x = np.linspace(-6, 6, 101)
     exact = np.array([0.5 * v * (1 + math.erf(v / math.sqrt(2))) for v in x])

@@ -1,6 +1,6 @@
 # ruff: noqa: E501 - the Keras 2 and Keras 3 configs below are written out as those versions write them
 """Saving and loading: JSON/YAML configs, HDF5 weights and whole models in Keras's legacy
-layout, files laid out as tf.keras 2 and Keras 3 write them (FORMATS.md section 8), resumed
+layout, files laid out as tf.keras 2 and Keras 3 write them, resumed
 training, and hostile files."""
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def _kt(shape, dtype, history):
 
 
 def _write_h5(path, config, layer_weights, keras_version, weight_name):
-    """A legacy .h5 file laid out as FORMATS.md section 8 says; ``layer_weights`` is
+    """A legacy .h5 file in Keras's legacy HDF5 layout; ``layer_weights`` is
     [(layer name, [(weight short name, array)])] in model order."""
     with h5py.File(path, "w") as f:
         f.attrs["keras_version"] = keras_version

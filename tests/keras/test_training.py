@@ -13,7 +13,7 @@ from engine import keras
 from engine.datasets import digits
 from engine.keras import layers
 from engine.summary import Graph, Histogram, KerasModel, RunReader, Scalar, SummaryDecoder
-from engine.summary.proto import graph_pb2
+from tfevents.proto import graph_pb2
 
 RNG = np.random.default_rng(0)
 

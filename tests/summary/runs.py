@@ -16,7 +16,7 @@ from engine.summary import (
     SummaryDecoder,
     Text,
 )
-from engine.summary.decode import graph_def
+from tfevents.decode import graph_def
 
 
 @dataclass

@@ -14,7 +14,7 @@ from tensorboard.compat.proto import versions_pb2 as tb_versions
 from tensorboard.plugins.hparams import api_pb2 as tb_api
 from tensorboard.plugins.hparams import plugin_data_pb2 as tb_hparams
 
-from engine.summary.proto import (
+from tfevents.proto import (
     event_pb2,
     graph_pb2,
     histogram_pb2,
@@ -91,7 +91,7 @@ def test_enum_values_match(ours, theirs):
 
 
 def test_event_bytes_round_trip_both_ways(tmp_path):
-    from engine.summary import builders
+    from tfevents import builders
 
     ours = builders.event(builders.histogram_v1("h", [1.0, 2.0, 3.0]), step=7, wall_time=12.5)
     ours.summary.value.add(tag="t").CopyFrom(builders.text("t", "x").value[0])

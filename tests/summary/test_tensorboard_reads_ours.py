@@ -12,8 +12,8 @@ from tensorboard.util import tensor_util as tb_tensor_util
 
 import engine
 from engine.summary import SummaryWriter
-from engine.summary import bucketing as hist
-from engine.summary.proto import graph_pb2
+from tfevents import bucketing as hist
+from tfevents.proto import graph_pb2
 
 KEEP_ALL = {"scalars": 0, "histograms": 0, "tensors": 0, "graph": 0}
 

@@ -15,8 +15,8 @@ import pytest
 
 import engine
 from engine.summary import EventFileReader, SummaryWriter, WriterClosedError
-from engine.summary.proto import event_pb2
 from tests.summary.runs import read_run
+from tfevents.proto import event_pb2
 
 NAME = re.compile(r"^events\.out\.tfevents\.\d{10}\.[^.]+(\.[^.]+)*\.\d+\.\d+(\.v2)?$")
 

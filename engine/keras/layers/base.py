@@ -10,6 +10,7 @@ import numpy as np
 from engine.framework.tensor import Tensor, eager
 from engine.keras import backend, initializers, regularizers
 from engine.keras.backend import KerasVariable
+from engine.keras.saving import registry
 
 # A weight larger than this is a mistake or a hostile config, not a model to allocate.
 MAX_WEIGHT_SIZE = 2 ** 31
@@ -129,7 +130,12 @@ def _call_args(layer_cls) -> set:
 
 class Layer:
     """The base of every layer. Subclasses set their config in ``__init__``, create weights in
-    ``build(input_shape)`` with ``add_weight``, and do the math in ``call``."""
+    ``build(input_shape)`` with ``add_weight``, and do the math in ``call``. The engine's
+    layers (and models) register themselves for loading by class name."""
+
+    def __init_subclass__(cls, register=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry.register_subclass("layer", cls, register)
 
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
                  batch_input_shape=None, batch_size=None, input_dim=None, batch_shape=None, **kwargs):
@@ -309,6 +315,10 @@ class Layer:
         return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
 
 
+registry.define_kind("layer", Layer, from_callable=None)
+registry.register("layer", Layer)
+
+
 class InputLayer(Layer):
     """The layer behind ``Input``: it has no weights and one output, the model's input."""
 
@@ -347,6 +357,3 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, tens
                        batch_input_shape=batch_shape)
     return layer._inbound_nodes[0].outputs
 
-
-def serialize_layer(layer) -> dict:
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}

@@ -6,6 +6,7 @@ import math
 
 from engine.keras import activations, initializers, regularizers
 from engine.keras.layers.base import Layer
+from engine.keras.saving import registry
 from engine.ops import conv_ops
 
 
@@ -110,5 +111,5 @@ class MaxPooling2D(Layer):
                 "padding": self.padding, "data_format": "channels_last"}
 
 
-MaxPool2D = MaxPooling2D
-Convolution2D = Conv2D
+MaxPool2D = registry.register("layer", MaxPooling2D, "MaxPool2D")
+Convolution2D = registry.register("layer", Conv2D, "Convolution2D")

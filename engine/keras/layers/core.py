@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from engine.keras import activations, backend, fused_ops, initializers, regularizers
+from engine.keras import activations, backend, initializers, regularizers
 from engine.keras.layers.base import Layer
-from engine.ops import array_ops, math_ops
+from engine.ops import array_ops, fused_ops, math_ops
 
 
 def _init_config(init):

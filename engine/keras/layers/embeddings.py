@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
-from engine.keras import fused_ops, initializers, regularizers
+from engine.keras import initializers, regularizers
 from engine.keras.layers.base import Layer
+from engine.ops import fused_ops
 
 
 class Embedding(Layer):

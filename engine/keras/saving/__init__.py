@@ -8,24 +8,22 @@ Weights load by layer position, as Keras does. Configs in both the Keras 2 form 
 [[["input_1", 0, 0, {}]]]``) and the Keras 3 form (``{"args": [{"class_name": "__keras_tensor__"
 ...}]}``) load.
 
-Loading never runs code from a file: a config can only name classes registered here (or passed in
-``custom_objects`` by the caller), JSON is parsed with ``json``, YAML with ``yaml.safe_load``.
+Modules: ``registry`` (what a config or a string may name: the classes register themselves, so
+saving imports no model or layer), ``config`` (JSON, YAML), ``hdf5`` (files). Loading never runs
+code from a file: a config can only name classes registered (or passed in ``custom_objects`` by
+the caller), JSON is parsed with ``json``, YAML with ``yaml.safe_load``.
 """
 
+from engine.keras.saving import registry
 from engine.keras.saving.config import (
     KERAS_VERSION,
     deserialize_layer,
-    functional_config,
-    functional_from_config,
-    layer_classes,
     model_config,
     model_from_config,
     model_from_json,
     model_from_yaml,
     model_to_json,
     model_to_yaml,
-    sequential_config,
-    sequential_from_config,
     serialize_layer,
 )
 from engine.keras.saving.hdf5 import (
@@ -40,9 +38,8 @@ from engine.keras.saving.hdf5 import (
 )
 
 __all__ = [
-    "HDF5_OBJECT_HEADER_LIMIT", "KERAS_VERSION", "deserialize_layer", "functional_config",
-    "functional_from_config", "layer_classes", "load_keras_zip", "load_model", "load_weights",
-    "load_weights_from_group", "model_config", "model_from_config", "model_from_json",
-    "model_from_yaml", "model_to_json", "model_to_yaml", "save_model", "save_weights",
-    "save_weights_to_group", "sequential_config", "sequential_from_config", "serialize_layer",
+    "HDF5_OBJECT_HEADER_LIMIT", "KERAS_VERSION", "deserialize_layer", "load_keras_zip", "load_model",
+    "load_weights", "load_weights_from_group", "model_config", "model_from_config", "model_from_json",
+    "model_from_yaml", "model_to_json", "model_to_yaml", "registry", "save_model", "save_weights",
+    "save_weights_to_group", "serialize_layer",
 ]

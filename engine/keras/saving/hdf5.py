@@ -9,6 +9,7 @@ import os
 import numpy as np
 
 from engine.keras import backend
+from engine.keras.saving import registry
 from engine.keras.saving.config import (
     _KERAS3_FILE,
     KERAS_VERSION,
@@ -300,8 +301,7 @@ def _keras3_state_paths(model, prefix=""):
     """(layer, path of its variables) in a Keras 3 ``model.weights.h5``: ``layers/<class name in
     snake case, numbered per class>``, recurrent layers' variables under their ``cell``
     (``keras/src/saving/saving_lib.py``: ``_save_state``, ``_save_container_state``)."""
-    from engine.keras.models import Model
-
+    model_class = registry.get_class("layer", "Model")
     used = {}
     for layer in model.layers:
         base = backend._snake(type(layer).__name__ if type(layer).__name__ != "Model" else "Functional")
@@ -312,7 +312,7 @@ def _keras3_state_paths(model, prefix=""):
             used[base] = 0
             name = base
         path = f"{prefix}layers/{name}"
-        if isinstance(layer, Model):
+        if isinstance(layer, model_class):
             yield from _keras3_state_paths(layer, path + "/")
         elif layer.weights:
             yield layer, path + ("/cell" if type(layer).__name__ in _RNN_CLASSES else "")

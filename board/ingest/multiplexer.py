@@ -1,0 +1,87 @@
+"""All runs of one or several logdirs, kept up to date by ``reload()``.
+
+The run table is replaced, never mutated, so a request thread can read ``runs`` without a lock
+while the reload thread works; each run's data has its own lock (``RunStore.lock``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from board.ingest.discovery import discover_runs
+from board.ingest.loader import RunLoader
+
+log = logging.getLogger("board")
+
+
+class Multiplexer:
+    """Discovers runs and loads them; ``reload()`` is called by one thread at a time."""
+
+    def __init__(self, logdirs: dict[str, str]):
+        self.logdirs = {prefix: os.fspath(path) for prefix, path in logdirs.items()}
+        self.runs: dict[str, RunLoader] = {}
+        self.reloads = 0               # completed reloads
+        self.last_reload_seconds: float | None = None
+        self.last_reload_at: float | None = None
+        self.errors: list[str] = []    # unexpected failures of whole reloads (bugs), newest last
+        self._first_load = threading.Event()
+        self._stop = threading.Event()
+
+    @property
+    def loading(self) -> bool:
+        """True until the first reload has read every run that existed when it started."""
+        return not self._first_load.is_set()
+
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        return self._first_load.wait(timeout)
+
+    def stop(self) -> None:
+        """Ask a running reload to return soon (between batches)."""
+        self._stop.set()
+
+    def missing_logdirs(self) -> list[str]:
+        return [path for path in self.logdirs.values() if not os.path.isdir(path)]
+
+    def reload(self) -> int:
+        """Pick up new and deleted runs, then read what each run's files gained. Returns the
+        number of Events read."""
+        started = time.perf_counter()
+        found = discover_runs(self.logdirs)
+        old = self.runs
+        self.runs = {name: old[name] if name in old and old[name].path == path
+                     and not old[name].replaced() else RunLoader(name, path)
+                     for name, path in found.items()}
+        count = 0
+        for loader in list(self.runs.values()):
+            if self._stop.is_set():
+                break
+            try:
+                count += loader.load(self._stop.is_set)
+            except Exception as exc:  # noqa: BLE001 - one bad run must not stop the others
+                log.exception("loading run %s failed", loader.name)
+                self._record_error(f"run {loader.name!r}: {type(exc).__name__}: {exc}")
+        self.reloads += 1
+        self.last_reload_seconds = time.perf_counter() - started
+        self.last_reload_at = time.time()
+        if not self._stop.is_set():
+            self._first_load.set()
+        return count
+
+    def reload_forever(self, interval: float) -> None:
+        """The reload thread's body: reload now, then every ``interval`` seconds until
+        ``stop()``. An ``interval`` of 0 or less loads once."""
+        while not self._stop.is_set():
+            try:
+                self.reload()
+            except Exception as exc:  # noqa: BLE001 - the thread must survive anything
+                log.exception("reload failed")
+                self._record_error(f"reload: {type(exc).__name__}: {exc}")
+                self._first_load.set()
+            if interval <= 0 or self._stop.wait(interval):
+                break
+
+    def _record_error(self, message: str) -> None:
+        self.errors = [*self.errors[-19:], message]

@@ -1,0 +1,194 @@
+"""From Events to what the dashboards show: scalars, histograms, text, graphs, hparams.
+
+Both summary generations come out in one shape: a v1 ``simple_value`` and a v2 scalar tensor
+are both a ``Scalar``; a v1 HistogramProto and a v2 ``[k, 3]`` tensor are both a ``Histogram``
+with ``[k, 3]`` buckets. A v2 value names its plugin only on the first value of a tag, so the
+decoder remembers each tag's plugin; use one decoder per run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from google.protobuf import json_format
+from google.protobuf.message import DecodeError
+
+from tfevents import bucketing as hist
+from tfevents import builders
+from tfevents.proto import event_pb2, graph_pb2, hparams_pb2, summary_pb2
+from tfevents.tensor_util import TensorDecodeError, make_ndarray
+
+
+@dataclass
+class Scalar:
+    tag: str
+    step: int
+    wall_time: float
+    value: float
+
+
+@dataclass
+class Histogram:
+    tag: str
+    step: int
+    wall_time: float
+    min: float
+    max: float
+    num: float
+    sum: float
+    sum_squares: float | None
+    buckets: np.ndarray  # [k, 3]: left edge, right edge, count
+
+
+@dataclass
+class Text:
+    tag: str
+    step: int
+    wall_time: float
+    value: str
+
+
+@dataclass
+class Graph:
+    step: int
+    wall_time: float
+    graph_def: bytes  # a serialized GraphDef, parsed on demand
+
+
+@dataclass
+class KerasModel:
+    tag: str
+    step: int
+    wall_time: float
+    config_json: str
+
+
+@dataclass
+class HParams:
+    """One of the hparams plugin's three messages: ``kind`` is ``experiment``,
+    ``session_start_info`` or ``session_end_info``, ``data`` its fields as a dict."""
+
+    tag: str
+    step: int
+    wall_time: float
+    kind: str
+    data: dict
+
+
+@dataclass
+class SessionStart:
+    """A restart marker: data logged at steps >= ``step`` before it is stale."""
+
+    step: int
+    wall_time: float
+
+
+@dataclass
+class Problem:
+    """A value that could not be decoded; nothing else about the event is lost."""
+
+    tag: str
+    step: int
+    message: str
+
+
+@dataclass
+class SummaryDecoder:
+    """Decodes the Events of one run. Keep one per run: it remembers tags' plugins."""
+
+    plugins: dict = field(default_factory=dict)
+
+    def decode(self, event: event_pb2.Event) -> list:
+        kind = event.WhichOneof("what")
+        step, wall_time = int(event.step), float(event.wall_time)
+        if kind == "summary":
+            out = []
+            for value in event.summary.value:
+                try:
+                    item = self._decode_value(value, step, wall_time)
+                except (TensorDecodeError, DecodeError, ValueError, TypeError) as exc:
+                    item = Problem(value.tag, step, f"{type(exc).__name__}: {exc}")
+                if item is not None:
+                    out.append(item)
+            return out
+        if kind == "graph_def":
+            return [Graph(step, wall_time, event.graph_def)]
+        if kind == "session_log" and event.session_log.status == event_pb2.SessionLog.START:
+            return [SessionStart(step, wall_time)]
+        return []
+
+    def _decode_value(self, value: summary_pb2.Summary.Value, step: int, wall_time: float):
+        tag = value.tag
+        if value.HasField("metadata") and value.metadata.plugin_data.plugin_name:
+            self.plugins[tag] = value.metadata.plugin_data.plugin_name
+        which = value.WhichOneof("value")
+        if which == "simple_value":
+            return Scalar(tag, step, wall_time, float(value.simple_value))
+        if which == "histo":
+            h = value.histo
+            buckets = hist.v1_to_buckets(h.bucket_limit, h.bucket, h.min, h.max)
+            return Histogram(tag, step, wall_time, h.min, h.max, h.num, h.sum, h.sum_squares, buckets)
+        plugin = self.plugins.get(tag)
+        if plugin == builders.HPARAMS_PLUGIN:
+            return self._hparams(value, tag, step, wall_time)
+        if which != "tensor":
+            return None  # images, audio: not shown by this board
+        if plugin == builders.SCALARS_PLUGIN:
+            array = make_ndarray(value.tensor)
+            if array.size != 1:
+                raise ValueError(f"scalar tensor of shape {array.shape}")
+            return Scalar(tag, step, wall_time, float(array.reshape(())))
+        if plugin == builders.HISTOGRAMS_PLUGIN:
+            return _v2_histogram(tag, step, wall_time, make_ndarray(value.tensor))
+        if plugin == builders.TEXT_PLUGIN:
+            return Text(tag, step, wall_time, _text_of(make_ndarray(value.tensor)))
+        if plugin == builders.KERAS_MODEL_PLUGIN:
+            return KerasModel(tag, step, wall_time, _text_of(make_ndarray(value.tensor)))
+        return None
+
+    @staticmethod
+    def _hparams(value, tag: str, step: int, wall_time: float) -> HParams:
+        data = hparams_pb2.HParamsPluginData.FromString(value.metadata.plugin_data.content)
+        kind = data.WhichOneof("data")
+        if kind is None:
+            raise ValueError("hparams plugin data holds no experiment or session info")
+        fields = json_format.MessageToDict(getattr(data, kind), preserving_proto_field_name=True)
+        return HParams(tag, step, wall_time, kind, fields)
+
+
+def _text_of(array: np.ndarray) -> str:
+    """A string tensor as one text: a scalar as is, a vector's items joined by newlines (a
+    2-D table is shown row by row, cells separated by ' | ')."""
+    def s(item) -> str:
+        return item.decode("utf-8", errors="replace") if isinstance(item, bytes) else str(item)
+
+    if array.ndim == 0:
+        return s(array.item())
+    if array.ndim == 1:
+        return "\n".join(s(x) for x in array)
+    return "\n".join(" | ".join(s(x) for x in row) for row in array.reshape(array.shape[0], -1))
+
+
+def _v2_histogram(tag: str, step: int, wall_time: float, rows: np.ndarray) -> Histogram:
+    rows = np.asarray(rows, dtype=np.float64)
+    if rows.ndim != 2 or (rows.size and rows.shape[1] != 3):
+        raise ValueError(f"histogram tensor of shape {rows.shape}, expected [k, 3]")
+    rows = rows.reshape(-1, 3)
+    counts = rows[:, 2]
+    nonempty = rows[counts > 0]
+    num = float(counts.sum())
+    if nonempty.size:
+        lo, hi = float(nonempty[:, 0].min()), float(nonempty[:, 1].max())
+        centers = (nonempty[:, 0] + nonempty[:, 1]) / 2
+        total = float(np.dot(centers, nonempty[:, 2]))
+    else:
+        lo = hi = total = 0.0
+    return Histogram(tag, step, wall_time, lo, hi, num, total if math.isfinite(total) else 0.0,
+                     None, rows)
+
+
+def graph_def(data: bytes) -> graph_pb2.GraphDef:
+    """Parse a serialized GraphDef (raises ``google.protobuf.message.DecodeError``)."""
+    return graph_pb2.GraphDef.FromString(data)
