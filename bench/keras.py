@@ -1,7 +1,8 @@
-"""Our Keras against PyTorch, side by side in one run: time per training step and predict
-throughput, with the ratios (ours / PyTorch for times, ours / PyTorch for throughput).
+"""Our Keras against PyTorch and real Keras (Keras 3 and tf_keras 2 on TensorFlow's CPU kernels),
+side by side in one run: time per training step and predict throughput, with the ratios (ours /
+theirs for times and for throughput).
 
-    python bench/keras.py [--repeat 5] [--steps 20]
+    python bench/keras.py [--repeat 5] [--steps 20] [--threads 1] [--no-keras]
 
 * MLP 784-256-10, batch 128, SGD(momentum=0.9): one training step (``train_on_batch`` against
   zero_grad/forward/backward/step/``loss.item()``).
@@ -9,7 +10,9 @@ throughput, with the ratios (ours / PyTorch for times, ours / PyTorch for throug
 * MLP predict throughput over 8192 samples in batches of 128 (``predict`` against ``no_grad``).
 
 Targets (issue 4): MLP step within 1.3x of PyTorch, LSTM step within 2x, predict at least 0.8x
-PyTorch's throughput. Both sides run on ``--threads`` threads (default 1: on a shared machine
+PyTorch's throughput. Real Keras runs the same model, initial weights aside, through the same
+``train_on_batch``/``predict`` calls a user makes (its default compiled ``tf.function`` steps).
+Every side runs on ``--threads`` threads (default 1: on a shared machine
 a spinning multi-threaded BLAS measures the neighbours, not the code); the best of ``--repeat``
 rounds is reported so a busy machine disturbs the comparison less.
 """
@@ -31,10 +34,16 @@ def _threads_from_argv(argv) -> int:
     return 1
 
 
+# This script is named keras.py: the folder it runs from, first on sys.path, would shadow real Keras.
+if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+    sys.path.pop(0)
+
 # BLAS reads its thread count when numpy loads, so it is set before that import.
 _THREADS = _threads_from_argv(sys.argv[1:])
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, str(_THREADS))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import numpy as np  # noqa: E402
 
@@ -46,17 +55,55 @@ def _time(fn, steps):
     return (time.perf_counter() - start) / steps
 
 
-def _best_pair(ours, theirs, steps, repeat):
-    """Best time per call of each, rounds alternating so both meet the same machine load."""
-    ours(), theirs()  # warm up (and build)
-    a, b = [], []
+def _best(fns: dict, steps, repeat) -> dict:
+    """Best time per call of each, rounds alternating so all meet the same machine load."""
+    for fn in fns.values():
+        fn()  # warm up (and build, and trace)
+    times = {name: [] for name in fns}
     for _ in range(repeat):
-        a.append(_time(ours, steps))
-        b.append(_time(theirs, steps))
-    return min(a), min(b)
+        for name, fn in fns.items():
+            times[name].append(_time(fn, steps))
+    return {name: min(t) for name, t in times.items()}
 
 
-def mlp_step(repeat, steps):
+def _real_kerases(enabled: bool, threads: int) -> dict:
+    """The real Keras generations installed (the test extra's peers), by the name printed."""
+    if not enabled:
+        return {}
+    found = {}
+    try:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except ImportError:
+        return found
+    try:
+        import keras
+
+        found[f"keras {keras.__version__}"] = keras
+    except ImportError:
+        pass
+    try:
+        import tf_keras
+
+        found[f"tf_keras {tf_keras.__version__}"] = tf_keras
+    except ImportError:
+        pass
+    return found
+
+
+def _mlp(k, softmax=False):
+    return k.Sequential([k.Input((784,)), k.layers.Dense(256, activation="relu"),
+                         k.layers.Dense(10, activation="softmax" if softmax else None)])
+
+
+def _lstm(k):
+    return k.Sequential([k.Input((80,), dtype="int32"), k.layers.Embedding(10000, 64), k.layers.LSTM(128),
+                         k.layers.Dense(1)])
+
+
+def mlp_step(repeat, steps, kerases):
     import torch
 
     from engine import keras
@@ -64,10 +111,12 @@ def mlp_step(repeat, steps):
     rng = np.random.default_rng(0)
     x = rng.random((128, 784), dtype=np.float32)
     y = rng.integers(0, 10, 128)
-    model = keras.Sequential([keras.layers.Dense(256, activation="relu", input_shape=(784,)),
-                              keras.layers.Dense(10)])
-    model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    steps_of = {}
+    for name, k in [("ours", keras), *kerases.items()]:
+        model = _mlp(k)
+        model.compile(optimizer=k.optimizers.SGD(0.01, momentum=0.9),
+                      loss=k.losses.SparseCategoricalCrossentropy(from_logits=True))
+        steps_of[name] = lambda model=model: model.train_on_batch(x, y)
 
     net = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
     opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
@@ -80,20 +129,23 @@ def mlp_step(repeat, steps):
         opt.step()
         return loss.item()
 
-    return _best_pair(lambda: model.train_on_batch(x, y), torch_step, steps, repeat)
+    steps_of["torch"] = torch_step
+    return _best(steps_of, steps, repeat)
 
 
-def lstm_step(repeat, steps):
+def lstm_step(repeat, steps, kerases):
     import torch
 
     from engine import keras
 
     rng = np.random.default_rng(0)
-    x = rng.integers(1, 10000, (64, 80))
+    x = rng.integers(1, 10000, (64, 80)).astype(np.int32)
     y = rng.integers(0, 2, (64, 1)).astype(np.float32)
-    model = keras.Sequential([keras.layers.Embedding(10000, 64, input_length=80), keras.layers.LSTM(128),
-                              keras.layers.Dense(1)])
-    model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    steps_of = {}
+    for name, k in [("ours", keras), *kerases.items()]:
+        model = _lstm(k)
+        model.compile(optimizer="adam", loss=k.losses.BinaryCrossentropy(from_logits=True))
+        steps_of[name] = lambda model=model: model.train_on_batch(x, y)
 
     class Net(torch.nn.Module):
         def __init__(self):
@@ -108,7 +160,7 @@ def lstm_step(repeat, steps):
 
     net = Net()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    xt, yt = torch.from_numpy(x.astype(np.int64)), torch.from_numpy(y)
 
     def torch_step():
         opt.zero_grad()
@@ -117,18 +169,21 @@ def lstm_step(repeat, steps):
         opt.step()
         return loss.item()
 
-    return _best_pair(lambda: model.train_on_batch(x, y), torch_step, steps, repeat)
+    steps_of["torch"] = torch_step
+    return _best(steps_of, steps, repeat)
 
 
-def mlp_predict(repeat, steps):
+def mlp_predict(repeat, steps, kerases):
     import torch
 
     from engine import keras
 
     rng = np.random.default_rng(0)
     x = rng.random((8192, 784), dtype=np.float32)
-    model = keras.Sequential([keras.layers.Dense(256, activation="relu", input_shape=(784,)),
-                              keras.layers.Dense(10, activation="softmax")])
+    predicts = {}
+    for name, k in [("ours", keras), *kerases.items()]:
+        model = _mlp(k, softmax=True)
+        predicts[name] = lambda model=model: model.predict(x, batch_size=128, verbose=0)
 
     net = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10),
                               torch.nn.Softmax(dim=-1))
@@ -138,31 +193,40 @@ def mlp_predict(repeat, steps):
         with torch.no_grad():
             return np.concatenate([net(xt[i:i + 128]).numpy() for i in range(0, len(xt), 128)])
 
-    ours, theirs = _best_pair(lambda: model.predict(x, batch_size=128), torch_predict, max(1, steps // 10),
-                              repeat)
-    return len(x) / ours, len(x) / theirs
+    predicts["torch"] = torch_predict
+    times = _best(predicts, max(1, steps // 10), repeat)
+    return {name: len(x) / t for name, t in times.items()}
+
+
+def _report(title, results, unit, target, higher_is_better=False):
+    ours = results["ours"]
+    print(title)
+    for name, value in results.items():
+        shown = f"{value:10.0f}/s" if higher_is_better else f"{value * 1e3:8.2f} ms"
+        ratio = "" if name == "ours" else f"   ours {ours / value:5.2f}x {name}'s {unit}"
+        print(f"  {name:16s} {shown}{ratio}")
+    print(f"  target: {target}")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS, torch and TensorFlow threads")
+    parser.add_argument("--no-keras", action="store_true", help="leave real Keras out")
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(args.threads)
-
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}")
-    ours, theirs = mlp_step(args.repeat, args.steps)
-    print(f"MLP 784-256-10 train step (batch 128, SGD momentum): ours {ours * 1e3:7.2f} ms   "
-          f"torch {theirs * 1e3:7.2f} ms   ratio {ours / theirs:5.2f}x  (target <= 1.3x)")
-    ours, theirs = lstm_step(args.repeat, max(2, args.steps // 4))
-    print(f"Embedding-LSTM(128)-Dense train step (batch 64, 80 steps, Adam): ours {ours * 1e3:7.2f} ms   "
-          f"torch {theirs * 1e3:7.2f} ms   ratio {ours / theirs:5.2f}x  (target <= 2x)")
-    ours, theirs = mlp_predict(args.repeat, args.steps)
-    print(f"MLP predict throughput (batch 128): ours {ours:9.0f}/s   torch {theirs:9.0f}/s   "
-          f"ratio {ours / theirs:5.2f}x  (target >= 0.8x)")
+    kerases = _real_kerases(not args.no_keras, args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; "
+          f"real Keras: {', '.join(kerases) or 'not installed (pip install -e .[test])'}")
+    _report("MLP 784-256-10 train step (batch 128, SGD momentum)", mlp_step(args.repeat, args.steps, kerases),
+            "time", "ours <= 1.3x torch's time")
+    _report("Embedding-LSTM(128)-Dense train step (batch 64, 80 steps, Adam)",
+            lstm_step(args.repeat, max(2, args.steps // 4), kerases), "time", "ours <= 2x torch's time")
+    _report("MLP predict throughput (batch 128)", mlp_predict(args.repeat, args.steps, kerases), "throughput",
+            "ours >= 0.8x torch's throughput", higher_is_better=True)
 
 
 if __name__ == "__main__":
