@@ -3,7 +3,7 @@ learning-rate ``schedules``, and ``get``/``serialize``/``deserialize``. One modu
 family, as Keras 3 lays them out; ``legacy`` names the same classes (tf.keras 2.11+'s
 ``keras.optimizers.legacy.Adam``: with ``lr``/``decay`` they behave as those did)."""
 
-from engine.keras.optimizers import schedules
+from engine.keras.optimizers import legacy, schedules
 from engine.keras.optimizers.adagrad import Adadelta, Adagrad
 from engine.keras.optimizers.adam import Adam, AdamW
 from engine.keras.optimizers.adamax import Adamax, Nadam
@@ -29,9 +29,15 @@ def serialize(opt: Optimizer) -> dict:
 
 
 def deserialize(config: dict, custom_objects=None) -> Optimizer:
+    """An optimizer from its config; Keras 2's legacy RMSprop and Adagrad (``legacy``) when the
+    config says it came from one."""
     with registry.custom_object_scope(custom_objects):
+        if isinstance(config, dict) and legacy.is_legacy_config(config):
+            cls = legacy.LEGACY_CLASSES.get(config.get("class_name"))
+            if cls is not None:
+                return cls.from_config(config["config"])
         return registry.deserialize("optimizer", config)
 
 
 __all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Nadam", "Optimizer",
-           "RMSprop", "deserialize", "get", "schedules", "serialize"]
+           "RMSprop", "deserialize", "get", "legacy", "schedules", "serialize"]

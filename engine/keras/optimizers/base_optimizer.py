@@ -88,11 +88,14 @@ class Optimizer:
     def __init__(self, learning_rate=None, name=None, decay=0.0, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, lr=None, weight_decay=None, **kwargs):
         kwargs.pop("jit_compile", None)
-        kwargs.pop("is_legacy_optimizer", None)
-        for ignored in ("use_ema", "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor",
-                        "gradient_accumulation_steps"):
+        kwargs.pop("is_legacy_optimizer", None)  # which class reads a config: optimizers.deserialize
+        if kwargs.pop("use_ema", False):
+            raise ValueError(f"{type(self).__name__}: use_ema=True is not supported")
+        kwargs.pop("ema_momentum", None)  # they mean something only with use_ema
+        kwargs.pop("ema_overwrite_frequency", None)
+        for ignored in ("loss_scale_factor", "gradient_accumulation_steps"):
             value = kwargs.pop(ignored, None)
-            if value not in (None, False, 0, 0.0, 0.99, 1):
+            if value not in (None, 1):
                 raise ValueError(f"{type(self).__name__}: {ignored}={value!r} is not supported")
         if kwargs:
             raise TypeError(f"{type(self).__name__} got unexpected arguments {sorted(kwargs)}")
@@ -133,11 +136,11 @@ class Optimizer:
     def learning_rate(self, value) -> None:
         if isinstance(value, dict):
             value = schedules.deserialize(value)
-        if isinstance(value, schedules.LearningRateSchedule) or (
-                callable(value) and not hasattr(value, "numpy") and not isinstance(value, backend.KerasVariable)):
+        plain = hasattr(value, "numpy") or isinstance(value, backend.KerasVariable)
+        if isinstance(value, schedules.LearningRateSchedule) or (callable(value) and not plain):
             self._learning_rate = value
             return
-        if self._learning_rate is not None and isinstance(self._learning_rate, schedules.LearningRateSchedule):
+        if isinstance(self._learning_rate, schedules.LearningRateSchedule):
             raise TypeError("this optimizer was created with a LearningRateSchedule as its learning_rate, "
                             "so its learning rate is not settable; create it with a float learning_rate "
                             "to change the rate during training")
@@ -154,7 +157,10 @@ class Optimizer:
 
     def _current_lr(self) -> float:
         """The rate the next step uses (after Keras 2's legacy ``decay``)."""
-        lr = float(self._lr_var._value) if self._learning_rate is None else float(_number(self._scheduled_lr()))
+        if self._learning_rate is None:
+            lr = float(self._lr_var._value)
+        else:
+            lr = float(_number(self._scheduled_lr()))
         if self.decay:
             return lr / (1.0 + self.decay * int(self._iterations._value))
         return lr
