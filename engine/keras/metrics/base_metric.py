@@ -31,7 +31,8 @@ class Metric:
         registry.register_subclass("metric", cls, register)
 
     def __init__(self, name=None, dtype=None):
-        self.name = name or backend._snake(type(self).__name__)
+        # Unnamed metrics are numbered as Keras numbers them: auc, auc_1, ...
+        self.name = name or backend.unique_name(type(self).__name__)
         self.dtype = dtype or "float32"
         self.reset_state()
 
@@ -82,23 +83,54 @@ class Metric:
         return cls(**config)
 
 
+def reduce_to_samplewise(values, sample_weight, reduce_fn):
+    """Keras 3's ``reduce_to_samplewise_values``: the values reduced (``reduce_fn`` over the
+    trailing axes) to one per sample, already weighted, and the weight each sample carries
+    (None when unweighted)."""
+    values = np.asarray(to_np(values), dtype=np.float64)
+    weights = None
+    if sample_weight is not None:
+        weights = np.asarray(to_np(sample_weight), dtype=np.float64)
+        if values.ndim == weights.ndim + 1 and values.shape[-1] == 1:
+            values = values[..., 0]
+        elif weights.ndim == values.ndim + 1 and weights.shape[-1] == 1:
+            weights = weights[..., 0]
+        if values.ndim > weights.ndim:
+            values = reduce_fn(values, axis=tuple(range(weights.ndim, values.ndim)))
+        weights = np.broadcast_to(weights, values.shape)
+        values = values * weights
+        if weights.ndim > 1:
+            weights = weights.mean(axis=tuple(range(1, weights.ndim)))
+    if values.ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
+    return values, weights
+
+
 class Mean(Metric):
-    """The weighted mean of the values given (``update_state(values, sample_weight)``)."""
+    """The weighted mean of the values given (``update_state(values, sample_weight)``), as
+    Keras 3 takes it: values of rank > 1 count once per sample (their mean), where Keras 2
+    counted each element."""
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name, dtype)
 
     def update_state(self, values, sample_weight=None):
-        values = np.asarray(to_np(values), dtype=np.float64)
-        w = np.ones_like(values) if sample_weight is None else broadcast_weights(sample_weight, values)
-        self._total += float((values * w).sum())
-        self._count += float(w.sum())
+        values, weights = reduce_to_samplewise(values, sample_weight, np.mean)
+        self._total += float(values.sum())
+        if weights is not None:
+            self._count += float(weights.sum())
+        else:
+            self._count += values.shape[0] if values.ndim else 1
 
 
 class Sum(Metric):
     """The weighted sum of the values given."""
 
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name, dtype)
+
     def update_state(self, values, sample_weight=None):
-        values = np.asarray(to_np(values), dtype=np.float64)
-        if sample_weight is not None:
-            values = values * broadcast_weights(sample_weight, values)
+        values, _ = reduce_to_samplewise(values, sample_weight, np.sum)
         self._total += float(values.sum())
 
     def result(self) -> float:

@@ -26,6 +26,17 @@ def _filter_top_k(y_pred, k):
     return np.where(keep, y_pred, _NEG_INF)
 
 
+def with_mask(sample_weight, mask, y_pred):
+    """The padding mask of a sequence output folded into the sample weights."""
+    if mask is None:
+        return sample_weight
+    m = np.asarray(to_np(mask), np.float64)
+    while m.ndim < np.ndim(y_pred):
+        m = m[..., None]
+    m = np.broadcast_to(m, np.shape(y_pred))
+    return m if sample_weight is None else m * broadcast_weights(sample_weight, m)
+
+
 def _counts(y_true, y_pred, thresholds, sample_weight, multi_label=False, label_weights=None):
     """True/false positives/negatives at each threshold: arrays of shape (thresholds,) or, with
     ``multi_label``, (thresholds, labels)."""
@@ -68,8 +79,9 @@ class _ThresholdMetric(Metric, register=False):
         n = len(self.thresholds)
         self.true_positives, self.false_positives, self.false_negatives = (np.zeros(n) for _ in range(3))
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
         y_true, y_pred = np.asarray(to_np(y_true), np.float64), np.asarray(to_np(y_pred), np.float64)
+        sample_weight = with_mask(sample_weight, mask, y_pred)
         if y_true.shape != y_pred.shape and y_true.size == y_pred.size:
             y_true = y_true.reshape(y_pred.shape)
         if self.top_k is not None:
@@ -149,8 +161,9 @@ class AUC(Metric):
     def reset_state(self):
         self.true_positives = self.false_positives = self.false_negatives = self.true_negatives = None
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
         y_pred = np.asarray(to_np(y_pred), np.float64)
+        sample_weight = with_mask(sample_weight, mask, y_pred)
         if self.from_logits:
             y_pred = 1.0 / (1.0 + np.exp(-y_pred))
         counts = _counts(to_np(y_true), y_pred, self._thresholds, sample_weight, self.multi_label,
