@@ -37,7 +37,9 @@ def run_ours(opt, weights, grads, constraint=None, before_step=None):
 
 
 def run_k3(opt, weights, grads, constraint=None, before_step=None):
-    vs = [k3.Variable(w, name=f"w{i}", constraint=constraint) for i, w in enumerate(weights)]
+    vs = [k3.Variable(w, name=f"w{i}") for i, w in enumerate(weights)]
+    for v in vs:
+        v.constraint = constraint  # Keras 3's Variable takes it as an attribute, not an argument
     for i, step in enumerate(grads):
         if before_step is not None:
             before_step(i)
