@@ -217,7 +217,8 @@ def test_early_stopping_checkpoint_scheduler_csv(tmp_path):
                                         save_weights_only=True),
         keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1)),
         keras.callbacks.CSVLogger(str(tmp_path / "log.csv")),
-        keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: lrs.append(float(model.optimizer.lr))),
+        keras.callbacks.LambdaCallback(
+            on_epoch_begin=lambda epoch, logs: lrs.append(float(model.optimizer.lr))),
     ]
     history = model.fit(x, y, epochs=10, verbose=0, callbacks=callbacks)
     assert len(history.epoch) == 2  # nothing improves by 10, so patience 1 stops after epoch 2
