@@ -195,3 +195,51 @@ def logits_of(output, kind: str):
     if entry is None or entry[0]() is not output or entry[2] != kind:
         return None
     return entry[1]
+
+
+# -- the rest of the basics users call on keras.backend --------------------------------------------
+_state.setdefault("image_data_format", "channels_last")
+
+
+def image_data_format() -> str:
+    """``"channels_last"`` (the only layout the engine's convolutions use) unless set."""
+    return _state["image_data_format"]
+
+
+def set_image_data_format(data_format: str) -> None:
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"data_format must be 'channels_first' or 'channels_last', got {data_format!r}")
+    _state["image_data_format"] = data_format
+
+
+def backend() -> str:
+    """The name Keras reports for its backend: the engine stands where TensorFlow does."""
+    return "tensorflow"
+
+
+def int_shape(x):
+    """The static shape as a tuple (None for unknown dimensions)."""
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        shape = np.shape(x)
+    dims = shape.as_list() if hasattr(shape, "as_list") else shape
+    return tuple(None if d is None else int(d) for d in dims)
+
+
+def count_params(x) -> int:
+    return int(np.prod(int_shape(x), dtype=np.int64))
+
+
+def is_keras_tensor(x) -> bool:
+    from engine.keras.layers.base import KerasTensor
+
+    return isinstance(x, KerasTensor)
+
+
+def batch_get_value(xs):
+    return [get_value(x) for x in xs]
+
+
+def batch_set_value(tuples) -> None:
+    for x, value in tuples:
+        set_value(x, value)

@@ -17,7 +17,7 @@ class LearningRateScheduler(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         opt = self.model.optimizer
         try:
-            lr = self.schedule(epoch, opt.learning_rate)
+            lr = self.schedule(epoch, float(opt.learning_rate))  # a number, as Keras passes it
         except TypeError:
             lr = self.schedule(epoch)
         if not isinstance(lr, (float, int, np.floating, np.integer)):

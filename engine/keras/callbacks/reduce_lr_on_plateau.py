@@ -36,8 +36,9 @@ class ReduceLROnPlateau(Callback):
             self.wait += 1
             if self.wait >= self.patience:
                 opt = self.model.optimizer
-                new = max(opt.learning_rate * self.factor, self.min_lr)
-                if new < opt.learning_rate:
+                old = float(opt.learning_rate)
+                new = max(old * self.factor, self.min_lr)
+                if new < old:
                     opt.learning_rate = new
                     if self.verbose:
                         print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")

@@ -8,7 +8,7 @@ import inspect
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
-from engine.keras import backend, initializers, regularizers
+from engine.keras import backend, constraints, initializers, regularizers
 from engine.keras.backend import KerasVariable
 from engine.keras.saving import registry
 
@@ -173,7 +173,9 @@ class Layer:
         value = init(shape, dtype or self.dtype)
         var = KerasVariable(value, f"{self.name}/{name}", trainable=trainable, dtype=dtype or self.dtype)
         var.regularizer = regularizers.get(regularizer)
-        var.constraint = constraint
+        if constraint is None:  # Dense(kernel_constraint=...) and the like, as Keras reads them
+            constraint = getattr(self, f"{name}_constraint", None)
+        var.constraint = constraints.get(constraint) if isinstance(constraint, (str, dict)) else constraint
         self._weights.append(var)
         return var
 
