@@ -21,3 +21,26 @@ def __getattr__(name):
 __all__ = ["GRU", "LSTM", "Activation", "Add", "BatchNormalization", "Concatenate", "Conv2D", "Convolution2D",
            "Dense", "Dropout", "Embedding", "Flatten", "Input", "InputLayer", "KerasTensor", "Layer",
            "MaxPool2D", "MaxPooling2D", "Reshape", "SimpleRNN", "add", "concatenate"]
+
+from engine.keras.layers.convolutional1d import Conv1D, Convolution1D  # noqa: E402
+from engine.keras.layers.pooling import (  # noqa: E402
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPool1D,
+    MaxPooling1D,
+)
+
+__all__ += ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "Conv1D", "Convolution1D",
+            "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+            "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D",
+            "MaxPooling1D"]
