@@ -44,3 +44,18 @@ __all__ += ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "C
             "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
             "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D",
             "MaxPooling1D"]
+
+from engine.keras.layers.activation import LeakyReLU, ReLU, Softmax  # noqa: E402
+from engine.keras.layers.layer_normalization import LayerNormalization  # noqa: E402
+from engine.keras.layers.masking import Masking  # noqa: E402
+from engine.keras.layers.reshaping import (  # noqa: E402
+    Permute,
+    RepeatVector,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
+
+__all__ += ["LayerNormalization", "LeakyReLU", "Masking", "Permute", "ReLU", "RepeatVector", "Softmax",
+            "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D"]

@@ -123,8 +123,13 @@ class Functional(Model):
             in_masks = _map(lambda t: values[id(t)][1], node.inputs)
             has_mask = any(m is not None for m in _flatten(in_masks))
             kwargs = _resolve_kwargs(node.call_kwargs, values)
-            out = layer._call_eager(args, training=training, mask=in_masks if has_mask else None, **kwargs)
-            out_mask = layer.compute_mask(args, in_masks if has_mask else None)
+            # A mask or training flag given in the call itself wins over the propagated ones.
+            call_mask = kwargs.pop("mask", None)
+            call_mask = call_mask if call_mask is not None else in_masks if has_mask else None
+            call_training = kwargs.pop("training", None)
+            call_training = training if call_training is None else call_training
+            out = layer._call_eager(args, training=call_training, mask=call_mask, **kwargs)
+            out_mask = layer.compute_mask(args, call_mask)
             flat_out = _flatten(out)
             flat_mask = _flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)
             for t, v, m in zip(node.flat_outputs, flat_out, flat_mask, strict=False):
