@@ -59,3 +59,7 @@ from engine.keras.layers.reshaping import (  # noqa: E402
 
 __all__ += ["LayerNormalization", "LeakyReLU", "Masking", "Permute", "ReLU", "RepeatVector", "Softmax",
             "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D"]
+
+from engine.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper  # noqa: E402
+
+__all__ += ["Bidirectional", "TimeDistributed", "Wrapper"]
