@@ -63,3 +63,7 @@ __all__ += ["LayerNormalization", "LeakyReLU", "Masking", "Permute", "ReLU", "Re
 from engine.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper  # noqa: E402
 
 __all__ += ["Bidirectional", "TimeDistributed", "Wrapper"]
+
+from engine.keras.layers.preprocessing import Normalization  # noqa: E402
+
+__all__ += ["Normalization"]
