@@ -97,7 +97,7 @@ def _close(a, b, what, rtol=RTOL, atol=ATOL):
 
 
 def check_parity(build, xs, sides=("keras2", "keras3"), grad_input=True, rtol=RTOL, atol=ATOL,
-                 from_real_config=("keras2", "keras3"), weights=None):
+                 from_real_config=("keras2", "keras3"), weights=None, safe_mode=True):
     """Build on every side, copy weights, compare outputs and gradients, then the configs.
     ``weights(model2)`` may set fixed weights on the Keras 2 model first. Returns our model."""
     xs = [np.asarray(x) for x in _flat(xs)]
@@ -119,13 +119,14 @@ def check_parity(build, xs, sides=("keras2", "keras3"), grad_input=True, rtol=RT
         _close(our_out, out, f"{name} outputs", rtol, atol)
         _close(our_grads, grads, f"{name} gradients", rtol, atol)
         if name in from_real_config:
-            loaded = ours.models.model_from_json(model.to_json())
+            loaded = ours.models.model_from_json(model.to_json(), safe_mode=safe_mode)
             loaded.set_weights(values)
             _close(_predict(loaded, xs), out, f"{name} config -> ours", rtol, atol)
-    again = ours.models.model_from_json(mine.to_json())
+    again = ours.models.model_from_json(mine.to_json(), safe_mode=safe_mode)
     again.set_weights(values)
     _close(_predict(again, xs), our_out, "our config round trip", 1e-6, 1e-6)
-    assert again.get_config() == mine.get_config()
+    if safe_mode:  # (a lambda's re-marshalled bytecode need not be byte-identical)
+        assert again.get_config() == mine.get_config()
     return mine
 
 

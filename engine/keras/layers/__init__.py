@@ -67,3 +67,7 @@ __all__ += ["Bidirectional", "TimeDistributed", "Wrapper"]
 from engine.keras.layers.preprocessing import Normalization  # noqa: E402
 
 __all__ += ["Normalization"]
+
+from engine.keras.layers.lambda_layer import Lambda  # noqa: E402
+
+__all__ += ["Lambda"]
