@@ -71,3 +71,12 @@ __all__ += ["Normalization"]
 from engine.keras.layers.lambda_layer import Lambda  # noqa: E402
 
 __all__ += ["Lambda"]
+
+from engine.keras.layers.regularization import (  # noqa: E402
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+)
+
+__all__ += ["GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D"]
