@@ -80,3 +80,7 @@ from engine.keras.layers.regularization import (  # noqa: E402
 )
 
 __all__ += ["GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D"]
+
+from engine.keras.layers.attention import Attention, MultiHeadAttention  # noqa: E402
+
+__all__ += ["Attention", "MultiHeadAttention"]
