@@ -63,9 +63,18 @@ def test_multi_head_attention(kwargs, self_attention):
         return k.Model([q, v, key], k.layers.MultiHeadAttention(**kwargs)(q, v, key))
 
     xs = [rand(2, 4, 6)] if self_attention else [rand(2, 4, 6), rand(2, 5, 3, seed=1), rand(2, 5, 2, seed=2)]
-    # Real Keras's functional configs pass value/key as call arguments, which our loader does not
-    # read: those configs are not loaded here, ours round-trip.
-    check_parity(build, xs, from_real_config=())
+    # Real Keras's configs pass value and key as call arguments (Keras 2: keyword refs, Keras 3:
+    # more positional tensors); both load.
+    check_parity(build, xs)
+
+
+def test_multi_head_attention_config_call_arguments_load():
+    def build(k):
+        q, v = k.Input(shape=(4, 6)), k.Input(shape=(5, 6))
+        out = k.layers.MultiHeadAttention(2, 3)(q, v, use_causal_mask=True)
+        return k.Model([q, v], k.layers.Dense(2)(k.layers.LayerNormalization()(k.layers.Add()([q, out]))))
+
+    check_parity(build, [rand(2, 4, 6), rand(2, 5, 6, seed=1)], weights=_fixed)
 
 
 @pytest.mark.parametrize("causal", [False, True])
@@ -92,3 +101,16 @@ def test_multi_head_attention_weights_are_keras_weights():
     theirs = keras2.layers.MultiHeadAttention(2, 3, value_dim=4)
     theirs(rand(1, 4, 6), rand(1, 5, 3))
     assert [w.shape for w in layer.get_weights()] == [w.shape for w in theirs.get_weights()]
+
+
+def test_multi_head_attention_robust_masking_keras2():
+    q, v = rand(2, 4, 6), rand(2, 5, 6, seed=1)
+    mask = np.random.default_rng(1).random((2, 4, 5)) > 0.4
+    mask[:, :, 2] = True
+    layer = ours.layers.MultiHeadAttention(2, 3, softmax_robust_masking=True)
+    out = layer(q, v, attention_mask=mask)
+    theirs = keras2.layers.MultiHeadAttention(2, 3, softmax_robust_masking=True)
+    theirs(q, v)
+    theirs.set_weights(layer.get_weights())
+    np.testing.assert_allclose(out.numpy(), theirs(q, v, attention_mask=mask).numpy(), rtol=1e-5, atol=1e-5)
+    assert ours.layers.MultiHeadAttention.from_config(layer.get_config()).softmax_robust_masking

@@ -24,9 +24,14 @@ def _causal(tq, tv):
     return np.tril(np.ones((1, tq, tv), np.float32))
 
 
-def masked_softmax(scores, keep):
-    """softmax over the last axis of ``scores - 1e9 * (1 - keep)`` (``keep`` None: plain)."""
-    if keep is not None:
+def masked_softmax(scores, keep, robust=False):
+    """softmax over the last axis of ``scores - 1e9 * (1 - keep)`` (``keep`` None: plain);
+    ``robust``: masked scores replaced by -1e9 (tf_keras's ``softmax_robust_masking``)."""
+    if keep is not None and robust:
+        zeros = array_ops.zeros_like(scores)
+        kept = math_ops.greater(array_ops.cast(keep, scores.dtype) + zeros, 0.5)
+        scores = math_ops.where(kept, scores, zeros - MASKED_SCORE)
+    elif keep is not None:
         scores = scores - MASKED_SCORE * (1.0 - array_ops.cast(keep, scores.dtype))
     return nn_ops.softmax(scores, axis=-1)
 
@@ -122,17 +127,20 @@ class MultiHeadAttention(Layer):
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
                  attention_axes=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, seed=None, flash_attention=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, seed=None, flash_attention=None,
+                 softmax_robust_masking=False, use_gate=False, sliding_window=None, **kwargs):
         kwargs.pop("query_shape", None), kwargs.pop("key_shape", None), kwargs.pop("value_shape", None)
         super().__init__(**kwargs)
         if attention_axes is not None and tuple(np.atleast_1d(attention_axes)) not in ((1,), (-2,)):
             raise NotImplementedError("MultiHeadAttention: attention over axes other than the sequence "
                                       f"axis (attention_axes={attention_axes}) is not supported")
-        if activity_regularizer is not None:
-            raise NotImplementedError("MultiHeadAttention: activity_regularizer is not supported")
+        if activity_regularizer is not None or use_gate or sliding_window is not None:
+            raise NotImplementedError("MultiHeadAttention: activity_regularizer, use_gate and sliding_window "
+                                      "(Keras 3.1x) are not supported")
         self.num_heads, self.key_dim = int(num_heads), int(key_dim)
         self.value_dim = int(value_dim) if value_dim is not None else self.key_dim
         self.dropout, self.use_bias, self.seed = float(dropout), bool(use_bias), seed
+        self.softmax_robust_masking = bool(softmax_robust_masking)
         self._output_shape = output_shape
         self.attention_axes = attention_axes
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -225,7 +233,8 @@ class MultiHeadAttention(Layer):
         query = self._project(q, self._q) * (1.0 / math.sqrt(float(self.key_dim)))
         key, value = self._project(k, self._k), self._project(v, self._v)
         scores = math_ops.matmul(query, key, transpose_b=True)  # (batch, heads, Tq, Tk)
-        weights = masked_softmax(scores, None if keep is None else array_ops.expand_dims(keep, 1))
+        weights = masked_softmax(scores, None if keep is None else array_ops.expand_dims(keep, 1),
+                                 robust=self.softmax_robust_masking)
         heads = math_ops.matmul(_dropout(weights, self.dropout, self.seed, training), value)
         heads = array_ops.transpose(heads, [0, 2, 1, 3])  # (batch, Tq, heads, value_dim)
         kernel, bias = self._o
@@ -247,7 +256,8 @@ class MultiHeadAttention(Layer):
         return None if mask is None else mask[0]
 
     def get_config(self):
-        return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
+        extra = {"softmax_robust_masking": True} if self.softmax_robust_masking else {}  # Keras 2 only
+        return {**super().get_config(), **extra, "num_heads": self.num_heads, "key_dim": self.key_dim,
                 "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
                 "output_shape": self._output_shape, "attention_axes": self.attention_axes,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
