@@ -123,8 +123,13 @@ class Functional(Model):
             in_masks = _map(lambda t: values[id(t)][1], node.inputs)
             has_mask = any(m is not None for m in _flatten(in_masks))
             kwargs = _resolve_kwargs(node.call_kwargs, values)
-            out = layer._call_eager(args, training=training, mask=in_masks if has_mask else None, **kwargs)
-            out_mask = layer.compute_mask(args, in_masks if has_mask else None)
+            # A mask or training flag given in the call itself wins over the propagated ones.
+            call_mask = kwargs.pop("mask", None)
+            call_mask = call_mask if call_mask is not None else in_masks if has_mask else None
+            call_training = kwargs.pop("training", None)
+            call_training = training if call_training is None else call_training
+            out = layer._call_eager(args, training=call_training, mask=call_mask, **kwargs)
+            out_mask = layer.compute_mask(args, call_mask)
             flat_out = _flatten(out)
             flat_mask = _flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)
             for t, v, m in zip(node.flat_outputs, flat_out, flat_mask, strict=False):
@@ -201,6 +206,17 @@ def functional_config(model) -> dict:
             "output_layers": [ref(t) for t in model.outputs]}
 
 
+class _TensorRef(tuple):
+    """A tensor a saved call passes besides its first argument: (layer name, node, tensor)."""
+
+    def __new__(cls, name, node_index, tensor_index):
+        return super().__new__(cls, (name, node_index, tensor_index))
+
+
+def _kwarg_refs(kwargs):
+    return [v for v in list(kwargs.values()) + list(kwargs.get("_args", [])) if isinstance(v, _TensorRef)]
+
+
 def _is_ref(x):
     return isinstance(x, list) and len(x) >= 3 and isinstance(x[0], str) and isinstance(x[1], int)
 
@@ -220,14 +236,20 @@ def _parse_node(node_data):
                 return [conv(i) for i in a]
             raise ValueError(f"unsupported inbound node argument {a!r:.200}")
 
-        if len(args) != 1:
-            raise ValueError(f"a layer call with {len(args)} positional arguments cannot be loaded")
+        if not args:
+            raise ValueError("a layer call without positional arguments cannot be loaded")
         # Keras 3 records the mask and training flag of a call; masks travel with tensors here.
         kwargs.pop("mask", None)
         kwargs.pop("training", None)
         for k, v in kwargs.items():
-            if isinstance(v, (dict, list)) and "__keras_tensor__" in json.dumps(v):
+            if isinstance(v, dict) and v.get("class_name") == "__keras_tensor__":
+                kwargs[k] = _TensorRef(*conv(v))
+            elif isinstance(v, (dict, list)) and "__keras_tensor__" in json.dumps(v):
                 raise ValueError(f"tensor keyword argument {k!r} in a saved config is not supported")
+        if len(args) > 1:  # more positional tensors (MultiHeadAttention's value, key)
+            if not all(isinstance(a, dict) and a.get("class_name") == "__keras_tensor__" for a in args[1:]):
+                raise ValueError("a layer call with positional arguments other than tensors cannot be loaded")
+            kwargs["_args"] = [_TensorRef(*conv(a)) for a in args[1:]]
         return conv(args[0]), kwargs
     if not isinstance(node_data, list):
         raise ValueError(f"unrecognised inbound node {node_data!r:.200}")
@@ -237,7 +259,8 @@ def _parse_node(node_data):
             raise ValueError(f"unrecognised inbound tensor {item!r:.200}")
         refs.append((item[0], int(item[1]), int(item[2])))
         if len(item) > 3 and isinstance(item[3], dict):
-            kwargs.update({k: v for k, v in item[3].items() if k not in ("mask", "training")})
+            kwargs.update({k: _TensorRef(v[0], int(v[1]), int(v[2])) if _is_ref(v) else v
+                           for k, v in item[3].items() if k not in ("mask", "training")})
     return (refs[0] if len(refs) == 1 else refs), kwargs
 
 
@@ -278,10 +301,16 @@ def functional_from_config(config):
             while done[name] < len(nodes):
                 refs, kwargs = nodes[done[name]]
                 flat = refs if isinstance(refs, list) else [refs]
-                if not all((r[0], r[1]) in outputs for r in flat):
+                if not all((r[0], r[1]) in outputs for r in flat + _kwarg_refs(kwargs)):
                     break
                 args = [outputs[(r[0], r[1])][r[2]] for r in flat]
-                out = created[name](args if isinstance(refs, list) else args[0], **kwargs)
+
+                def tensor(v):
+                    return outputs[(v[0], v[1])][v[2]] if isinstance(v, _TensorRef) else v
+
+                call_kwargs = {k: tensor(v) for k, v in kwargs.items() if k != "_args"}
+                extra = [tensor(v) for v in kwargs.get("_args", [])]
+                out = created[name](args if isinstance(refs, list) else args[0], *extra, **call_kwargs)
                 outputs[(name, done[name])] = _flatten(out)
                 done[name] += 1
                 progress = True

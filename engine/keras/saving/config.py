@@ -56,7 +56,13 @@ def model_config(model) -> dict:
             "backend": "tensorflow"}
 
 
-def model_from_config(config, custom_objects=None):
+def model_from_config(config, custom_objects=None, safe_mode=True):
+    """``safe_mode=False`` lets a Lambda layer's stored bytecode run (only for files you trust)."""
+    with registry.safe_mode_scope(safe_mode):
+        return _model_from_config(config, custom_objects)
+
+
+def _model_from_config(config, custom_objects):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError("a model config must be a dict with 'class_name' and 'config'")
     if config["class_name"] not in ("Sequential", "Functional", "Model") and not (
@@ -80,12 +86,12 @@ def _json_default(o):
     raise TypeError(f"cannot serialize {type(o).__name__} in a model config")
 
 
-def model_from_json(json_string, custom_objects=None):
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
     try:
         config = json.loads(json_string)
     except (TypeError, ValueError) as e:
         raise ValueError(f"not a JSON model config: {e}") from None
-    return model_from_config(config, custom_objects)
+    return model_from_config(config, custom_objects, safe_mode=safe_mode)
 
 
 def _yaml():
@@ -101,11 +107,11 @@ def model_to_yaml(model, **kwargs) -> str:
     return _yaml().safe_dump(config, **kwargs)
 
 
-def model_from_yaml(yaml_string, custom_objects=None):
+def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
     """Safe loading only: YAML tags that would build Python objects are rejected."""
     yaml = _yaml()
     try:
         config = yaml.safe_load(yaml_string)
     except yaml.YAMLError as e:
         raise ValueError(f"not a safe YAML model config: {e}") from None
-    return model_from_config(config, custom_objects)
+    return model_from_config(config, custom_objects, safe_mode=safe_mode)

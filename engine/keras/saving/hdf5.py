@@ -245,7 +245,7 @@ def _set_keras3_optimizer_state(opt, names, values, var_list):
     opt.learning_rate = float(values[1])
 
 
-def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # noqa: A002 - Keras's name
     """A model from a ``.h5`` file (Keras 2 or 3 legacy layout), compiled with its saved
     optimizer state when the file has a training config."""
     filepath = os.fspath(filepath)
@@ -262,7 +262,7 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
         version = _str_attr(f.attrs.get("keras_version", "2"))
         _KERAS3_FILE[0] = version.startswith("3")
         try:
-            model = model_from_json(_str_attr(f.attrs["model_config"]), custom_objects)
+            model = model_from_json(_str_attr(f.attrs["model_config"]), custom_objects, safe_mode=safe_mode)
         finally:
             _KERAS3_FILE[0] = False
         load_weights_from_group(f["model_weights"], model)
