@@ -1,0 +1,172 @@
+"""The parity harness: the same object built on our side (``from engine import keras``) and on real
+Keras 2 (``tf_keras``) and Keras 3 (``keras``, TensorFlow backend), the same weights copied across,
+the same float32 batches fed, and the numbers compared.
+
+Each kind has a table of cases in ``cases.py``; a case is one line, and every object
+``engine.keras`` has (enumerated from its registry, as ``tests/engine/test_op_gradients.py`` does
+for ops) must have one, or ``test_coverage.py`` fails:
+
+* ``layer(id, build, inputs, ...)`` - ``build(lib)`` makes the layer (or a small model) from
+  ``lib``, which is ``engine.keras``, ``tf_keras`` or ``keras``: ``lambda k: k.layers.Dense(4)``.
+  ``inputs`` is a batch shape, a list of them (several inputs), or ``ints(shape, high)`` for ids.
+  Compared: outputs, the gradients of ``sum(outputs * r)`` (``r`` fixed and random) with respect
+  to the inputs and to every trainable weight, and the non-trainable weights afterwards (moving
+  statistics), with ``training`` False and, where listed, True.
+* ``activation(id, name, ...)``, ``loss(id, build, data)``, ``metric(id, build, data)``,
+  ``optimizer(id, build)``, ``initializer(id, build, shape)``: see their constructors below.
+
+``gens`` says which generations a case is checked against: both unless the two differ, in which
+case each generation gets its own case (``hard_sigmoid`` is Keras 2's, ``hard_sigmoid_keras3``
+Keras 3's; optimizer ``decay`` is Keras 2's legacy optimizers').
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras as keras3  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import tf_keras as keras2  # noqa: E402
+
+import engine  # noqa: E402
+from engine import keras as ours  # noqa: E402
+
+assert keras3.backend.backend() == "tensorflow", "the parity harness needs Keras 3 on TensorFlow"
+
+PEERS = {"keras2": keras2, "keras3": keras3}
+BOTH = ("keras2", "keras3")
+RTOL, ATOL = 1e-5, 1e-5  # float32 throughout
+
+
+@dataclass(frozen=True)
+class ints:  # noqa: N801 - reads as a shape in the tables
+    """A batch of integer ids in ``[0, high)`` (zeros included: padding for ``mask_zero``)."""
+
+    shape: tuple
+    high: int
+
+
+@dataclass
+class Case:
+    id: str
+    build: object
+    arg: object = None
+    gens: tuple = BOTH
+    opts: dict = field(default_factory=dict)
+
+
+def layer(id, build, inputs, gens=BOTH, training=(False,), atol=ATOL):
+    return Case(id, build, inputs, gens, {"training": training, "atol": atol})
+
+
+def params(cases):
+    """pytest parameters: each case under each generation it is checked against."""
+    import pytest
+
+    return [pytest.param(c, g, id=f"{c.id}-{g}") for c in cases for g in c.gens]
+
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+def make_inputs(spec, seed=0):
+    r = rng(seed)
+    if isinstance(spec, ints):
+        ids = r.integers(0, spec.high, spec.shape)
+        ids[0, -2:] = 0  # some padding
+        return [ids.astype("int32")]
+    if isinstance(spec, list):
+        return [r.normal(size=s).astype("f4") for s in spec]
+    return [r.normal(size=spec).astype("f4")]
+
+
+def _call(model, inputs, training):
+    x = inputs if len(inputs) > 1 else inputs[0]
+    return model(x, training=training)
+
+
+def _flat(y):
+    return list(y) if isinstance(y, (list, tuple)) else [y]
+
+
+def random_weights(shapes_and_names, seed=1):
+    """Weights that exercise everything: normal, but positive where they are a variance."""
+    r = rng(seed)
+    out = []
+    for shape, name in shapes_and_names:
+        if "variance" in name:
+            out.append(r.uniform(0.5, 1.5, shape).astype("f4"))
+        else:
+            out.append((0.5 * r.normal(size=shape)).astype("f4"))
+    return out
+
+
+def run_ours(model, inputs, training, cotangents):
+    xs = [engine.constant(x) for x in inputs]
+    floats = [x for x in xs if x.dtype.is_floating]
+    with engine.GradientTape() as tape:
+        tape.watch(floats)
+        outs = _flat(_call(model, xs, training))
+        total = sum(engine.reduce_sum(o * r) for o, r in zip(outs, cotangents, strict=True))
+    weights = list(model.trainable_weights)
+    grads = tape.gradient(total, floats + weights)
+    return {"outputs": [np.asarray(o) for o in outs],
+            "grads": [None if g is None else np.asarray(g) for g in grads],
+            "after": [np.asarray(w) for w in model.non_trainable_weights]}
+
+
+def run_theirs(model, inputs, training, cotangents):
+    xs = [tf.constant(x) for x in inputs]
+    floats = [x for x in xs if x.dtype.is_floating]
+    with tf.GradientTape() as tape:
+        tape.watch(floats)
+        outs = _flat(_call(model, xs, training))
+        total = sum(tf.reduce_sum(o * r) for o, r in zip(outs, cotangents, strict=True))
+    weights = list(model.trainable_weights)
+    grads = tape.gradient(total, floats + weights)
+    return {"outputs": [np.asarray(o) for o in outs],
+            "grads": [None if g is None else np.asarray(tf.convert_to_tensor(g)) for g in grads],
+            "after": [np.asarray(w) for w in model.non_trainable_weights]}
+
+
+def weight_name(w):
+    return getattr(w, "path", None) or w.name
+
+
+def build_pair(case, gen):
+    """Our layer and theirs, both built on the case's inputs, with the same random weights."""
+    inputs = make_inputs(case.arg)
+    mine, theirs = case.build(ours), case.build(PEERS[gen])
+    _call(theirs, inputs, False)
+    _call(mine, [engine.constant(x) for x in inputs], False)
+    weights = random_weights([(np.shape(w), weight_name(w)) for w in theirs.weights])
+    theirs.set_weights(weights)
+    mine.set_weights(weights)
+    return mine, theirs, inputs
+
+
+def close(mine, theirs, what, atol=ATOL, rtol=RTOL):
+    assert len(mine) == len(theirs), f"{what}: {len(mine)} arrays here, {len(theirs)} in Keras"
+    for i, (m, t) in enumerate(zip(mine, theirs, strict=True)):
+        if t is None or m is None:
+            assert m is None and t is None or np.allclose(m if t is None else t, 0), \
+                f"{what}[{i}]: one side has no gradient"
+            continue
+        np.testing.assert_allclose(m, t, rtol=rtol, atol=atol, err_msg=f"{what}[{i}]")
+
+
+def check_layer(case, gen):
+    mine, theirs, inputs = build_pair(case, gen)
+    atol = case.opts["atol"]
+    probe = _flat(_call(theirs, [tf.constant(x) for x in inputs], False))
+    cot = [rng(2).normal(size=np.shape(p)).astype("f4") for p in probe]
+    for training in case.opts["training"]:
+        t = run_theirs(theirs, inputs, training, cot)
+        m = run_ours(mine, inputs, training, cot)
+        for key in ("outputs", "grads", "after"):
+            close(m[key], t[key], f"{case.id} {gen} training={training} {key}", atol=atol)

@@ -1,0 +1,28 @@
+"""Every layer of ``engine.keras.layers`` against real Keras 2 and 3: outputs, input and weight
+gradients, moving statistics (cases in ``layer_cases.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.keras_parity.harness import PEERS, check_layer, make_inputs, ours, params
+from tests.keras_parity.layer_cases import LAYERS
+
+
+@pytest.mark.parametrize("case, gen", params(LAYERS))
+def test_layer_matches_keras(case, gen):
+    check_layer(case, gen)
+
+
+@pytest.mark.parametrize("gen", ["keras2", "keras3"])
+def test_dropout_while_training_keeps_or_scales_as_keras(gen):
+    """Which units drop is random on both sides; what is kept is ``x / (1 - rate)`` on both, and
+    about ``rate`` of them drop."""
+    (x,) = make_inputs((64, 64))
+    x = np.abs(x) + 0.1
+    for lib in (ours, PEERS[gen]):
+        y = np.asarray(lib.layers.Dropout(0.25)(x, training=True))
+        kept = y != 0
+        np.testing.assert_allclose(y[kept], x[kept] / 0.75, rtol=1e-6)
+        assert abs(1 - kept.mean() - 0.25) < 0.03
