@@ -34,19 +34,19 @@ class Metric:
         if mask is not None and values.ndim > 1 and np.shape(mask) == values.shape:
             weights = np.asarray(mask, np.float64)  # padded steps count for nothing
             if sample_weight is not None:
-                sw = np.asarray(sample_weight, np.float64)
-                weights = weights * sw.reshape((-1,) + (1,) * (values.ndim - 1))
-            self._total += float((values * weights).sum())
-            self._count += float(weights.sum())
-            return
-        values = values.reshape(values.shape[0], -1).mean(axis=1) if values.ndim > 1 else values.reshape(-1)
-        if sample_weight is None:
+                weights = weights * _weights_like(sample_weight, values)
+        else:
+            weights = None if sample_weight is None else _weights_like(sample_weight, values)
+        self._accumulate(values, weights)
+
+    def _accumulate(self, values, weights):
+        """Keras's weighted mean: every value counts (a sequence's steps too), weighted."""
+        if weights is None:
             self._total += float(values.sum())
             self._count += values.size
         else:
-            w = np.asarray(sample_weight, dtype=np.float64).reshape(-1)
-            self._total += float((values * w).sum())
-            self._count += float(w.sum())
+            self._total += float((values * weights).sum())
+            self._count += float(weights.sum())
 
     def values(self, y_true, y_pred):  # pragma: no cover - interface
         raise NotImplementedError
@@ -68,11 +68,19 @@ class Metric:
 
 class Mean(Metric):
     def update_state(self, values, sample_weight=None):
-        values = np.asarray(_np(values), dtype=np.float64).reshape(-1)
-        w = (np.ones_like(values) if sample_weight is None
-             else np.asarray(sample_weight, np.float64).reshape(-1))
-        self._total += float((values * w).sum())
-        self._count += float(w.sum())
+        values = np.asarray(_np(values), dtype=np.float64)
+        self._accumulate(values, None if sample_weight is None else _weights_like(sample_weight, values))
+
+
+def _weights_like(sample_weight, values):
+    """Sample weights broadcast over ``values`` as Keras does: (batch, 1) squeezed, (batch,) over
+    (batch, time) given the trailing axes."""
+    w = np.asarray(_np(sample_weight), dtype=np.float64)
+    if w.ndim == values.ndim + 1 and w.shape[-1] == 1:
+        w = w[..., 0]
+    if w.ndim < values.ndim:
+        w = w.reshape(w.shape + (1,) * (values.ndim - w.ndim))
+    return np.broadcast_to(w, values.shape)
 
 
 def _labels_like(y_true, y_pred):

@@ -134,6 +134,30 @@ def run_theirs(model, inputs, training, cotangents):
             "after": [np.asarray(w) for w in model.non_trainable_weights]}
 
 
+B, T, C = 4, 3, 5
+
+
+def loss_data(kind, seed=0):
+    """Labels and predictions for losses and metrics: see ``loss_cases``."""
+    r = np.random.default_rng(seed)
+    lead = (B, T) if kind.endswith("-seq") else (B,)
+    base = kind.removesuffix("-seq")
+    logits = r.normal(size=lead + (C,)).astype("f4")
+    probs = (np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)).astype("f4")
+    labels = r.integers(0, C, lead)
+    if base in ("probs", "logits"):
+        return np.eye(C, dtype="f4")[labels], probs if base == "probs" else logits
+    if base.startswith("sparse"):
+        y = labels[..., None] if base == "sparse-column" else labels
+        return y.astype("f4"), logits if base == "sparse-logits" else probs
+    if base.startswith("binary"):
+        shape = lead + ((1,) if base == "binary-column" else (C,))
+        y = r.integers(0, 2, shape).astype("f4")
+        z = r.normal(size=shape).astype("f4")
+        return y, z if base == "binary-logits" else (1 / (1 + np.exp(-z))).astype("f4")
+    return r.normal(size=lead + (C,)).astype("f4"), r.normal(size=lead + (C,)).astype("f4")
+
+
 def weight_name(w):
     return getattr(w, "path", None) or w.name
 

@@ -7,30 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.keras_parity.harness import PEERS, close, engine, ours, params, tf
+from tests.keras_parity.harness import PEERS, B, T, close, engine, loss_data, ours, params, tf
 from tests.keras_parity.loss_cases import LOSSES
-
-B, T, C = 4, 3, 5
-
-
-def loss_data(kind, seed=0):
-    r = np.random.default_rng(seed)
-    lead = (B, T) if kind.endswith("-seq") else (B,)
-    base = kind.removesuffix("-seq")
-    logits = r.normal(size=lead + (C,)).astype("f4")
-    probs = (np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)).astype("f4")
-    labels = r.integers(0, C, lead)
-    if base in ("probs", "logits"):
-        return np.eye(C, dtype="f4")[labels], probs if base == "probs" else logits
-    if base.startswith("sparse"):
-        y = labels[..., None] if base == "sparse-column" else labels
-        return y.astype("f4"), logits if base == "sparse-logits" else probs
-    if base.startswith("binary"):
-        shape = lead + ((1,) if base == "binary-column" else (C,))
-        y = r.integers(0, 2, shape).astype("f4")
-        z = r.normal(size=shape).astype("f4")
-        return y, z if base == "binary-logits" else (1 / (1 + np.exp(-z))).astype("f4")
-    return r.normal(size=lead + (C,)).astype("f4"), r.normal(size=lead + (C,)).astype("f4")
 
 
 def _ours(fn, y_true, y_pred, cot, **kw):
