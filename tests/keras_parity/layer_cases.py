@@ -77,6 +77,7 @@ LAYERS = [
                                                 k.layers.Dense(2, activation="softmax")]),
           (B, 5), training=(False,)),
     layer("Functional", lambda k: _functional(k), [(B, 6, 6, 1), (B, 3)], training=(False, True)),
+    layer("Model-subclass", lambda k: _subclassed(k), (B, 5), training=(False, True)),
 ]
 
 
@@ -90,6 +91,20 @@ def _functional(k):
         k.layers.Conv2D(2, 3, activation="relu")(a))))
     h2 = k.layers.Dense(4, activation="tanh")(b)
     return k.Model([a, b], k.layers.Dense(2)(k.layers.Concatenate()([h, h2, k.layers.Add()([h2, h2])])))
+
+
+def _subclassed(k):
+    class Net(k.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = k.layers.Dense(4, activation="relu")
+            self.norm = k.layers.BatchNormalization()
+            self.out = k.layers.Dense(3, activation="softmax")
+
+        def call(self, x, training=None):
+            return self.out(self.norm(self.hidden(x), training=training))
+
+    return Net()
 
 
 NOT_A_CASE = {
