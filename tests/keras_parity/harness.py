@@ -59,7 +59,10 @@ class Case:
     opts: dict = field(default_factory=dict)
 
 
-def layer(id, build, inputs, gens=BOTH, training=(False,), atol=ATOL):
+def layer(id, build, inputs, gens=BOTH, training=(False,), atol=ATOL, config=True):
+    """``config``: also check ours built from the config Keras 3 writes for its layer (or model)
+    against it, the ``keras3-config`` generation (what a Keras 3 file loads as)."""
+    gens = gens + (("keras3-config",) if config else ())
     return Case(id, build, inputs, gens, {"training": training, "atol": atol})
 
 
@@ -68,6 +71,19 @@ def params(cases):
     import pytest
 
     return [pytest.param(c, g, id=f"{c.id}-{g}") for c in cases for g in c.gens]
+
+
+def peer(gen):
+    return PEERS[gen.split("-")[0]]
+
+
+def from_keras3_config(theirs):
+    """Ours, built from what Keras 3 writes for ``theirs`` (names mean what they mean there)."""
+    from engine.keras.saving.config import deserialize_layer
+
+    if isinstance(theirs, keras3.Model):
+        return ours.models.model_from_json(theirs.to_json())
+    return deserialize_layer(keras3.saving.serialize_keras_object(theirs))
 
 
 def rng(seed=0):
@@ -165,8 +181,9 @@ def weight_name(w):
 def build_pair(case, gen):
     """Our layer and theirs, both built on the case's inputs, with the same random weights."""
     inputs = make_inputs(case.arg)
-    mine, theirs = case.build(ours), case.build(PEERS[gen])
+    theirs = case.build(peer(gen))
     _call(theirs, inputs, False)
+    mine = from_keras3_config(theirs) if gen == "keras3-config" else case.build(ours)
     _call(mine, [engine.constant(x) for x in inputs], False)
     weights = random_weights([(np.shape(w), weight_name(w)) for w in theirs.weights])
     theirs.set_weights(weights)

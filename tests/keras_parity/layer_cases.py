@@ -63,8 +63,11 @@ LAYERS = [
     layer("MaxPool2D", lambda k: k.layers.MaxPool2D((2, 1)), (B, 4, 4, 2)),
     # normalization: both generations default to momentum 0.99, epsilon 1e-3
     layer("BatchNormalization", lambda k: k.layers.BatchNormalization(), (B, 4), training=(False, True)),
+    # on images tf.keras 2 (its fused kernel) moves the variance by the unbiased batch variance,
+    # Keras 3 by the biased one: from code ours is Keras 2's, from a Keras 3 config Keras 3's
     layer("BatchNormalization-4d", lambda k: k.layers.BatchNormalization(momentum=0.9, epsilon=1e-5),
-          (B, 3, 3, 2), training=(False, True)),
+          (B, 3, 3, 2), training=(False, True), gens=("keras2",)),
+    layer("BatchNormalization-4d-inference", lambda k: k.layers.BatchNormalization(), (B, 3, 3, 2)),
     layer("BatchNormalization-plain", lambda k: k.layers.BatchNormalization(center=False, scale=False),
           (B, 2, 4), training=(False, True)),
     # merge
@@ -76,8 +79,10 @@ LAYERS = [
                                                 k.layers.Dropout(0.3),
                                                 k.layers.Dense(2, activation="softmax")]),
           (B, 5), training=(False,)),
-    layer("Functional", lambda k: _functional(k), [(B, 6, 6, 1), (B, 3)], training=(False, True)),
-    layer("Model-subclass", lambda k: _subclassed(k), (B, 5), training=(False, True)),
+    layer("Functional", lambda k: _functional(k), [(B, 6, 6, 1), (B, 3)], training=(False, True),
+          gens=("keras2",)),  # its BatchNormalization is on images: see BatchNormalization-4d
+    layer("Functional-inference", lambda k: _functional(k), [(B, 6, 6, 1), (B, 3)]),
+    layer("Model-subclass", lambda k: _subclassed(k), (B, 5), training=(False, True), config=False),
 ]
 
 
