@@ -122,30 +122,30 @@ def random_weights(shapes_and_names, seed=1):
     return out
 
 
-def run_ours(model, inputs, training, cotangents):
+def run_ours(model, inputs, training, objective):
+    """Outputs, the gradients of ``objective(outputs)`` with respect to the float inputs and the
+    trainable weights, the non-trainable weights after the call, and the objective."""
     xs = [engine.constant(x) for x in inputs]
     floats = [x for x in xs if x.dtype.is_floating]
     with engine.GradientTape() as tape:
         tape.watch(floats)
         outs = _flat(_call(model, xs, training))
-        total = sum(engine.reduce_sum(o * r) for o, r in zip(outs, cotangents, strict=True))
-    weights = list(model.trainable_weights)
-    grads = tape.gradient(total, floats + weights)
-    return {"outputs": [np.asarray(o) for o in outs],
+        total = objective(outs)
+    grads = tape.gradient(total, floats + list(model.trainable_weights))
+    return {"outputs": [np.asarray(o) for o in outs], "objective": [np.asarray(total)],
             "grads": [None if g is None else np.asarray(g) for g in grads],
             "after": [np.asarray(w) for w in model.non_trainable_weights]}
 
 
-def run_theirs(model, inputs, training, cotangents):
+def run_theirs(model, inputs, training, objective):
     xs = [tf.constant(x) for x in inputs]
     floats = [x for x in xs if x.dtype.is_floating]
     with tf.GradientTape() as tape:
         tape.watch(floats)
         outs = _flat(_call(model, xs, training))
-        total = sum(tf.reduce_sum(o * r) for o, r in zip(outs, cotangents, strict=True))
-    weights = list(model.trainable_weights)
-    grads = tape.gradient(total, floats + weights)
-    return {"outputs": [np.asarray(o) for o in outs],
+        total = objective(outs)
+    grads = tape.gradient(total, floats + list(model.trainable_weights))
+    return {"outputs": [np.asarray(o) for o in outs], "objective": [np.asarray(total)],
             "grads": [None if g is None else np.asarray(tf.convert_to_tensor(g)) for g in grads],
             "after": [np.asarray(w) for w in model.non_trainable_weights]}
 
@@ -202,12 +202,41 @@ def close(mine, theirs, what, atol=ATOL, rtol=RTOL):
 
 
 def check_layer(case, gen):
+    """Outputs, gradients of ``sum(outputs * r)`` and moving statistics, in each training mode."""
     mine, theirs, inputs = build_pair(case, gen)
-    atol = case.opts["atol"]
     probe = _flat(_call(theirs, [tf.constant(x) for x in inputs], False))
     cot = [rng(2).normal(size=np.shape(p)).astype("f4") for p in probe]
     for training in case.opts["training"]:
-        t = run_theirs(theirs, inputs, training, cot)
-        m = run_ours(mine, inputs, training, cot)
+        t = run_theirs(theirs, inputs, training,
+                       lambda outs: sum(tf.reduce_sum(o * r) for o, r in zip(outs, cot, strict=True)))
+        m = run_ours(mine, inputs, training,
+                     lambda outs: sum(engine.reduce_sum(o * r) for o, r in zip(outs, cot, strict=True)))
         for key in ("outputs", "grads", "after"):
-            close(m[key], t[key], f"{case.id} {gen} training={training} {key}", atol=atol)
+            close(m[key], t[key], f"{case.id} {gen} training={training} {key}", atol=case.opts["atol"])
+
+
+def targets(kind, shape, seed=5):
+    """Labels for a model output of ``shape``: one-hot, sparse ids, 0/1, or real values."""
+    r = rng(seed)
+    if kind == "onehot":
+        return np.eye(shape[-1], dtype="f4")[r.integers(0, shape[-1], shape[:-1])]
+    if kind == "sparse":
+        return r.integers(0, shape[-1], shape[:-1]).astype("f4")
+    if kind == "binary":
+        return r.integers(0, 2, shape).astype("f4")
+    return r.normal(size=shape).astype("f4")
+
+
+def check_model_loss(case, gen):
+    """A model and a compiled-style loss on its output: the loss value and its gradients with
+    respect to the inputs and every weight (what one training step applies)."""
+    mine, theirs, inputs = build_pair(case, gen)
+    loss_build, kind = case.opts["loss"], case.opts["targets"]
+    probe = _flat(_call(theirs, [tf.constant(x) for x in inputs], False))[0]
+    y = targets(kind, tuple(np.shape(probe)))
+    mine_loss, their_loss = loss_build(ours), loss_build(peer(gen))
+    for training in case.opts["training"]:
+        t = run_theirs(theirs, inputs, training, lambda outs: their_loss(tf.constant(y), outs[0]))
+        m = run_ours(mine, inputs, training, lambda outs: mine_loss(y, outs[0]))
+        for key in ("objective", "outputs", "grads", "after"):
+            close(m[key], t[key], f"{case.id} {gen} training={training} {key}", atol=case.opts["atol"])

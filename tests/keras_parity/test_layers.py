@@ -1,13 +1,15 @@
 """Every layer of ``engine.keras.layers`` against real Keras 2 and 3: outputs, input and weight
-gradients, moving statistics (cases in ``layer_cases.py``)."""
+gradients, moving statistics (cases in ``layer_cases.py``); and small models with a loss on their
+output: the loss and its gradients (``model_loss_cases.py``)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.keras_parity.harness import PEERS, check_layer, make_inputs, ours, params
+from tests.keras_parity.harness import PEERS, check_layer, check_model_loss, make_inputs, ours, params
 from tests.keras_parity.layer_cases import LAYERS
+from tests.keras_parity.model_loss_cases import MODEL_LOSSES
 
 
 @pytest.mark.parametrize("case, gen", params(LAYERS))
@@ -26,3 +28,8 @@ def test_dropout_while_training_keeps_or_scales_as_keras(gen):
         kept = y != 0
         np.testing.assert_allclose(y[kept], x[kept] / 0.75, rtol=1e-6)
         assert abs(1 - kept.mean() - 0.25) < 0.03
+
+
+@pytest.mark.parametrize("case, gen", params(MODEL_LOSSES))
+def test_model_loss_and_gradients_match_keras(case, gen):
+    check_model_loss(case, gen)
