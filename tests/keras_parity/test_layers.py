@@ -30,6 +30,18 @@ def test_dropout_while_training_keeps_or_scales_as_keras(gen):
         assert abs(1 - kept.mean() - 0.25) < 0.03
 
 
+@pytest.mark.parametrize("gen", ["keras2", "keras3"])
+def test_dropout_noise_shape_shares_the_mask_as_keras(gen):
+    """``noise_shape=(None, 1, n)`` (None: the input's size) drops the same units at every step."""
+    (x,) = make_inputs((32, 5, 16))
+    x = np.abs(x) + 0.1
+    for lib in (ours, PEERS[gen]):
+        y = np.asarray(lib.layers.Dropout(0.5, noise_shape=(None, 1, 16))(x, training=True))
+        ratio = y / x
+        np.testing.assert_allclose(ratio, np.broadcast_to(ratio[:, :1], ratio.shape), rtol=1e-6)
+        assert set(np.round(np.unique(ratio), 5)) == {0.0, 2.0}
+
+
 @pytest.mark.parametrize("case, gen", params(MODEL_LOSSES))
 def test_model_loss_and_gradients_match_keras(case, gen):
     check_model_loss(case, gen)
