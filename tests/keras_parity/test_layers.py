@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.keras_parity.harness import PEERS, check_layer, check_model_loss, make_inputs, ours, params
+from tests.keras_parity.harness import PEERS, check_layer, check_model_loss, engine, make_inputs, ours, params
 from tests.keras_parity.layer_cases import LAYERS
 from tests.keras_parity.model_loss_cases import MODEL_LOSSES
 
@@ -45,3 +45,25 @@ def test_dropout_noise_shape_shares_the_mask_as_keras(gen):
 @pytest.mark.parametrize("case, gen", params(MODEL_LOSSES))
 def test_model_loss_and_gradients_match_keras(case, gen):
     check_model_loss(case, gen)
+
+
+def _initial_weights(case, lib, inputs):
+    model = case.build(lib)
+    model(inputs if len(inputs) > 1 else inputs[0], training=False)
+    return [np.asarray(w) for w in model.weights]
+
+
+@pytest.mark.parametrize("case, gen", [p for p in params(LAYERS) if p.values[1] != "keras3-config"])
+def test_initial_weights_are_keras_defaults(case, gen):
+    """Each layer's default initializers: a weight Keras always starts the same (zeros, ones, the
+    LSTM's forget bias of 1) starts exactly so here; a random one has the same scale."""
+    inputs = make_inputs(case.arg)
+    theirs, again = _initial_weights(case, PEERS[gen], inputs), _initial_weights(case, PEERS[gen], inputs)
+    mine = _initial_weights(case, ours, [engine.constant(x) for x in inputs])
+    assert [w.shape for w in mine] == [w.shape for w in theirs]
+    for i, (m, t, t2) in enumerate(zip(mine, theirs, again, strict=True)):
+        if np.array_equal(t, t2):
+            np.testing.assert_array_equal(m, t, err_msg=f"{case.id} {gen} weight {i}")
+        elif t.size >= 16:
+            assert 0.5 < m.std() / t.std() < 2.0, f"{case.id} {gen} weight {i}: std {m.std()} vs {t.std()}"
+            assert np.abs(m).max() <= 1.5 * np.abs(t).max() + 1e-6, f"{case.id} {gen} weight {i}"
