@@ -6,6 +6,8 @@ gives per-sample values. Every loss class and function ``engine.keras.losses`` h
 
 from __future__ import annotations
 
+from functools import partial
+
 from tests.keras_parity.harness import Case
 
 
@@ -48,4 +50,15 @@ LOSSES = [
     loss("mean_squared_error", lambda k: k.losses.mean_squared_error, "regression"),
     loss("mean_squared_error-seq", lambda k: k.losses.mean_squared_error, "regression-seq"),
     loss("mean_absolute_error", lambda k: k.losses.mean_absolute_error, "regression"),
+    loss("categorical_crossentropy-logits-smoothing",
+         lambda k: partial(k.losses.categorical_crossentropy, from_logits=True, label_smoothing=0.1),
+         "logits"),
+    loss("sparse_categorical_crossentropy-logits",
+         lambda k: partial(k.losses.sparse_categorical_crossentropy, from_logits=True), "sparse-logits"),
+    loss("sparse_categorical_crossentropy-seq", lambda k: k.losses.sparse_categorical_crossentropy,
+         "sparse-seq"),
+    loss("binary_crossentropy-logits-smoothing",
+         lambda k: partial(k.losses.binary_crossentropy, from_logits=True, label_smoothing=0.2),
+         "binary-logits"),
+    loss("binary_crossentropy-seq", lambda k: k.losses.binary_crossentropy, "binary-seq"),
 ]

@@ -37,7 +37,7 @@ def _cot(shape):
 def test_loss_matches_keras(case, gen):
     y_true, y_pred = loss_data(case.arg)
     mine, theirs = case.build(ours), case.build(PEERS[gen])
-    if not isinstance(mine, ours.losses.Loss):  # a function: per-sample values
+    if not isinstance(mine, ours.losses.Loss):  # a function (or a partial of one): per-sample values
         close(_ours(mine, y_true, y_pred, _cot), _theirs(theirs, y_true, y_pred, _cot), f"{case.id} {gen}")
         return
     r = np.random.default_rng(4)
