@@ -169,8 +169,12 @@ def loss_data(kind, seed=0):
     if base.startswith("binary"):
         shape = lead + ((1,) if base == "binary-column" else (C,))
         y = r.integers(0, 2, shape).astype("f4")
+        if base == "binary-soft":  # smoothed labels: some 0.1/0.9, some 0.5
+            y = np.choose(r.integers(0, 3, shape), [y, np.abs(y - 0.1), np.full(shape, 0.5, "f4")])
         z = r.normal(size=shape).astype("f4")
         return y, z if base == "binary-logits" else (1 / (1 + np.exp(-z))).astype("f4")
+    if base == "regression-column":  # labels (batch,) for predictions (batch, 1)
+        return r.normal(size=lead).astype("f4"), r.normal(size=lead + (1,)).astype("f4")
     return r.normal(size=lead + (C,)).astype("f4"), r.normal(size=lead + (C,)).astype("f4")
 
 

@@ -40,6 +40,10 @@ LOSSES = [
     loss("BinaryCrossentropy-seq", lambda k: k.losses.BinaryCrossentropy(), "binary-seq"),
     loss("MeanSquaredError", lambda k: k.losses.MeanSquaredError(), "regression"),
     loss("MeanSquaredError-seq", lambda k: k.losses.MeanSquaredError(), "regression-seq"),
+    # tf_keras 2.21 itself fails on these labels with per-sample weights (it squeezes the batch axis)
+    loss("MeanSquaredError-column", lambda k: k.losses.MeanSquaredError(), "regression-column",
+         gens=("keras3",)),
+    loss("BinaryCrossentropy-soft-labels", lambda k: k.losses.BinaryCrossentropy(), "binary-soft"),
     loss("MeanAbsoluteError", lambda k: k.losses.MeanAbsoluteError(), "regression"),
     loss("MeanAbsoluteError-seq", lambda k: k.losses.MeanAbsoluteError(), "regression-seq"),
     # the functions: per-sample values
