@@ -122,32 +122,28 @@ def random_weights(shapes_and_names, seed=1):
     return out
 
 
-def run_ours(model, inputs, training, objective):
+def _run(side, model, inputs, training, objective):
     """Outputs, the gradients of ``objective(outputs)`` with respect to the float inputs and the
-    trainable weights, the non-trainable weights after the call, and the objective."""
-    xs = [engine.constant(x) for x in inputs]
+    trainable weights, the non-trainable weights after the call, and the objective; ``side`` is
+    the engine (``import engine as tf``) or TensorFlow, whose tapes and constants look alike."""
+    xs = [side.constant(x) for x in inputs]
     floats = [x for x in xs if x.dtype.is_floating]
-    with engine.GradientTape() as tape:
+    with side.GradientTape() as tape:
         tape.watch(floats)
         outs = _flat(_call(model, xs, training))
         total = objective(outs)
     grads = tape.gradient(total, floats + list(model.trainable_weights))
     return {"outputs": [np.asarray(o) for o in outs], "objective": [np.asarray(total)],
-            "grads": [None if g is None else np.asarray(g) for g in grads],
+            "grads": [None if g is None else np.asarray(side.convert_to_tensor(g)) for g in grads],
             "after": [np.asarray(w) for w in model.non_trainable_weights]}
+
+
+def run_ours(model, inputs, training, objective):
+    return _run(engine, model, inputs, training, objective)
 
 
 def run_theirs(model, inputs, training, objective):
-    xs = [tf.constant(x) for x in inputs]
-    floats = [x for x in xs if x.dtype.is_floating]
-    with tf.GradientTape() as tape:
-        tape.watch(floats)
-        outs = _flat(_call(model, xs, training))
-        total = objective(outs)
-    grads = tape.gradient(total, floats + list(model.trainable_weights))
-    return {"outputs": [np.asarray(o) for o in outs], "objective": [np.asarray(total)],
-            "grads": [None if g is None else np.asarray(tf.convert_to_tensor(g)) for g in grads],
-            "after": [np.asarray(w) for w in model.non_trainable_weights]}
+    return _run(tf, model, inputs, training, objective)
 
 
 B, T, C = 4, 3, 5
