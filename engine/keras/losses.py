@@ -51,11 +51,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
         logits = backend.logits_of(y_pred, "softmax")
         if logits is not None:
             y_pred, from_logits = logits, True
-    if from_logits:
-        return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
-    log_p = math_ops.log(_clip_probs(y_pred))
-    return -reduction_ops.reduce_sum(log_p * array_ops.one_hot(labels, y_pred.shape[-1],
-                                                                      dtype=y_pred.dtype), axis=-1)
+    if not from_logits:  # as both Keras generations: softmax cross-entropy on log(clipped p), so the
+        y_pred = math_ops.log(_clip_probs(y_pred))  # gradient carries the renormalization of p
+    return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -119,16 +117,15 @@ class Loss:
         per_sample = self.call(y_true, y_pred)
         if mask is not None and len(per_sample.shape) > 1 and np.shape(mask) == tuple(per_sample.shape):
             return self._masked(per_sample, np.asarray(mask), sample_weight)
-        while len(per_sample.shape) > 1:  # e.g. sequence outputs: average the time axis too
-            per_sample = reduction_ops.reduce_mean(per_sample, axis=-1)
         if sample_weight is not None:
-            w = eager(np.asarray(sample_weight, dtype=per_sample.dtype.as_numpy_dtype).reshape(-1))
-            per_sample = per_sample * w
-        if self.reduction == "sum":
-            return reduction_ops.reduce_sum(per_sample)
-        if self.reduction == "none":
+            per_sample = per_sample * eager(_weights_like(sample_weight, per_sample))
+        if self.reduction == "none":  # Keras keeps every axis the loss function returned (batch, time)
             return per_sample
-        return reduction_ops.reduce_mean(per_sample)
+        total = reduction_ops.reduce_sum(per_sample)
+        if self.reduction == "sum":
+            return total
+        size = int(np.prod(per_sample.shape))  # sum_over_batch_size: over every value, time steps too
+        return total / float(max(size, 1))
 
     def _masked(self, values, mask, sample_weight):
         """Keras 3's masked reduction: padded steps (mask 0, from Embedding(mask_zero=True))
@@ -154,6 +151,18 @@ class Loss:
     @classmethod
     def from_config(cls, config):
         return cls(**{k: v for k, v in config.items() if k not in ("fn", "dtype")})
+
+
+def _weights_like(sample_weight, values):
+    """Sample weights brought to the rank of the per-sample values, as Keras's
+    squeeze_or_expand_to_same_rank: (batch, 1) loses its axis, (batch,) on (batch, time) gains one."""
+    w = np.asarray(backend.to_numpy(sample_weight), dtype=values.dtype.as_numpy_dtype)
+    rank = len(values.shape)
+    if w.ndim == rank + 1 and w.shape[-1] == 1:
+        w = w[..., 0]
+    if w.ndim < rank:
+        w = w.reshape(w.shape + (1,) * (rank - w.ndim))
+    return w
 
 
 def _snake(name):

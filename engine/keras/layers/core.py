@@ -153,7 +153,10 @@ class Dropout(Layer):
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        keep = backend.rng(self.seed).random(tuple(inputs.shape)) >= self.rate
+        shape = tuple(inputs.shape)
+        if self.noise_shape is not None:  # one draw, broadcast over its axes of size 1 (None: the input's)
+            shape = tuple(n if d is None else int(d) for n, d in zip(shape, self.noise_shape, strict=True))
+        keep = backend.rng(self.seed).random(shape) >= self.rate
         scale = (keep / (1.0 - self.rate)).astype(inputs.dtype.as_numpy_dtype)
         return inputs * scale
 

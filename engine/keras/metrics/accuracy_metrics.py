@@ -18,7 +18,9 @@ def _labels_like(y_true, y_pred):
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_pred = np.asarray(y_pred)
     y_true = np.asarray(y_true).reshape(y_pred.shape) if np.size(y_true) == y_pred.size else y_true
-    return ((y_pred > threshold) == (np.asarray(y_true) > 0.5)).mean(axis=-1)
+    # Keras compares the labels themselves with the thresholded predictions: a soft label (0.7)
+    # matches neither 0 nor 1
+    return (np.asarray(y_true) == (y_pred > threshold).astype(y_pred.dtype)).mean(axis=-1)
 
 
 def categorical_accuracy(y_true, y_pred):

@@ -47,19 +47,19 @@ class Metric:
         if mask is not None and values.ndim > 1 and np.shape(mask) == values.shape:
             weights = np.asarray(mask, np.float64)  # padded steps count for nothing
             if sample_weight is not None:
-                sw = np.asarray(sample_weight, np.float64)
-                weights = weights * sw.reshape((-1,) + (1,) * (values.ndim - 1))
-            self._total += float((values * weights).sum())
-            self._count += float(weights.sum())
-            return
-        values = values.reshape(values.shape[0], -1).mean(axis=1) if values.ndim > 1 else values.reshape(-1)
-        if sample_weight is None:
+                weights = weights * broadcast_weights(sample_weight, values)
+        else:
+            weights = None if sample_weight is None else broadcast_weights(sample_weight, values)
+        self._accumulate(values, weights)
+
+    def _accumulate(self, values, weights):
+        """Keras's weighted mean: every value counts (a sequence's steps too), weighted."""
+        if weights is None:
             self._total += float(values.sum())
             self._count += values.size
         else:
-            w = np.asarray(to_np(sample_weight), dtype=np.float64).reshape(values.shape[0], -1).mean(axis=1)
-            self._total += float((values * w).sum())
-            self._count += float(w.sum())
+            self._total += float((values * weights).sum())
+            self._count += float(weights.sum())
 
     def values(self, y_true, y_pred):  # pragma: no cover - interface
         raise NotImplementedError
