@@ -231,9 +231,9 @@ def count_params(x) -> int:
 
 
 def is_keras_tensor(x) -> bool:
-    from engine.keras.layers.base import KerasTensor
-
-    return isinstance(x, KerasTensor)
+    """Whether ``x`` is a symbolic layer output (a ``KerasTensor``; named, not imported: the layers
+    import this module)."""
+    return any(c.__name__ == "KerasTensor" for c in type(x).__mro__)
 
 
 def batch_get_value(xs):

@@ -263,6 +263,7 @@ class TrainingMixin:
         self._fit_validation_data = val
         callback_list.on_train_begin()
         logs = {}
+        initial_epoch, self._initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch, None
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)

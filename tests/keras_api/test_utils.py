@@ -107,10 +107,11 @@ def test_get_layer():
     ref = _mlp(k3)
     assert model.get_layer("out").name == ref.get_layer("out").name == "out"
     assert model.get_layer(index=0).name == ref.get_layer(index=0).name == "hidden"
-    with pytest.raises(ValueError):
-        model.get_layer("missing")
-    with pytest.raises(ValueError):
-        ref.get_layer("missing")
+    for bad in ({"name": "missing"}, {"index": 7}, {}, {"name": "out", "index": 0}):
+        with pytest.raises(ValueError):
+            model.get_layer(**bad)
+        with pytest.raises(ValueError):
+            ref.get_layer(**bad)
 
 
 def test_plot_model_without_graphviz(tmp_path):

@@ -44,6 +44,9 @@ def _counts(y_true, y_pred, thresholds, sample_weight, multi_label=False, label_
     y_true = np.asarray(y_true, np.float64)
     if y_true.shape != y_pred.shape and y_true.size == y_pred.size:
         y_true = y_true.reshape(y_pred.shape)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must have the same shape for this metric; got {y_true.shape} "
+                         f"and {y_pred.shape} (one-hot labels for a softmax output)")
     w = np.ones_like(y_pred) if sample_weight is None else broadcast_weights(sample_weight, y_pred)
     if label_weights is not None and not multi_label:
         w = w * np.asarray(label_weights, np.float64)

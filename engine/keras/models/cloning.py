@@ -14,7 +14,7 @@ def clone_model(model, input_tensors=None, clone_function=None, **kwargs):
     """The model rebuilt from its config. ``clone_function(layer)`` makes each layer of a
     Sequential model (default: the layer from its own config); ``input_tensors`` gives a
     Sequential clone its input."""
-    from engine.keras.layers import Input, InputLayer
+    from engine.keras.layers.base import Input, InputLayer
     from engine.keras.models.sequential import Sequential
 
     if isinstance(model, Sequential):

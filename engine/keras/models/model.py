@@ -77,12 +77,22 @@ class Model(TrainingMixin, Layer):
         return list(self._tracked)
 
     def get_layer(self, name=None, index=None) -> Layer:
+        """The layer called ``name``, or at ``index`` in ``layers`` (one of them, as Keras)."""
+        if index is not None and name is not None:
+            raise ValueError(f"Provide only a layer name or a layer index. Received: index={index}, "
+                             f"name={name}.")
         if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has "
+                                 f"{len(self.layers)} layers.")
             return self.layers[index]
+        if name is None:
+            raise ValueError("Provide either a layer name or layer index at `get_layer`.")
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"no layer named {name!r}; layers: {[layer.name for layer in self.layers]}")
+        raise ValueError(f"No such layer: {name}. Existing layers are: "
+                         f"{[layer.name for layer in self.layers]}.")
 
     def _all_weights(self):
         out, seen = [], set()
