@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
@@ -20,6 +22,19 @@ def _t(x, like=None):
     return eager(arr)
 
 
+def _cached_logits(y_pred, from_logits, fn_name, op_type):
+    """Keras's ``_get_logits``: an output made by a softmax or a sigmoid carries its logits, and the
+    cross-entropy is computed from them (from_logits or not: Keras warns when it was set)."""
+    logits = backend.logits_of(y_pred)
+    if logits is None:
+        return y_pred, from_logits
+    if from_logits:
+        warnings.warn(f'"`{fn_name}` received `from_logits=True`, but the `output` argument was '
+                      f"produced by a {op_type} activation and thus does not represent logits. "
+                      "Was this intended?", stacklevel=3)
+    return logits, True
+
+
 def _clip_probs(p):
     eps = backend.epsilon()
     return math_ops.clip_by_value(p, eps, 1.0 - eps)
@@ -32,10 +47,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if label_smoothing:
         k = y_pred.shape[-1]
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / k
-    if not from_logits:
-        logits = backend.logits_of(y_pred, "softmax")
-        if logits is not None:
-            y_pred, from_logits = logits, True
+    y_pred, from_logits = _cached_logits(y_pred, from_logits, "categorical_crossentropy", "Softmax")
     if from_logits:
         return nn_ops.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred)
     p = y_pred / reduction_ops.reduce_sum(y_pred, axis=axis, keepdims=True)
@@ -47,10 +59,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
         labels = labels[..., 0]
     labels = eager(labels.astype(np.int64))
-    if not from_logits:
-        logits = backend.logits_of(y_pred, "softmax")
-        if logits is not None:
-            y_pred, from_logits = logits, True
+    y_pred, from_logits = _cached_logits(y_pred, from_logits, "sparse_categorical_crossentropy",
+                                         "Softmax")
     if from_logits:
         return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
     log_p = math_ops.log(_clip_probs(y_pred))
@@ -66,10 +76,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         y_true = array_ops.expand_dims(y_true, -1)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    if not from_logits:
-        logits = backend.logits_of(y_pred, "sigmoid")
-        if logits is not None:
-            y_pred, from_logits = logits, True
+    y_pred, from_logits = _cached_logits(y_pred, from_logits, "binary_crossentropy", "Sigmoid")
     if from_logits:
         per = nn_ops.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.layers.base import InputLayer, KerasTensor, Layer, _flatten, _map, _to_tensor
 from engine.keras.models.model import Model
@@ -131,6 +132,10 @@ class Functional(Model):
                 values[id(t)] = (v, m)
         if masks is not None:
             masks.extend(values[id(t)][1] for t in self.outputs)
+        for t in self.outputs:  # as Keras's ``_keras_mask``: the loss and metrics find it there
+            value, mask = values[id(t)]
+            if mask is not None and isinstance(value, Tensor):
+                backend.remember_mask(value, mask)
         return [values[id(t)][0] for t in self.outputs]
 
     def call(self, inputs, training=None, mask=None):

@@ -11,6 +11,7 @@ import numpy as np
 
 from engine.keras import backend, saving
 from engine.keras.layers.base import KerasTensor, Layer, _flatten
+from engine.keras.metrics import Metric
 from engine.keras.saving import registry
 from engine.keras.training import TrainingMixin
 
@@ -68,6 +69,10 @@ class Model(TrainingMixin, Layer):
         if isinstance(value, Layer) and name not in ("_input_layer",) and hasattr(self, "_tracked"):
             if all(value is not t for t in self._tracked):
                 self._tracked.append(value)
+        if isinstance(value, Metric):  # a metric set as an attribute is one of ``model.metrics``
+            tracked = self.__dict__.setdefault("_user_metrics", [])
+            if all(value is not m for m in tracked):
+                tracked.append(value)
         object.__setattr__(self, name, value)
 
     # -- the layers and their weights ------------------------------------------------------------
