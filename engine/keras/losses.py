@@ -35,12 +35,24 @@ def _cached_logits(y_pred, from_logits, fn_name, op_type):
     return logits, True
 
 
+def _as_pred(y_pred):
+    """Predictions as a tensor: numpy arrays and lists become floatx tensors (Keras 3's Loss
+    converts to its dtype)."""
+    if isinstance(y_pred, Tensor):
+        return y_pred
+    arr = np.asarray(y_pred)
+    if arr.dtype.kind != "f" or arr.dtype == np.float64:
+        arr = arr.astype(backend.floatx())
+    return eager(arr)
+
+
 def _clip_probs(p):
     eps = backend.epsilon()
     return math_ops.clip_by_value(p, eps, 1.0 - eps)
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_pred = _as_pred(y_pred)
     y_true = _t(y_true, y_pred)
     if y_true.dtype != y_pred.dtype:
         y_true = math_ops.cast(y_true, y_pred.dtype)
@@ -55,6 +67,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
+    y_pred = _as_pred(y_pred)
     labels = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
     if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
         labels = labels[..., 0]
@@ -69,6 +82,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_pred = _as_pred(y_pred)
     y_true = _t(y_true, y_pred)
     if y_true.dtype != y_pred.dtype:
         y_true = math_ops.cast(y_true, y_pred.dtype)
@@ -86,6 +100,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
 
 def _match(y_true, y_pred):
+    y_pred = _as_pred(y_pred)
     y_true = _t(y_true, y_pred)
     if y_true.dtype != y_pred.dtype:
         y_true = math_ops.cast(y_true, y_pred.dtype)
@@ -123,7 +138,7 @@ class Loss:
         self.fn_kwargs = fn_kwargs
 
     def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
-        per_sample = self.call(y_true, y_pred)
+        per_sample = _as_pred(self.call(y_true, _as_pred(y_pred)))
         if mask is not None and len(per_sample.shape) > 1 and np.shape(mask) == tuple(per_sample.shape):
             return self._masked(per_sample, np.asarray(mask), sample_weight)
         while len(per_sample.shape) > 1:  # e.g. sequence outputs: average the time axis too

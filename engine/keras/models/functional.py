@@ -114,6 +114,23 @@ class Functional(Model):
         """Keras's order: nearest the inputs first (see ``_layers_by_depth``)."""
         return list(self._layers)
 
+    @property
+    def input(self):
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self):
+        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
+    @property
+    def input_shape(self):
+        """Keras's ``model.input_shape``: the input's shape, a list of them for several."""
+        return _map(lambda t: t.shape, self.input)
+
+    @property
+    def output_shape(self):
+        return _map(lambda t: t.shape, self.output)
+
     def _run(self, inputs, training=False, masks=None):
         values = {id(t): (x, None) for t, x in zip(self.inputs, inputs, strict=False)}
         for node in self._nodes:

@@ -175,6 +175,8 @@ class Model(TrainingMixin, Layer):
     def compute_output_shape(self, input_shape):
         raise NotImplementedError(f"{type(self).__name__} cannot be called on symbolic inputs")
 
+    compute_output_shape._shape_by_call = True  # a subclass's call runs on symbolic inputs
+
     def compute_mask(self, inputs, mask=None):
         return None
 
