@@ -76,9 +76,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
                                          "Softmax")
     if from_logits:
         return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
-    log_p = math_ops.log(_clip_probs(y_pred))
-    return -reduction_ops.reduce_sum(log_p * array_ops.one_hot(labels, y_pred.shape[-1],
-                                                                      dtype=y_pred.dtype), axis=-1)
+    # Keras 2 and 3 alike: the clipped probabilities' logs as logits, so they are renormalised
+    return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                           logits=math_ops.log(_clip_probs(y_pred)))
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
