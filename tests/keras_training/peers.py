@@ -11,7 +11,7 @@ import keras as k3  # noqa: E402
 import numpy as np  # noqa: E402
 import tf_keras as k2  # noqa: E402
 
-from engine import keras as ours  # noqa: E402
+from engine import keras as ours  # noqa: E402, F401 (the three, imported from here)
 
 assert k3.backend.backend() == "tensorflow", "Keras 3 must run on TensorFlow here (tests/conftest.py)"
 

@@ -91,7 +91,8 @@ def test_keras2_binary_crossentropy_adds_epsilon_in_the_log(activation):
     keras2_formula = -(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)).mean()
     # eager: in evaluate, TensorFlow's graph optimizer reorders 1 - p + eps, which near p = 1 moves
     # Keras 2's own value by ~1e-2 here
-    np.testing.assert_allclose(value(real.losses.BinaryCrossentropy()(y, theirs(X))), keras2_formula, rtol=1e-5)
+    eager_keras2 = value(real.losses.BinaryCrossentropy()(y, theirs(X)))
+    np.testing.assert_allclose(eager_keras2, keras2_formula, rtol=1e-5)
     keras3_formula = -(y * np.log(p) + (1 - y) * np.log(1 - p)).mean()
     np.testing.assert_allclose(mine.evaluate(X, y, batch_size=24, verbose=0), keras3_formula, rtol=1e-5)
 
@@ -114,8 +115,8 @@ def _seed_example(lib, weights=None):
                             lib.layers.Dense(10, activation="sigmoid")])
     if weights is not None:
         model.set_weights(weights)
-    model.compile(loss="categorical_crossentropy", optimizer=lib.optimizers.SGD(learning_rate=0.5, momentum=0.9),
-                  metrics=["accuracy"])
+    model.compile(loss="categorical_crossentropy", metrics=["accuracy"],
+                  optimizer=lib.optimizers.SGD(learning_rate=0.5, momentum=0.9))
     return model
 
 
