@@ -100,7 +100,9 @@ class MetricsContainer:
     @property
     def metrics(self):
         self._model._resolve_compile()
-        return [m for objs in self._model._metric_objs for m in objs]
+        model = self._model
+        return [m for objs, weighted in zip(model._metric_objs, model._weighted_metric_objs, strict=True)
+                for m in objs + weighted]
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         model = self._model

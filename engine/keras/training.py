@@ -43,6 +43,7 @@ class TrainingMixin(LoopsMixin):
         self._loss_fns = []
         self._loss_weights = []
         self._metric_objs = []  # per output: [Metric, ...]
+        self._weighted_metric_objs = []
         self._loss_trackers = []
         self._pending_loss = None
         self._compile_args = {}
@@ -58,7 +59,10 @@ class TrainingMixin(LoopsMixin):
         self.loss = loss
         if isinstance(metrics, metrics_mod.Metric) or callable(metrics) and not isinstance(metrics, type):
             metrics = [metrics]  # Keras 2 takes one metric alone, as it takes one loss
-        self._compile_args = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights}
+        if isinstance(weighted_metrics, metrics_mod.Metric):
+            weighted_metrics = [weighted_metrics]
+        self._compile_args = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights,
+                              "weighted_metrics": weighted_metrics}
         self._compiled = True
         self._metric_objs = None  # resolved once the outputs are known (a model may build late)
         self._loss_fns = None
@@ -98,7 +102,19 @@ class TrainingMixin(LoopsMixin):
         elif isinstance(weights, dict):
             weights = [float(weights.get(n, 1.0)) for n in names]
         self._loss_fns, self._loss_weights = fns, list(weights)
-        metrics = self._compile_args["metrics"] or []
+        self._metric_objs = self._resolve_metrics(self._compile_args["metrics"], names, fns)
+        taken = {m.name for objs in self._metric_objs for m in objs}
+        self._weighted_metric_objs = self._resolve_metrics(self._compile_args["weighted_metrics"], names, fns)
+        for m in (m for objs in self._weighted_metric_objs for m in objs):
+            if m.name in taken:  # Keras's name for a weighted metric that is also unweighted
+                m.name = f"weighted_{m.name}"
+        self._loss_trackers = [metrics_mod.Mean(name="loss")]
+        if len(names) > 1 and fns:
+            self._loss_trackers += [metrics_mod.Mean(name=f"{n}_loss") for n in names]
+
+    def _resolve_metrics(self, metrics, names, fns):
+        """One list of Metric objects per output from compile's ``metrics``/``weighted_metrics``."""
+        metrics = metrics or []
         outputs = getattr(self, "outputs", None) or [None] * len(names)
         out_shapes = [getattr(t, "shape", None) for t in outputs]
         per_output = []
@@ -116,26 +132,31 @@ class TrainingMixin(LoopsMixin):
                 for m in objs:
                     m.name = f"{name}_{m.name}"
             per_output.append(objs)
-        self._metric_objs = per_output
-        self._loss_trackers = [metrics_mod.Mean(name="loss")]
-        if len(names) > 1 and fns:
-            self._loss_trackers += [metrics_mod.Mean(name=f"{n}_loss") for n in names]
+        return per_output
 
     # -- metrics ---------------------------------------------------------------------------------
     @property
     def metrics(self):
-        """The loss trackers, the compiled metrics, then the metrics set as attributes (Keras 2's
-        flat order)."""
+        """The loss trackers, the compiled metrics' container (Keras 3's ``compile_metrics``: the
+        metrics given to ``compile`` update through it, unweighted unless they were given as
+        ``weighted_metrics``), then the metrics set as attributes."""
         out = []
         if self._compiled:
             self._resolve_compile()
-            out = list(self._loss_trackers) + [m for objs in self._metric_objs for m in objs]
+            out = list(self._loss_trackers)
+            if self.compiled_metrics.metrics:
+                out.append(self.compiled_metrics)
         out.extend(m for m in getattr(self, "_user_metrics", ()) if all(m is not o for o in out))
         return out
 
     @property
     def metrics_names(self) -> list[str]:
-        return [m.name for m in self.metrics]
+        """Keras 2's flat names: the compiled metrics' own, not their container's."""
+        names = []
+        for m in self.metrics:
+            inner = getattr(m, "metrics", None)
+            names.extend([i.name for i in inner] if isinstance(inner, list) else [m.name])
+        return names
 
     def reset_metrics(self):
         for m in self.metrics:
@@ -251,11 +272,14 @@ class TrainingMixin(LoopsMixin):
                 tr.update_state(float(as_array(v)), sample_weight=[n])
 
     def _update_compiled_metrics(self, ys, outs, sample_weight, masks=None):
-        for i, objs in enumerate(self._metric_objs):
-            if objs:
+        """``metrics`` see no sample weights (Keras 2 and 3 alike); ``weighted_metrics`` do."""
+        for i, (objs, weighted) in enumerate(zip(self._metric_objs, self._weighted_metric_objs, strict=True)):
+            if objs or weighted:
                 pred = as_array(outs[i])
                 mask = masks[i] if masks else None
                 for m in objs:
+                    m.update_state(ys[i], pred, None, mask=mask)
+                for m in weighted:
                     m.update_state(ys[i], pred, sample_weight, mask=mask)
 
     def _update_metrics(self, ys, outs, total, per_output, n, sample_weight, masks=None):

@@ -19,11 +19,12 @@ REAL = {"keras2": k2, "keras3": k3}
 
 
 def same_weights(source, *targets):
-    """Copy ``source``'s weights into each target model."""
-    weights = source.get_weights()
+    """Copy ``source``'s weights into each target model, layer by layer (tf_keras counts the
+    variables of metrics set as model attributes among ``get_weights``; layers' are the model's)."""
     for t in targets:
-        t.set_weights(weights)
-    return weights
+        assert len(t.layers) == len(source.layers)
+        for a, b in zip(source.layers, t.layers, strict=True):
+            b.set_weights(a.get_weights())
 
 
 def value(x) -> np.ndarray:
