@@ -30,7 +30,7 @@ def keras3_simple(tf, keras):
                 y_pred = self(x, training=True)
                 loss = self.compute_loss(y=y, y_pred=y_pred)
             gradients = tape.gradient(loss, self.trainable_variables)
-            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables, strict=True))
             for metric in self.metrics:
                 if metric.name == "loss":
                     metric.update_state(loss)
@@ -53,7 +53,7 @@ def keras3_sample_weight(tf, keras):
                 y_pred = self(x, training=True)
                 loss = self.compute_loss(y=y, y_pred=y_pred, sample_weight=sample_weight)
             gradients = tape.gradient(loss, self.trainable_variables)
-            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables, strict=True))
             for metric in self.metrics:
                 if metric.name == "loss":
                     metric.update_state(loss)
@@ -94,7 +94,7 @@ def own_metrics(tf, keras):
                 y_pred = self(x, training=True)
                 loss = keras.losses.mean_squared_error(y, y_pred)
             gradients = tape.gradient(loss, self.trainable_variables)
-            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables, strict=True))
             self.loss_tracker.update_state(loss)
             self.mae_metric.update_state(y, y_pred)
             return {"loss": self.loss_tracker.result(), "mae": self.mae_metric.result()}
@@ -124,7 +124,7 @@ def keras2_simple(tf, keras):
                 y_pred = self(x, training=True)
                 loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
             gradients = tape.gradient(loss, self.trainable_variables)
-            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables, strict=True))
             self.compiled_metrics.update_state(y, y_pred)
             return {m.name: m.result() for m in self.metrics}
 
@@ -144,7 +144,7 @@ def keras2_sample_weight(tf, keras):
                 loss = self.compiled_loss(y, y_pred, sample_weight=sample_weight,
                                           regularization_losses=self.losses)
             gradients = tape.gradient(loss, self.trainable_variables)
-            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+            self.optimizer.apply_gradients(zip(gradients, self.trainable_variables, strict=True))
             self.compiled_metrics.update_state(y, y_pred, sample_weight=sample_weight)
             return {m.name: m.result() for m in self.metrics}
 
@@ -167,8 +167,8 @@ def _build(lib, example, compiled_loss=True, regularized=False):
     tf, keras = LIBS[lib]
     cls = example(tf, keras)
     inputs = keras.Input(shape=(8,))
-    hidden = keras.layers.Dense(6, activation="tanh",
-                                kernel_regularizer=keras.regularizers.l2(0.01) if regularized else None)(inputs)
+    penalty = keras.regularizers.l2(0.01) if regularized else None
+    hidden = keras.layers.Dense(6, activation="tanh", kernel_regularizer=penalty)(inputs)
     outputs = keras.layers.Dense(1)(hidden)
     model = cls(inputs, outputs)
     if compiled_loss:
