@@ -210,8 +210,8 @@ def test_custom_train_step_trains_as_in_real_keras(real, example, compiled, fit_
 
 @pytest.mark.parametrize("real", ["keras2", "keras3"])
 def test_the_builtin_step_with_regularization_and_validation(real):
-    """No override: fit's own train_step and test_step, an L2 penalty, class weights and a
-    validation split, the same as real Keras's."""
+    """No override: fit's own train_step and test_step, an L2 penalty and a validation split,
+    the same as real Keras's."""
     theirs, mine, h_theirs, h_mine = _fit_both(real, lambda tf, keras: keras.Model, regularized=True,
                                                validation_split=0.2)
     _same_history(h_theirs, h_mine)
