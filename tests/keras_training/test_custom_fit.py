@@ -275,3 +275,82 @@ def test_metrics_and_names_after_fit(real):
     theirs.reset_metrics()
     assert mine.get_metrics_result() == {"loss": 0.0, "mae": 0.0}
     assert {k: float(v) for k, v in theirs.get_metrics_result().items()} == {"loss": 0.0, "mae": 0.0}
+
+
+# -- the guide's end-to-end GAN, with its noise drawn from one numpy stream shared by all sides ----
+LATENT = 3
+NOISE = np.random.default_rng(5).normal(size=(64, LATENT)).astype("float32")
+REAL_SAMPLES = (np.random.default_rng(6).normal(size=(48, 4)) * 0.5 + 1.0).astype("float32")
+
+
+def gan_class(tf, keras):
+    class GAN(keras.Model):
+        def __init__(self, discriminator, generator, latent_dim):
+            super().__init__()
+            self.discriminator = discriminator
+            self.generator = generator
+            self.latent_dim = latent_dim
+            self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+            self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+            self.step = 0
+
+        @property
+        def metrics(self):
+            return [self.d_loss_tracker, self.g_loss_tracker]
+
+        def compile(self, d_optimizer, g_optimizer, loss_fn):
+            super().compile(run_eagerly=True)  # real Keras: the step counter must not be traced
+            self.d_optimizer = d_optimizer
+            self.g_optimizer = g_optimizer
+            self.loss_fn = loss_fn
+
+        def _noise(self, n):  # the guide draws tf.random.normal; one shared stream here
+            start = (self.step * 16) % len(NOISE)
+            return tf.constant(NOISE[start:start + n])
+
+        def train_step(self, real_images):
+            batch_size = int(real_images.shape[0])
+            generated = self.generator(self._noise(batch_size))
+            combined = tf.concat([generated, real_images], axis=0)
+            labels = tf.concat([tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
+            with tf.GradientTape() as tape:
+                d_loss = self.loss_fn(labels, self.discriminator(combined))
+            grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights, strict=True))
+            misleading = tf.zeros((batch_size, 1))
+            with tf.GradientTape() as tape:
+                g_loss = self.loss_fn(misleading, self.discriminator(self.generator(self._noise(batch_size))))
+            grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights, strict=True))
+            self.step += 1
+            self.d_loss_tracker.update_state(d_loss)
+            self.g_loss_tracker.update_state(g_loss)
+            return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+    return GAN
+
+
+def _gan(lib):
+    tf, keras = LIBS[lib]
+    discriminator = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                                      keras.layers.Dense(1)], name="discriminator")
+    generator = keras.Sequential([keras.Input(shape=(LATENT,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(4)], name="generator")
+    gan = gan_class(tf, keras)(discriminator, generator, LATENT)
+    gan.compile(d_optimizer=keras.optimizers.SGD(learning_rate=0.05),
+                g_optimizer=keras.optimizers.SGD(learning_rate=0.05),
+                loss_fn=keras.losses.BinaryCrossentropy(from_logits=True))
+    return gan
+
+
+@pytest.mark.parametrize("real", ["keras2", "keras3"])
+def test_the_guides_gan_trains_as_in_real_keras(real):
+    theirs, mine = _gan(real), _gan("ours")
+    for a, b in ((theirs.discriminator, mine.discriminator), (theirs.generator, mine.generator)):
+        b.set_weights(a.get_weights())
+    h_theirs = theirs.fit(REAL_SAMPLES, batch_size=16, epochs=3, shuffle=False, verbose=0).history
+    h_mine = mine.fit(REAL_SAMPLES, batch_size=16, epochs=3, shuffle=False, verbose=0).history
+    _same_history(h_theirs, h_mine)
+    for a, b in ((theirs.generator, mine.generator), (theirs.discriminator, mine.discriminator)):
+        for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+            np.testing.assert_allclose(wb, wa, rtol=1e-4, atol=1e-6)
