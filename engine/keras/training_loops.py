@@ -113,6 +113,15 @@ class LoopsMixin:
         w = None if sw is None else eager(np.asarray(sw[idx]))
         return pack_x_y_sample_weight(x, y, w)
 
+    def _arrays(self, x, y):
+        """fit's and evaluate's inputs and targets as lists of arrays (``x`` may be ``(x, y)``)."""
+        self._check_compiled()
+        if y is None and isinstance(x, tuple) and len(x) == 2:
+            x, y = x
+        xs = self._x_list(x)
+        self._resolve_compile()
+        return xs, self._y_list(y)
+
     def _check_compiled(self):
         if not self._compiled:
             raise RuntimeError("you must compile the model before training or evaluating it: "
@@ -125,12 +134,7 @@ class LoopsMixin:
             validation_batch_size=None, validation_freq=1, **kwargs):
         from engine.keras import callbacks as cbks
 
-        self._check_compiled()
-        if y is None and isinstance(x, tuple) and len(x) == 2:
-            x, y = x
-        xs = self._x_list(x)
-        self._resolve_compile()
-        ys = self._y_list(y)
+        xs, ys = self._arrays(x, y)
         sw = None if sample_weight is None else np.asarray(sample_weight)
         n = len(xs[0])
         for a in xs + (ys or []):
@@ -209,12 +213,7 @@ class LoopsMixin:
                  callbacks=None, return_dict=False, **kwargs):
         from engine.keras import callbacks as cbks
 
-        self._check_compiled()
-        if y is None and isinstance(x, tuple) and len(x) == 2:
-            x, y = x
-        xs = self._x_list(x)
-        self._resolve_compile()
-        ys = self._y_list(y)
+        xs, ys = self._arrays(x, y)
         batch_size = batch_size or 32
         verbose = 1 if verbose == "auto" else verbose
         n_steps = max(1, -(-len(xs[0]) // batch_size))

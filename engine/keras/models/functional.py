@@ -116,20 +116,12 @@ class Functional(Model):
 
     @property
     def input(self):
+        """The model's input (a list for several): what ``input_shape`` reads, as in Keras."""
         return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
 
     @property
     def output(self):
         return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
-
-    @property
-    def input_shape(self):
-        """Keras's ``model.input_shape``: the input's shape, a list of them for several."""
-        return _map(lambda t: t.shape, self.input)
-
-    @property
-    def output_shape(self):
-        return _map(lambda t: t.shape, self.output)
 
     def _run(self, inputs, training=False, masks=None):
         values = {id(t): (x, None) for t, x in zip(self.inputs, inputs, strict=False)}
