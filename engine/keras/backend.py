@@ -189,10 +189,32 @@ def remember_logits(output: Tensor, logits, kind: str) -> None:
     _LOGITS[id(output)] = (weakref.ref(output), logits, kind)
 
 
-def logits_of(output, kind: str):
-    """The logits ``output`` was computed from by a ``kind`` ("softmax"/"sigmoid"), or None."""
+def logits_of(output, kind: str | None = None):
+    """The logits ``output`` was computed from by a softmax or sigmoid (of ``kind`` when given), or
+    None. The cross-entropies take them whichever of the two made ``output``, as real Keras's
+    ``_get_logits`` does with ``_keras_logits`` (tf_keras and Keras 3 on TensorFlow alike)."""
     entry = _LOGITS.get(id(output))
-    if entry is None or entry[0]() is not output or entry[2] != kind:
+    if entry is None or entry[0]() is not output or (kind is not None and entry[2] != kind):
+        return None
+    return entry[1]
+
+
+# -- the Keras mask a model attached to an output (Keras's ``_keras_mask``) ------------------------
+_MASKS: dict[int, tuple] = {}
+
+
+def remember_mask(output: Tensor, mask) -> None:
+    import weakref
+
+    if len(_MASKS) > 256:
+        _MASKS.clear()
+    _MASKS[id(output)] = (weakref.ref(output), mask)
+
+
+def mask_of(output):
+    """The mask ``remember_mask`` attached to ``output``, or None."""
+    entry = _MASKS.get(id(output))
+    if entry is None or entry[0]() is not output:
         return None
     return entry[1]
 

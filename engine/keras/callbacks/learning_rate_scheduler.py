@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.keras.callbacks.callback import Callback
+from engine.keras.callbacks.callback import Callback, learning_rate_value
 
 
 class LearningRateScheduler(Callback):
@@ -28,4 +28,4 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
-            logs["lr"] = float(self.model.optimizer.learning_rate)
+            logs["lr"] = learning_rate_value(self.model.optimizer)

@@ -11,6 +11,7 @@ from engine.framework.tensor import Tensor, eager
 from engine.keras import backend, constraints, initializers, regularizers
 from engine.keras.backend import KerasVariable
 from engine.keras.saving import registry
+from engine.keras.symbolic import symbolic_call
 
 # A weight larger than this is a mistake or a hostile config, not a model to allocate.
 MAX_WEIGHT_SIZE = 2 ** 31
@@ -246,6 +247,8 @@ class Layer:
     def compute_output_shape(self, input_shape):
         return input_shape
 
+    compute_output_shape._shape_by_call = True  # a subclass that keeps this runs call instead
+
     def compute_mask(self, inputs, mask=None):
         return mask if self.supports_masking else None
 
@@ -267,14 +270,25 @@ class Layer:
     def _call_symbolic(self, inputs, *args, **kwargs):
         shapes = _map(lambda t: t.shape, inputs)
         self._maybe_build(shapes)
-        out_shapes = self.compute_output_shape(shapes)
-        dtype = self._output_dtype(inputs)
-        if isinstance(out_shapes, list):
-            outputs = [KerasTensor(s, dtype) for s in out_shapes]
+        if self._shape_from_call():
+            outputs = symbolic_call(self, inputs, args, kwargs)
         else:
-            outputs = KerasTensor(out_shapes, dtype)
+            out_shapes = self.compute_output_shape(shapes)
+            dtype = self._output_dtype(inputs)
+            if isinstance(out_shapes, list):
+                outputs = [KerasTensor(s, dtype) for s in out_shapes]
+            else:
+                outputs = KerasTensor(out_shapes, dtype)
         Node(self, inputs, outputs, dict(kwargs, **({} if not args else {"_args": args})))
         return outputs
+
+    def _shape_from_call(self) -> bool:
+        """Whether the symbolic output comes from running ``call`` (Keras 2's and 3's way for a
+        layer that does not define ``compute_output_shape``) rather than from that method. The
+        engine's own layers that keep the input's shape say so by not defining either."""
+        cls = type(self)
+        own = getattr(cls.compute_output_shape, "_shape_by_call", False)
+        return own and not cls.call.__module__.startswith("engine.keras.")
 
     def _output_dtype(self, inputs):
         return self.dtype

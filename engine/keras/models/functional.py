@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.layers.base import InputLayer, KerasTensor, Layer, _flatten, _map, _to_tensor
 from engine.keras.models.model import Model
@@ -113,6 +114,15 @@ class Functional(Model):
         """Keras's order: nearest the inputs first (see ``_layers_by_depth``)."""
         return list(self._layers)
 
+    @property
+    def input(self):
+        """The model's input (a list for several): what ``input_shape`` reads, as in Keras."""
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self):
+        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
     def _run(self, inputs, training=False, masks=None):
         values = {id(t): (x, None) for t, x in zip(self.inputs, inputs, strict=False)}
         for node in self._nodes:
@@ -136,6 +146,10 @@ class Functional(Model):
                 values[id(t)] = (v, m)
         if masks is not None:
             masks.extend(values[id(t)][1] for t in self.outputs)
+        for t in self.outputs:  # as Keras's ``_keras_mask``: the loss and metrics find it there
+            value, mask = values[id(t)]
+            if mask is not None and isinstance(value, Tensor):
+                backend.remember_mask(value, mask)
         return [values[id(t)][0] for t in self.outputs]
 
     def call(self, inputs, training=None, mask=None):

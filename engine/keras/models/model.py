@@ -11,6 +11,7 @@ import numpy as np
 
 from engine.keras import backend, saving
 from engine.keras.layers.base import KerasTensor, Layer, _flatten
+from engine.keras.metrics import Metric
 from engine.keras.saving import registry
 from engine.keras.training import TrainingMixin
 
@@ -68,6 +69,10 @@ class Model(TrainingMixin, Layer):
         if isinstance(value, Layer) and name not in ("_input_layer",) and hasattr(self, "_tracked"):
             if all(value is not t for t in self._tracked):
                 self._tracked.append(value)
+        if isinstance(value, Metric):  # a metric set as an attribute is one of ``model.metrics``
+            tracked = self.__dict__.setdefault("_user_metrics", [])
+            if all(value is not m for m in tracked):
+                tracked.append(value)
         object.__setattr__(self, name, value)
 
     # -- the layers and their weights ------------------------------------------------------------
@@ -180,6 +185,8 @@ class Model(TrainingMixin, Layer):
     def compute_output_shape(self, input_shape):
         raise NotImplementedError(f"{type(self).__name__} cannot be called on symbolic inputs")
 
+    compute_output_shape._shape_by_call = True  # a subclass's call runs on symbolic inputs
+
     def compute_mask(self, inputs, mask=None):
         return None
 
@@ -188,6 +195,9 @@ class Model(TrainingMixin, Layer):
 
     def _ensure_built(self, xs):
         """Build a model whose input shape was not given from the first data it sees."""
+        if type(self).call is Model.call:  # no call of its own (a GAN's train_step runs its parts)
+            self.built = True
+            return
         if not self.built or not self._all_weights():
             self(xs[0] if len(xs) == 1 else xs)
 
