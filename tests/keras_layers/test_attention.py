@@ -45,7 +45,7 @@ def test_attention_with_masks_from_embeddings():
 
     q = np.array([[1, 2, 0, 0], [3, 4, 5, 6]])
     v = np.array([[7, 1, 2, 0, 0], [1, 0, 0, 0, 0]])
-    check_parity(build, [q, v], grad_input=False, from_real_config=("keras2",))
+    check_parity(build, [q, v], grad_input=False)
 
 
 MHA = [dict(num_heads=2, key_dim=3), dict(num_heads=3, key_dim=2, value_dim=4, use_bias=False),
