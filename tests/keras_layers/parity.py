@@ -23,6 +23,7 @@ import engine as tf  # noqa: E402
 from engine import keras as ours  # noqa: E402
 
 SIDES = {"keras2": keras2, "keras3": keras3}
+KERAS3_ON_TORCH = keras3.backend.backend() == "torch"  # when another test module chose torch first
 RTOL, ATOL = 1e-5, 1e-5
 
 

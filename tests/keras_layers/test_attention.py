@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine import keras as ours
-from tests.keras_layers.parity import check_parity, keras2, keras3, rand
+from tests.keras_layers.parity import _np, check_parity, keras2, keras3, rand
 
 
 def _fixed(model):
@@ -91,8 +91,8 @@ def test_multi_head_attention_masks_and_scores(causal):
         theirs.set_weights(layer.get_weights())
         t_out, t_scores = theirs(q, v, attention_mask=mask, return_attention_scores=True,
                                  use_causal_mask=causal)
-        np.testing.assert_allclose(out.numpy(), np.asarray(t_out), rtol=1e-5, atol=1e-5)
-        np.testing.assert_allclose(scores.numpy(), np.asarray(t_scores), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(out.numpy(), _np(t_out), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(scores.numpy(), _np(t_scores), rtol=1e-5, atol=1e-6)
 
 
 def test_multi_head_attention_weights_are_keras_weights():

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as real_tf
 
 from engine import keras as ours
-from tests.keras_layers.parity import check_parity, keras2, keras3, layer_model, rand
+from tests.keras_layers.parity import KERAS3_ON_TORCH, check_parity, keras2, keras3, layer_model, rand
 
 
 def _gamma_beta(model):
@@ -22,8 +22,11 @@ LAYER_NORM = [({}, (5, 6)), (dict(epsilon=1e-5), (7,)), (dict(axis=[1, 2]), (3, 
 
 @pytest.mark.parametrize("kwargs, shape", LAYER_NORM, ids=[str(k) for k, _ in LAYER_NORM])
 def test_layer_normalization(kwargs, shape):
+    # Keras 3 on torch fails on one axis that is not the last (its F.layer_norm shortcut assumes
+    # trailing axes): there Keras 2 is the reference.
+    torch_bug = KERAS3_ON_TORCH and kwargs.get("axis") in (1, -2)
     check_parity(layer_model(lambda k: k.layers.LayerNormalization(**kwargs), shape), rand(3, *shape),
-                 weights=_gamma_beta)
+                 weights=_gamma_beta, sides=("keras2",) if torch_bug else ("keras2", "keras3"))
 
 
 def test_layer_normalization_rms_scaling_keras3():
