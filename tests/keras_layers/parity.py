@@ -23,6 +23,7 @@ import engine as tf  # noqa: E402
 from engine import keras as ours  # noqa: E402
 
 SIDES = {"keras2": keras2, "keras3": keras3}
+KERAS3_ON_TORCH = keras3.backend.backend() == "torch"  # when another test module chose torch first
 RTOL, ATOL = 1e-5, 1e-5
 
 
@@ -47,28 +48,25 @@ def _cotangents(outputs, seed=1):
     return [rng.normal(size=np.shape(o)).astype(np.float32) for o in outputs]
 
 
-def ours_grads(model, xs, cots, grad_input=True, **call):
-    inputs = [tf.constant(x) for x in xs]
-    with tf.GradientTape() as tape:
+def _tape_grads(lib, model, xs, cots, grad_input=True, **call):
+    """Outputs and gradients with ``lib``'s GradientTape (our engine or TensorFlow)."""
+    inputs = [lib.constant(x) for x in xs]
+    with lib.GradientTape() as tape:
         for t in inputs:
             if grad_input:
                 tape.watch(t)
         out = _flat(model(inputs if len(inputs) > 1 else inputs[0], training=False, **call))
-        loss = tf.add_n([tf.reduce_sum(o * c) for o, c in zip(out, cots, strict=True)])
+        loss = lib.add_n([lib.reduce_sum(o * c) for o, c in zip(out, cots, strict=True)])
     targets = (inputs if grad_input else []) + _weights_of(model)
     return [_np(o) for o in out], [None if g is None else _np(g) for g in tape.gradient(loss, targets)]
+
+
+def ours_grads(model, xs, cots, grad_input=True, **call):
+    return _tape_grads(tf, model, xs, cots, grad_input, **call)
 
 
 def keras2_grads(model, xs, cots, grad_input=True, **call):
-    inputs = [real_tf.constant(x) for x in xs]
-    with real_tf.GradientTape() as tape:
-        for t in inputs:
-            if grad_input:
-                tape.watch(t)
-        out = _flat(model(inputs if len(inputs) > 1 else inputs[0], training=False, **call))
-        loss = real_tf.add_n([real_tf.reduce_sum(o * c) for o, c in zip(out, cots, strict=True)])
-    targets = (inputs if grad_input else []) + _weights_of(model)
-    return [_np(o) for o in out], [None if g is None else _np(g) for g in tape.gradient(loss, targets)]
+    return _tape_grads(real_tf, model, xs, cots, grad_input, **call)
 
 
 def keras3_grads(model, xs, cots, grad_input=True, **call):

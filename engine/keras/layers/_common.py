@@ -39,3 +39,29 @@ def serialize_constraint(value):
         return None
     get_config = getattr(value, "get_config", None)
     return {"class_name": type(value).__name__, "config": get_config() if get_config else {}}
+
+
+def set_kernel_bias_options(layer, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                            kernel_constraint, bias_constraint):
+    """The six kernel/bias options of a layer with a kernel and a bias, read as Keras reads them."""
+    from engine.keras import initializers, regularizers
+
+    layer.kernel_initializer = initializers.get(kernel_initializer)
+    layer.bias_initializer = initializers.get(bias_initializer)
+    layer.kernel_regularizer = regularizers.get(kernel_regularizer)
+    layer.bias_regularizer = regularizers.get(bias_regularizer)
+    layer.kernel_constraint = constraint(kernel_constraint, "kernel_constraint")
+    layer.bias_constraint = constraint(bias_constraint, "bias_constraint")
+
+
+def kernel_bias_config(layer):
+    """Those options as Keras writes them into a config."""
+    from engine.keras import initializers, regularizers
+
+    return {"kernel_initializer": initializers.serialize(layer.kernel_initializer),
+            "bias_initializer": initializers.serialize(layer.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(layer.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(layer.bias_regularizer),
+            "activity_regularizer": None,
+            "kernel_constraint": serialize_constraint(layer.kernel_constraint),
+            "bias_constraint": serialize_constraint(layer.bias_constraint)}

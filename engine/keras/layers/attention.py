@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from engine.keras import backend, initializers, regularizers
-from engine.keras.layers._common import constraint, serialize_constraint
+from engine.keras import backend
+from engine.keras.layers._common import kernel_bias_config, set_kernel_bias_options
 from engine.keras.layers.base import Layer, _to_tensor
 from engine.ops import array_ops, math_ops, nn_ops, reduction_ops
 
@@ -143,12 +143,8 @@ class MultiHeadAttention(Layer):
         self.softmax_robust_masking = bool(softmax_robust_masking)
         self._output_shape = output_shape
         self.attention_axes = attention_axes
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraint(kernel_constraint, "kernel_constraint")
-        self.bias_constraint = constraint(bias_constraint, "bias_constraint")
+        set_kernel_bias_options(self, kernel_initializer, bias_initializer, kernel_regularizer,
+                                bias_regularizer, kernel_constraint, bias_constraint)
         self.supports_masking = True
         self._symbolic_scores = False
 
@@ -260,10 +256,4 @@ class MultiHeadAttention(Layer):
         return {**super().get_config(), **extra, "num_heads": self.num_heads, "key_dim": self.key_dim,
                 "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
                 "output_shape": self._output_shape, "attention_axes": self.attention_axes,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": None,
-                "kernel_constraint": serialize_constraint(self.kernel_constraint),
-                "bias_constraint": serialize_constraint(self.bias_constraint)}
+                **kernel_bias_config(self)}

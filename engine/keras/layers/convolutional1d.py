@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from engine.keras import activations, initializers, regularizers
-from engine.keras.layers._common import constraint, int_tuple, serialize_constraint
+from engine.keras import activations
 from engine.keras.layers._common import data_format as _data_format
+from engine.keras.layers._common import int_tuple, kernel_bias_config, set_kernel_bias_options
 from engine.keras.layers.base import Layer
 from engine.keras.saving import registry
 from engine.ops import array_ops, math_ops
@@ -56,12 +56,8 @@ class Conv1D(Layer):
         self.data_format = _data_format(data_format)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraint(kernel_constraint, "kernel_constraint")
-        self.bias_constraint = constraint(bias_constraint, "bias_constraint")
+        set_kernel_bias_options(self, kernel_initializer, bias_initializer, kernel_regularizer,
+                                bias_regularizer, kernel_constraint, bias_constraint)
 
     def build(self, input_shape):
         channels = input_shape[1] if self.data_format == "channels_first" else input_shape[-1]
@@ -123,13 +119,7 @@ class Conv1D(Layer):
                 "strides": list(self.strides), "padding": self.padding, "data_format": self.data_format,
                 "dilation_rate": list(self.dilation_rate), "groups": self.groups,
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": None,
-                "kernel_constraint": serialize_constraint(self.kernel_constraint),
-                "bias_constraint": serialize_constraint(self.bias_constraint)}
+                **kernel_bias_config(self)}
 
 
 Convolution1D = registry.register("layer", Conv1D, "Convolution1D")

@@ -46,10 +46,9 @@ def func_load(code, defaults=None, closure=None, globs=None):
 
 
 def _globals(module):
-    import engine
-    from engine import keras
-
-    globs = {"tf": engine, "keras": keras, "K": keras.backend, "np": np}
+    # The names Keras's lambdas are written with (loaded already: this runs while loading a model).
+    globs = {"tf": sys.modules.get("engine"), "keras": sys.modules.get("engine.keras"),
+             "K": sys.modules.get("engine.keras.backend"), "np": np}
     if module in sys.modules:
         globs.update(sys.modules[module].__dict__)
     return globs

@@ -14,6 +14,12 @@ from engine.keras.saving import registry
 from engine.ops import array_ops, conv_ops, reduction_ops
 
 
+def _check_rank(layer, input_shape):
+    if len(input_shape) != layer._rank + 2:
+        raise ValueError(f"{type(layer).__name__} {layer.name!r} expects inputs of rank {layer._rank + 2}, "
+                         f"got shape {input_shape}")
+
+
 def _pool_out(size, k, stride, padding):
     if size is None:
         return None
@@ -39,9 +45,7 @@ class _Pooling(Layer):
         self.data_format = _format(data_format)
 
     def build(self, input_shape):
-        if len(input_shape) != self._rank + 2:
-            raise ValueError(f"{type(self).__name__} {self.name!r} expects inputs of rank {self._rank + 2}, "
-                             f"got shape {input_shape}")
+        _check_rank(self, input_shape)
         self.built = True
 
     def call(self, inputs):
@@ -106,9 +110,7 @@ class _GlobalPooling(Layer):
         return list(range(start, start + self._rank))
 
     def build(self, input_shape):
-        if len(input_shape) != self._rank + 2:
-            raise ValueError(f"{type(self).__name__} {self.name!r} expects inputs of rank {self._rank + 2}, "
-                             f"got shape {input_shape}")
+        _check_rank(self, input_shape)
         self.built = True
 
     def call(self, inputs):

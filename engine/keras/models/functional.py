@@ -289,12 +289,38 @@ def _refs(spec):
     return spec
 
 
+def _is_op_layer(lc):
+    return str(lc.get("module") or "").startswith("keras.src.ops")
+
+
+def _without_mask_ops(config):
+    """The layer configs less Keras 3's op layers (``NotEqual``, ``Any``: ``keras.src.ops``)
+    that only compute masks passed as ``mask=``: masks travel with tensors here, so nothing else
+    reads them. An op layer whose output feeds anything else is refused by name."""
+    layers = config["layers"]
+    ops = {lc.get("name") for lc in layers if isinstance(lc, dict) and _is_op_layer(lc)}
+    if not ops:
+        return layers
+    used = {r[0] for r in _refs(config.get("output_layers"))}
+    for lc in layers:
+        if lc.get("name") in ops:
+            continue
+        for nd in lc.get("inbound_nodes", []):
+            refs, kwargs = _parse_node(nd)
+            used.update(r[0] for r in (refs if isinstance(refs, list) else [refs]) + _kwarg_refs(kwargs))
+    if used & ops:
+        raise ValueError(f"Keras 3 op layers {sorted(used & ops)} compute more than masks here; "
+                         "they cannot be loaded")
+    return [lc for lc in layers if lc.get("name") not in ops]
+
+
 def functional_from_config(config):
     """The model a functional config describes (its custom objects in scope)."""
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise ValueError("a functional model config needs a 'layers' list")
     created, order, pending = {}, [], []
-    for lc in config["layers"]:
+    layer_configs = _without_mask_ops(config)
+    for lc in layer_configs:
         layer = deserialize_layer(lc)
         name = lc.get("name") or lc.get("config", {}).get("name") or layer.name
         created[name] = layer
