@@ -174,11 +174,11 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
             raise ValueError(f"{filepath} holds no model config (was it written by save_weights? then "
                              "build the model and call load_weights)")
         version = _str_attr(f.attrs.get("keras_version", "2"))
-        _KERAS3_FILE[0] = version.startswith("3")
+        _KERAS3_FILE[0] = "3" if version.startswith("3") else "2"
         try:
             model = model_from_json(_str_attr(f.attrs["model_config"]), custom_objects)
         finally:
-            _KERAS3_FILE[0] = False
+            _KERAS3_FILE[0] = None
         load_weights_from_group(f["model_weights"], model)
         if not compile or "training_config" not in f.attrs:
             return model
