@@ -15,8 +15,8 @@ def build(lib, kind):
         return lib.Sequential([lib.Input(shape=(8,)), L.Dense(16, activation="relu"),
                                L.Dense(3, activation="softmax")])
     if kind == "cnn":
-        return lib.Sequential([lib.Input(shape=(8, 8, 1)), L.Conv2D(4, 3, activation="relu"), L.MaxPooling2D(),
-                               L.Flatten(), L.Dense(3, activation="softmax")])
+        return lib.Sequential([lib.Input(shape=(8, 8, 1)), L.Conv2D(4, 3, activation="relu"),
+                               L.MaxPooling2D(), L.Flatten(), L.Dense(3, activation="softmax")])
     if kind in ("lstm", "gru"):
         rnn = L.LSTM if kind == "lstm" else L.GRU
         return lib.Sequential([lib.Input(shape=(5, 4)), rnn(6), L.Dense(3, activation="softmax")])

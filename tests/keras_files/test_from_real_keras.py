@@ -50,7 +50,8 @@ def test_tf_keras_file_names_its_optimizers_custom(tmp_path):
     theirs.save(tmp_path / "m.h5")
     with h5py.File(tmp_path / "m.h5") as f:
         assert '"Custom>Adam"' in f.attrs["training_config"]
-        names = [n.decode() if isinstance(n, bytes) else n for n in f["optimizer_weights"].attrs["weight_names"]]
+        names = [n.decode() if isinstance(n, bytes) else n
+                 for n in f["optimizer_weights"].attrs["weight_names"]]
     assert names[0] == "iteration:0" and names[1].startswith("Adam/m/")
     assert isinstance(ours.models.load_model(tmp_path / "m.h5").optimizer, ours.optimizers.Adam)
 

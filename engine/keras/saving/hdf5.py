@@ -136,12 +136,20 @@ def _open_new(filepath, overwrite):
 
 
 def save_weights(model, filepath, overwrite=True) -> None:
+    """Keras 2's layout, or Keras 3's for a name ending ``.weights.h5`` (as Keras 3 writes it)."""
     with _open_new(filepath, overwrite) as f:
-        save_weights_to_group(f, model)
+        if os.fspath(filepath).endswith(".weights.h5"):
+            _save_keras3_weights(f, model)
+        else:
+            save_weights_to_group(f, model)
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False) -> None:
+    """Either layout, as the file holds it (Keras 3's matches layers by position only)."""
     with _h5py().File(os.fspath(filepath), "r") as f:
+        if "layer_names" not in f.attrs and "model_weights" not in f and "layers" in f:
+            _load_keras3_weights(f, model, os.fspath(filepath))
+            return
         group = f["model_weights"] if "layer_names" not in f.attrs and "model_weights" in f else f
         load_weights_from_group(group, model, by_name=by_name, skip_mismatch=skip_mismatch)
 
@@ -192,11 +200,11 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
     return model
 
 
-# -- Keras 3's native .keras files (read only) ----------------------------------------------------------
+# -- Keras 3's layout: .weights.h5 files, and the .keras zip (read only) ---------------------------------
 _RNN_CLASSES = ("LSTM", "GRU", "SimpleRNN")
 
 
-def _keras3_state_paths(model, prefix=""):
+def _keras3_state_paths(model, prefix="", every=False):
     """(layer, path of its variables) in a Keras 3 ``model.weights.h5``: ``layers/<class name in
     snake case, numbered per class>``, recurrent layers' variables under their ``cell``
     (``keras/src/saving/saving_lib.py``: ``_save_state``, ``_save_container_state``)."""
@@ -212,9 +220,30 @@ def _keras3_state_paths(model, prefix=""):
             name = base
         path = f"{prefix}layers/{name}"
         if isinstance(layer, model_class):
-            yield from _keras3_state_paths(layer, path + "/")
-        elif layer.weights:
+            yield from _keras3_state_paths(layer, path + "/", every)
+        elif layer.weights or every:
             yield layer, path + ("/cell" if type(layer).__name__ in _RNN_CLASSES else "")
+
+
+def _load_keras3_weights(f, model, source):
+    for layer, path in _keras3_state_paths(model):
+        group = f.get(f"{path}/vars")
+        if group is None:
+            raise ValueError(f"{source}: no variables at {path!r} for layer {layer.name!r}")
+        values = [np.asarray(group[str(i)][()]) for i in range(len(group))]
+        _assign(layer, values, path, skip_mismatch=False)
+
+
+def _save_keras3_weights(f, model):
+    """Keras 3's ``.weights.h5``: ``vars`` (the model's own, none), then ``layers/<path>/vars/<i>``."""
+    f.create_group("vars").attrs["name"] = model.name
+    for layer, path in _keras3_state_paths(model, every=True):
+        if path.endswith("/cell"):
+            f.create_group(f"{path[:-len('/cell')]}/vars").attrs["name"] = layer.name
+        g = f.create_group(f"{path}/vars")
+        g.attrs["name"] = layer.name + ("_cell" if path.endswith("/cell") else "")
+        for i, w in enumerate(layer.weights):
+            g.create_dataset(str(i), data=w._value)
 
 
 def load_keras_zip(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
@@ -236,12 +265,7 @@ def load_keras_zip(filepath, custom_objects=None, compile=True):  # noqa: A002 -
             raise ValueError(f"{filepath}: config.json is not JSON: {e}") from None
         model = model_from_config(config, custom_objects)
         with _h5py().File(io.BytesIO(z.read("model.weights.h5")), "r") as f:
-            for layer, path in _keras3_state_paths(model):
-                group = f.get(f"{path}/vars")
-                if group is None:
-                    raise ValueError(f"{filepath}: no variables at {path!r} for layer {layer.name!r}")
-                values = [np.asarray(group[str(i)][()]) for i in range(len(group))]
-                _assign(layer, values, path, skip_mismatch=False)
+            _load_keras3_weights(f, model, filepath)
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
     if compile and compile_config:
         from engine.keras import optimizers

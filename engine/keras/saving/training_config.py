@@ -1,7 +1,11 @@
 """A ``.h5`` file's ``training_config`` and ``optimizer_weights``, both ways.
 
-Written: Keras 2's ``training_config`` (loss, metrics, loss weights, ``optimizer_config``) and our
-optimizer state (``Adam/iter:0``, then each slot of each variable). Read: ours, tf_keras 2.11+'s
+Written: Keras 2's ``training_config`` (loss, metrics, loss weights, ``optimizer_config``) and the
+optimizer state as tf.keras's legacy optimizers lay it out (``Adam/iter:0``, then one slot of every
+variable, then the next slot). tf_keras 2.21 rebuilds a config without ``is_legacy_optimizer``
+as its legacy class, which reads that state; Keras 3 takes the config (it would refuse
+``is_legacy_optimizer``, and rebuilds tf_keras's own ``Custom>Adam`` with default
+hyperparameters) and starts the state fresh, as it does with tf_keras's files. Read: ours, tf_keras 2.11+'s
 (``{"class_name": "Custom>Adam"}``, state ``iteration:0``, ``Adam/m/dense/kernel:0``,
 ``Adam/v/dense/kernel:0`` per variable in turn) and Keras 3's (``module``/``registered_name`` in
 the config, state ``adam/iteration``, ``adam/learning_rate``, ``adam/dense_kernel_momentum``...).
