@@ -194,7 +194,8 @@ def functional_config(model) -> dict:
                 raise NotImplementedError("saving a layer called with tensor keyword arguments "
                                           f"({layer.name}: {sorted(kwargs)}) is not supported")
             inbound.append([ref(t) + [kwargs] for t in node.flat_inputs])
-        layers.append({**serialize_layer(layer), "name": layer.name, "inbound_nodes": inbound})
+        layers.append({**serialize_layer(layer, after_input=True), "name": layer.name,
+                       "inbound_nodes": inbound})
     return {"name": model.name, "layers": layers,
             "input_layers": [ref(t) for t in model.inputs],
             "output_layers": [ref(t) for t in model.outputs]}

@@ -56,10 +56,16 @@ def deserialize_layer(config, custom_objects=None):
 _MODULES = {"Sequential": ("keras", None), "Functional": ("keras.src.models.functional", "Functional")}
 
 
-def serialize_layer(layer) -> dict:
+def serialize_layer(layer, after_input=False) -> dict:
+    """``after_input``: the model's InputLayer is in the config before this layer, so the layer's
+    own ``batch_input_shape`` (tf_keras's Embedding always has one) is left out: Keras 3 takes it
+    only from an InputLayer and refuses a layer config that has it."""
     name = getattr(layer, "_config_class_name", None) or type(layer).__name__
     module, registered = _MODULES.get(name, ("keras.layers", None))
-    return {"module": module, "class_name": name, "config": layer.get_config(), "registered_name": registered}
+    config = layer.get_config()
+    if after_input and name != "InputLayer" and isinstance(config, dict):
+        config.pop("batch_input_shape", None)
+    return {"module": module, "class_name": name, "config": config, "registered_name": registered}
 
 
 # -- whole configs ---------------------------------------------------------------------------------
