@@ -65,7 +65,8 @@ def serialize_layer(layer, after_input=False) -> dict:
     config = layer.get_config()
     if after_input and name != "InputLayer" and isinstance(config, dict):
         config.pop("batch_input_shape", None)
-    return {"module": module, "class_name": name, "config": config, "registered_name": registered}
+    # class_name first, as tf_keras writes a model config (TensorBoard's KerasModel summary too).
+    return {"class_name": name, "config": config, "module": module, "registered_name": registered}
 
 
 # -- whole configs ---------------------------------------------------------------------------------
