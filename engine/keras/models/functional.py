@@ -12,7 +12,7 @@ from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.layers.base import InputLayer, KerasTensor, Layer, _flatten, _map, _to_tensor
 from engine.keras.models.model import Model
-from engine.keras.saving import deserialize_layer, registry
+from engine.keras.saving import deserialize_layer, registry, serialize_layer
 
 
 def _node_of(t: KerasTensor):
@@ -213,8 +213,8 @@ def functional_config(model) -> dict:
                 raise NotImplementedError("saving a layer called with tensor keyword arguments "
                                           f"({layer.name}: {sorted(kwargs)}) is not supported")
             inbound.append([ref(t) + [kwargs] for t in node.flat_inputs])
-        layers.append({"class_name": type(layer).__name__, "config": layer.get_config(),
-                       "name": layer.name, "inbound_nodes": inbound})
+        layers.append({**serialize_layer(layer, after_input=True), "name": layer.name,
+                       "inbound_nodes": inbound})
     return {"name": model.name, "layers": layers,
             "input_layers": [ref(t) for t in model.inputs],
             "output_layers": [ref(t) for t in model.outputs]}
