@@ -106,6 +106,38 @@ LAYERS = [
           gens=("keras2",)),  # its BatchNormalization is on images: see BatchNormalization-4d
     layer("Functional-inference", lambda k: _functional(k), [(B, 6, 6, 1), (B, 3)]),
     layer("Model-subclass", lambda k: _subclassed(k), (B, 5), training=(False, True), config=False),
+    # k13-layers' layers (their fuller cases are in tests/keras_layers/)
+    layer("Conv1D", lambda k: k.layers.Conv1D(2, 3), (B, 7, 2)),
+    layer("Conv1D-causal-dilated", lambda k: k.layers.Conv1D(2, 2, padding="causal", dilation_rate=2),
+          (B, 7, 2)),
+    layer("MaxPooling1D", lambda k: k.layers.MaxPooling1D(2), (B, 6, 2)),
+    layer("AveragePooling1D", lambda k: k.layers.AveragePooling1D(2), (B, 6, 2)),
+    layer("AveragePooling2D", lambda k: k.layers.AveragePooling2D(2), (B, 4, 4, 2)),
+    layer("GlobalAveragePooling1D", lambda k: k.layers.GlobalAveragePooling1D(), (B, 5, 3)),
+    layer("GlobalMaxPooling1D", lambda k: k.layers.GlobalMaxPooling1D(), (B, 5, 3)),
+    layer("GlobalAveragePooling2D", lambda k: k.layers.GlobalAveragePooling2D(), (B, 4, 3, 2)),
+    layer("GlobalMaxPooling2D", lambda k: k.layers.GlobalMaxPooling2D(), (B, 4, 3, 2)),
+    layer("LayerNormalization", lambda k: k.layers.LayerNormalization(), (B, 6)),
+    layer("LeakyReLU", lambda k: k.layers.LeakyReLU(), (B, 6)),
+    layer("ReLU", lambda k: k.layers.ReLU(max_value=1.0), (B, 6)),
+    layer("Softmax", lambda k: k.layers.Softmax(), (B, 6)),
+    layer("Masking-LSTM", lambda k: k.Sequential([k.Input((5, 3)), k.layers.Masking(0.0), k.layers.LSTM(2)]),
+          (B, 5, 3)),
+    layer("RepeatVector", lambda k: k.layers.RepeatVector(3), (B, 4)),
+    layer("Permute", lambda k: k.layers.Permute((2, 1)), (B, 3, 4)),
+    layer("UpSampling1D", lambda k: k.layers.UpSampling1D(2), (B, 3, 2)),
+    layer("UpSampling2D", lambda k: k.layers.UpSampling2D(2), (B, 3, 3, 2)),
+    layer("ZeroPadding1D", lambda k: k.layers.ZeroPadding1D(1), (B, 3, 2)),
+    layer("ZeroPadding2D", lambda k: k.layers.ZeroPadding2D(1), (B, 3, 3, 2)),
+    layer("SpatialDropout1D-inference", lambda k: k.layers.SpatialDropout1D(0.5), (B, 4, 3)),
+    layer("SpatialDropout2D-inference", lambda k: k.layers.SpatialDropout2D(0.5), (B, 3, 3, 2)),
+    layer("GaussianNoise-inference", lambda k: k.layers.GaussianNoise(0.5), (B, 4)),
+    layer("GaussianDropout-inference", lambda k: k.layers.GaussianDropout(0.5), (B, 4)),
+    layer("Bidirectional-LSTM", lambda k: k.layers.Bidirectional(k.layers.LSTM(2)), (B, 5, 3)),
+    layer("TimeDistributed-Dense", lambda k: k.layers.TimeDistributed(k.layers.Dense(2)), (B, 4, 3)),
+    layer("Normalization", lambda k: k.layers.Normalization(mean=0.5, variance=4.0), (B, 3)),
+    layer("Attention", lambda k: _two_inputs(k, k.layers.Attention()), (B, 4, 3)),
+    layer("MultiHeadAttention", lambda k: _mha(k), (B, 4, 3)),
 ]
 
 
@@ -138,4 +170,16 @@ def _subclassed(k):
 NOT_A_CASE = {
     "Layer": "the base class: every case is one",
     "InputLayer": "built by Input() in the Sequential, Functional and masked cases",
+    "Wrapper": "the base of Bidirectional and TimeDistributed, both cases",
+    "Lambda": "holds code, not weights: tests/keras_layers/test_lambda.py checks it against both Kerases",
 }
+
+
+def _two_inputs(k, attention):
+    q = k.Input((4, 3))
+    return k.Model(q, attention([q, k.layers.Dense(3)(q)]))
+
+
+def _mha(k):
+    q = k.Input((4, 3))
+    return k.Model(q, k.layers.MultiHeadAttention(num_heads=2, key_dim=2)(q, q))

@@ -42,4 +42,13 @@ METRICS = [
            "sparse-column"),
     metric("mean_squared_error", lambda k: k.metrics.mean_squared_error, "regression"),
     metric("mean_absolute_error", lambda k: k.metrics.mean_absolute_error, "regression"),
+    # k13-api's metrics (their fuller cases are in tests/keras_api/test_metrics.py)
+    metric("Sum", lambda k: k.metrics.Sum(), "values"),
+    metric("Precision", lambda k: k.metrics.Precision(), "binary"),
+    metric("Recall", lambda k: k.metrics.Recall(), "binary"),
+    metric("AUC", lambda k: k.metrics.AUC(), "binary"),
+    metric("TopKCategoricalAccuracy", lambda k: k.metrics.TopKCategoricalAccuracy(k=2), "probs"),
+    metric("SparseTopKCategoricalAccuracy", lambda k: k.metrics.SparseTopKCategoricalAccuracy(k=2), "sparse"),
+    metric("MeanMetricWrapper", lambda k: k.metrics.MeanMetricWrapper(k.metrics.mean_squared_error),
+           "regression"),
 ]

@@ -30,4 +30,12 @@ OPTIMIZERS = [
                                                                           centered=True)),
     optimizer("Adagrad", lambda k: k.optimizers.Adagrad()),
     optimizer("Adagrad-args", lambda k: k.optimizers.Adagrad(0.1, initial_accumulator_value=0.5)),
+    # k13-api's optimizers (their fuller cases are in tests/keras_api/test_optimizers.py)
+    optimizer("AdamW", lambda k: k.optimizers.AdamW(0.01, weight_decay=0.1)),
+    optimizer("Nadam", lambda k: k.optimizers.Nadam(0.01)),
+    optimizer("Adamax", lambda k: k.optimizers.Adamax(0.01)),
+    optimizer("Adadelta", lambda k: k.optimizers.Adadelta(1.0)),
+    optimizer("Ftrl", lambda k: k.optimizers.Ftrl(0.1)),
+    optimizer("RMSprop-epsilon", lambda k: k.optimizers.RMSprop(0.01, epsilon=0.1)),
+    optimizer("Adagrad-epsilon", lambda k: k.optimizers.Adagrad(0.1, epsilon=1e-4)),
 ]
