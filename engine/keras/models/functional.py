@@ -123,7 +123,10 @@ class Functional(Model):
             in_masks = _map(lambda t: values[id(t)][1], node.inputs)
             has_mask = any(m is not None for m in _flatten(in_masks))
             kwargs = _resolve_kwargs(node.call_kwargs, values)
-            out = layer._call_eager(args, training=training, mask=in_masks if has_mask else None, **kwargs)
+            # A flag fixed at the call (``base_model(x, training=False)``) wins over the outer one.
+            fixed = kwargs.pop("training", None)
+            out = layer._call_eager(args, training=training if fixed is None else fixed,
+                                    mask=in_masks if has_mask else None, **kwargs)
             out_mask = layer.compute_mask(args, in_masks if has_mask else None)
             flat_out = _flatten(out)
             flat_mask = _flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)
