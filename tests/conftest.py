@@ -3,11 +3,16 @@ a guard that the suite leaves the repository's tracked files as it found them.""
 
 from __future__ import annotations
 
+import os
 import pathlib
 import shutil
 import subprocess
 
 import pytest
+
+# Real Keras 3 runs on TensorFlow in every test that imports it (the corpus's TensorFlow-guide
+# scripts need it), whichever test module happens to import keras first.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -15,6 +15,7 @@ import os
 import pathlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import keras  # noqa: E402,F401 - the peers, imported plainly: a missing peer is an error, not a skip
 import pytest  # noqa: E402
@@ -47,6 +48,11 @@ def _result(script, side):
     if key not in _CACHE:
         _CACHE[key] = shim.run(script, side)["RESULT"]
     return _CACHE[key]
+
+
+def test_keras3_runs_on_tensorflow():
+    """The TensorFlow-guide scripts (GradientTape loops, train_step) need Keras 3's TF backend."""
+    assert keras.backend.backend() == "tensorflow"
 
 
 def _cases():
