@@ -13,4 +13,4 @@ same_weights(model)
 x = np.cos(np.arange(2 * 5 * 10, dtype="float32")).reshape(2, 5, 10)
 
 RESULT = {"output_shape": tuple(model.output_shape), "params": model.count_params(),
-          "out": model.predict(x, verbose=0)}
+          "out": np.asarray(model(x))}

@@ -12,4 +12,4 @@ model = keras.Model(inputs, outputs)
 same_weights(model)
 x = np.sin(np.arange(2 * 6 * 3, dtype="float32")).reshape(2, 6, 3)
 
-RESULT = {"out": model.predict(x, verbose=0)}
+RESULT = {"out": np.asarray(model(x))}
