@@ -27,8 +27,8 @@ from tests.keras_corpus.compare import differences  # noqa: E402
 from tests.keras_corpus.pending_reasons import PENDING  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
-SCRIPTS = sorted((HERE / "scripts").glob("*.py"))
-PENDING_SCRIPTS = sorted((HERE / "pending").glob("*.py"))
+SCRIPTS = sorted(p for p in (HERE / "scripts").glob("*.py") if not p.name.startswith("_"))
+PENDING_SCRIPTS = sorted(p for p in (HERE / "pending").glob("*.py") if not p.name.startswith("_"))
 _CACHE: dict = {}
 
 
