@@ -164,8 +164,12 @@ class Layer:
             self._batch_input_shape = (batch_size,) + _shape_tuple(input_shape)
 
     # -- weights ---------------------------------------------------------------------------------
-    def add_weight(self, name, shape, initializer="glorot_uniform", regularizer=None, trainable=True,
+    def add_weight(self, name=None, shape=(), initializer="glorot_uniform", regularizer=None, trainable=True,
                    dtype=None, constraint=None) -> KerasVariable:
+        if name is None:  # the keras.io guides' add_weight(shape=..., initializer=...): Keras names it
+            taken = {w.name.rsplit("/", 1)[-1].split(":")[0] for w in self._weights}
+            name = next(n for n in ("variable", *(f"variable_{i}" for i in range(1, len(taken) + 2)))
+                        if n not in taken)
         shape = tuple(int(d) for d in shape)
         if any(d < 0 for d in shape) or int(np.prod(shape, dtype=np.float64)) > MAX_WEIGHT_SIZE:
             raise ValueError(f"layer {self.name!r}: refusing to create weight {name!r} of shape {shape} "

@@ -77,6 +77,21 @@ class Model(TrainingMixin, Layer):
 
     # -- the layers and their weights ------------------------------------------------------------
     @property
+    def trainable(self):
+        return self.__dict__.get("_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value):
+        # Keras 2 and 3 alike: freezing or unfreezing a model sets every layer inside it.
+        object.__setattr__(self, "_trainable", bool(value))
+        try:
+            layers = self.layers
+        except AttributeError:  # still in __init__: no layers yet
+            return
+        for layer in layers:
+            layer.trainable = value
+
+    @property
     def layers(self) -> list[Layer]:
         """The layers set as attributes, in the order they were set."""
         return list(self._tracked)
