@@ -85,8 +85,8 @@ def _model_from_config(config, custom_objects):
         raise ValueError("a model config must be a dict with 'class_name' and 'config'")
     if _KERAS3_FILE[0] is None and config.get("keras_version") is not None:
         _KERAS3_FILE[0] = _generation(config["keras_version"])
-        try:
-            return model_from_config(config, custom_objects)
+        try:  # still inside the caller's safe_mode scope
+            return _model_from_config(config, custom_objects)
         finally:
             _KERAS3_FILE[0] = None
     if config["class_name"] not in ("Sequential", "Functional", "Model") and not (
