@@ -3,11 +3,16 @@ a guard that the suite leaves the repository's tracked files as it found them.""
 
 from __future__ import annotations
 
+import os
 import pathlib
 import shutil
 import subprocess
 
 import pytest
+
+# Real Keras 3 as tf.keras is (TensorFlow's backend): only there do its cross-entropies read the
+# logits a softmax/sigmoid cached, as tf_keras's do. Set before any test module imports keras.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

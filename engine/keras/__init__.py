@@ -23,6 +23,7 @@ from engine.keras import (
     activations,
     backend,
     callbacks,
+    constraints,
     initializers,
     layers,
     losses,
@@ -39,4 +40,4 @@ __version__ = "2.15.0"  # the Keras API generation we follow (tf.keras 2 names, 
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
            "layers", "load_model", "losses", "metrics", "model_from_json", "model_from_yaml", "models",
-           "optimizers", "regularizers", "utils"]
+           "optimizers", "regularizers", "utils", "constraints"]

@@ -7,17 +7,26 @@ from __future__ import annotations
 from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.saving import registry
-from engine.ops import fused_ops, math_ops, nn_ops
+from engine.ops import array_ops, fused_ops, math_ops, nn_ops
 
 
-def relu(x, alpha=0.0, max_value=None, threshold=0.0):
+def relu(x, alpha=0.0, max_value=None, threshold=0.0, negative_slope=None):
+    """Keras's relu: ``x`` above ``threshold`` (else 0), clipped at ``max_value``, minus
+    ``alpha * relu(threshold - x)``. Keras 3 calls the slope ``negative_slope``, Keras 2 ``alpha``."""
+    if negative_slope is not None:
+        alpha = negative_slope
     if alpha == 0.0 and max_value is None and threshold == 0.0:
         return nn_ops.relu(x)
-    y = nn_ops.leaky_relu(x, alpha) if alpha else nn_ops.relu(x)
+    if alpha and max_value is None and threshold == 0.0:
+        return nn_ops.leaky_relu(x, alpha)
     if threshold:
-        raise NotImplementedError("relu(threshold=...) is not supported")
-    if max_value is not None:
-        y = math_ops.minimum(y, max_value)
+        y = math_ops.where(math_ops.greater(x, threshold), x, array_ops.zeros_like(x))
+    else:
+        y = nn_ops.relu(x)
+    if max_value is not None:  # a negative threshold lets values below 0 through: Keras clips them
+        y = math_ops.clip_by_value(y, 0.0, max_value)
+    if alpha:
+        y = y - alpha * nn_ops.relu(threshold - x if threshold else -x)
     return y
 
 

@@ -189,9 +189,79 @@ def remember_logits(output: Tensor, logits, kind: str) -> None:
     _LOGITS[id(output)] = (weakref.ref(output), logits, kind)
 
 
-def logits_of(output, kind: str):
-    """The logits ``output`` was computed from by a ``kind`` ("softmax"/"sigmoid"), or None."""
+def logits_of(output, kind: str | None = None):
+    """The logits ``output`` was computed from by a softmax or sigmoid (of ``kind`` when given), or
+    None. The cross-entropies take them whichever of the two made ``output``, as real Keras's
+    ``_get_logits`` does with ``_keras_logits`` (tf_keras and Keras 3 on TensorFlow alike)."""
     entry = _LOGITS.get(id(output))
-    if entry is None or entry[0]() is not output or entry[2] != kind:
+    if entry is None or entry[0]() is not output or (kind is not None and entry[2] != kind):
         return None
     return entry[1]
+
+
+# -- the Keras mask a model attached to an output (Keras's ``_keras_mask``) ------------------------
+_MASKS: dict[int, tuple] = {}
+
+
+def remember_mask(output: Tensor, mask) -> None:
+    import weakref
+
+    if len(_MASKS) > 256:
+        _MASKS.clear()
+    _MASKS[id(output)] = (weakref.ref(output), mask)
+
+
+def mask_of(output):
+    """The mask ``remember_mask`` attached to ``output``, or None."""
+    entry = _MASKS.get(id(output))
+    if entry is None or entry[0]() is not output:
+        return None
+    return entry[1]
+
+
+# -- the rest of the basics users call on keras.backend --------------------------------------------
+_state.setdefault("image_data_format", "channels_last")
+
+
+def image_data_format() -> str:
+    """``"channels_last"`` (the only layout the engine's convolutions use) unless set."""
+    return _state["image_data_format"]
+
+
+def set_image_data_format(data_format: str) -> None:
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"data_format must be 'channels_first' or 'channels_last', got {data_format!r}")
+    _state["image_data_format"] = data_format
+
+
+def backend() -> str:
+    """The name Keras reports for its backend: the engine stands where TensorFlow does."""
+    return "tensorflow"
+
+
+def int_shape(x):
+    """The static shape as a tuple (None for unknown dimensions)."""
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        shape = np.shape(x)
+    dims = shape.as_list() if hasattr(shape, "as_list") else shape
+    return tuple(None if d is None else int(d) for d in dims)
+
+
+def count_params(x) -> int:
+    return int(np.prod(int_shape(x), dtype=np.int64))
+
+
+def is_keras_tensor(x) -> bool:
+    """Whether ``x`` is a symbolic layer output (a ``KerasTensor``; named, not imported: the layers
+    import this module)."""
+    return any(c.__name__ == "KerasTensor" for c in type(x).__mro__)
+
+
+def batch_get_value(xs):
+    return [get_value(x) for x in xs]
+
+
+def batch_set_value(tuples) -> None:
+    for x, value in tuples:
+        set_value(x, value)

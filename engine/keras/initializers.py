@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
+from engine.framework.tensor import Tensor, eager
 from engine.keras import backend
 from engine.keras.saving import registry
+
+
+def _returns_tensor(draw):
+    """``initializer(shape, dtype)`` gives a tensor, as Keras's do; the draw itself is numpy."""
+    @functools.wraps(draw)
+    def call(self, shape, dtype=None):
+        value = draw(self, shape, dtype)
+        return value if isinstance(value, Tensor) else eager(np.asarray(value))
+
+    call._returns_tensor = True
+    return call
 
 
 class Initializer:
     def __init_subclass__(cls, register=True, **kwargs):
         super().__init_subclass__(**kwargs)
         registry.register_subclass("initializer", cls, register)
+        draw = cls.__dict__.get("__call__")
+        if draw is not None and not getattr(draw, "_returns_tensor", False):
+            cls.__call__ = _returns_tensor(draw)
 
     def __call__(self, shape, dtype=None):  # pragma: no cover - interface
         raise NotImplementedError

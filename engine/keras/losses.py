@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
@@ -20,22 +22,44 @@ def _t(x, like=None):
     return eager(arr)
 
 
+def _cached_logits(y_pred, from_logits, fn_name, op_type):
+    """Keras's ``_get_logits``: an output made by a softmax or a sigmoid carries its logits, and the
+    cross-entropy is computed from them (from_logits or not: Keras warns when it was set)."""
+    logits = backend.logits_of(y_pred)
+    if logits is None:
+        return y_pred, from_logits
+    if from_logits:
+        warnings.warn(f'"`{fn_name}` received `from_logits=True`, but the `output` argument was '
+                      f"produced by a {op_type} activation and thus does not represent logits. "
+                      "Was this intended?", stacklevel=3)
+    return logits, True
+
+
+def _as_pred(y_pred):
+    """Predictions as a tensor: numpy arrays and lists become floatx tensors (Keras 3's Loss
+    converts to its dtype)."""
+    if isinstance(y_pred, Tensor):
+        return y_pred
+    arr = np.asarray(y_pred)
+    if arr.dtype.kind != "f" or arr.dtype == np.float64:
+        arr = arr.astype(backend.floatx())
+    return eager(arr)
+
+
 def _clip_probs(p):
     eps = backend.epsilon()
     return math_ops.clip_by_value(p, eps, 1.0 - eps)
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_pred = _as_pred(y_pred)
     y_true = _t(y_true, y_pred)
     if y_true.dtype != y_pred.dtype:
         y_true = math_ops.cast(y_true, y_pred.dtype)
     if label_smoothing:
         k = y_pred.shape[-1]
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / k
-    if not from_logits:
-        logits = backend.logits_of(y_pred, "softmax")
-        if logits is not None:
-            y_pred, from_logits = logits, True
+    y_pred, from_logits = _cached_logits(y_pred, from_logits, "categorical_crossentropy", "Softmax")
     if from_logits:
         return nn_ops.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred)
     p = y_pred / reduction_ops.reduce_sum(y_pred, axis=axis, keepdims=True)
@@ -43,22 +67,22 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
+    y_pred = _as_pred(y_pred)
     labels = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
     if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
         labels = labels[..., 0]
     labels = eager(labels.astype(np.int64))
-    if not from_logits:
-        logits = backend.logits_of(y_pred, "softmax")
-        if logits is not None:
-            y_pred, from_logits = logits, True
+    y_pred, from_logits = _cached_logits(y_pred, from_logits, "sparse_categorical_crossentropy",
+                                         "Softmax")
     if from_logits:
         return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
-    log_p = math_ops.log(_clip_probs(y_pred))
-    return -reduction_ops.reduce_sum(log_p * array_ops.one_hot(labels, y_pred.shape[-1],
-                                                                      dtype=y_pred.dtype), axis=-1)
+    # Keras 2 and 3 alike: the clipped probabilities' logs as logits, so they are renormalised
+    return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                           logits=math_ops.log(_clip_probs(y_pred)))
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_pred = _as_pred(y_pred)
     y_true = _t(y_true, y_pred)
     if y_true.dtype != y_pred.dtype:
         y_true = math_ops.cast(y_true, y_pred.dtype)
@@ -66,10 +90,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         y_true = array_ops.expand_dims(y_true, -1)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    if not from_logits:
-        logits = backend.logits_of(y_pred, "sigmoid")
-        if logits is not None:
-            y_pred, from_logits = logits, True
+    y_pred, from_logits = _cached_logits(y_pred, from_logits, "binary_crossentropy", "Sigmoid")
     if from_logits:
         per = nn_ops.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
     else:
@@ -79,6 +100,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
 
 def _match(y_true, y_pred):
+    y_pred = _as_pred(y_pred)
     y_true = _t(y_true, y_pred)
     if y_true.dtype != y_pred.dtype:
         y_true = math_ops.cast(y_true, y_pred.dtype)
@@ -116,19 +138,18 @@ class Loss:
         self.fn_kwargs = fn_kwargs
 
     def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
-        per_sample = self.call(y_true, y_pred)
+        per_sample = _as_pred(self.call(y_true, _as_pred(y_pred)))
         if mask is not None and len(per_sample.shape) > 1 and np.shape(mask) == tuple(per_sample.shape):
             return self._masked(per_sample, np.asarray(mask), sample_weight)
-        while len(per_sample.shape) > 1:  # e.g. sequence outputs: average the time axis too
-            per_sample = reduction_ops.reduce_mean(per_sample, axis=-1)
         if sample_weight is not None:
-            w = eager(np.asarray(sample_weight, dtype=per_sample.dtype.as_numpy_dtype).reshape(-1))
-            per_sample = per_sample * w
-        if self.reduction == "sum":
-            return reduction_ops.reduce_sum(per_sample)
-        if self.reduction == "none":
+            per_sample = per_sample * eager(_weights_like(sample_weight, per_sample))
+        if self.reduction == "none":  # Keras keeps every axis the loss function returned (batch, time)
             return per_sample
-        return reduction_ops.reduce_mean(per_sample)
+        total = reduction_ops.reduce_sum(per_sample)
+        if self.reduction == "sum":
+            return total
+        size = int(np.prod(per_sample.shape))  # sum_over_batch_size: over every value, time steps too
+        return total / float(max(size, 1))
 
     def _masked(self, values, mask, sample_weight):
         """Keras 3's masked reduction: padded steps (mask 0, from Embedding(mask_zero=True))
@@ -154,6 +175,18 @@ class Loss:
     @classmethod
     def from_config(cls, config):
         return cls(**{k: v for k, v in config.items() if k not in ("fn", "dtype")})
+
+
+def _weights_like(sample_weight, values):
+    """Sample weights brought to the rank of the per-sample values, as Keras's
+    squeeze_or_expand_to_same_rank: (batch, 1) loses its axis, (batch,) on (batch, time) gains one."""
+    w = np.asarray(backend.to_numpy(sample_weight), dtype=values.dtype.as_numpy_dtype)
+    rank = len(values.shape)
+    if w.ndim == rank + 1 and w.shape[-1] == 1:
+        w = w[..., 0]
+    if w.ndim < rank:
+        w = w.reshape(w.shape + (1,) * (rank - w.ndim))
+    return w
 
 
 def _snake(name):

@@ -140,3 +140,7 @@ def model_summary(model, line_length=None, print_fn=None):
     print_fn(f"Trainable params: {trainable:,}")
     print_fn(f"Non-trainable params: {total - trainable:,}")
     print_fn("_" * line_length)
+
+
+from engine.keras.model_visualization import model_to_dot, plot_model  # noqa: E402,F401 - keras.utils.*
+from engine.keras.sequence_utils import pad_sequences  # noqa: E402,F401 - keras.utils.pad_sequences

@@ -339,8 +339,12 @@ def test_load_weights_by_name_and_mismatches(tmp_path):
 def test_unknown_class_names_are_refused_clearly():
     config = {"class_name": "Sequential", "config": {"name": "s", "layers": [
         {"class_name": "Lambda", "config": {"function": "os.system('touch /tmp/pwned')"}}]}}
-    with pytest.raises(ValueError, match="Unknown layer: 'Lambda'"):
+    with pytest.raises(ValueError, match="Lambda layer None: unknown function type"):
         model_from_json(json.dumps(config))
+    for kind in ("function", "lambda"):  # by name: only custom_objects; bytecode: only unsafe mode
+        config["config"]["layers"][0]["config"]["function_type"] = kind
+        with pytest.raises(ValueError, match="custom_objects" if kind == "function" else "safe_mode=False"):
+            model_from_json(json.dumps(config))
     with pytest.raises(ValueError, match="Unknown model class: 'os.system'"):
         model_from_json(json.dumps({"class_name": "os.system", "config": {}}))
     with pytest.raises(ValueError, match="unknown activation"):

@@ -217,12 +217,13 @@ def test_early_stopping_checkpoint_scheduler_csv(tmp_path):
                                         save_weights_only=True),
         keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1)),
         keras.callbacks.CSVLogger(str(tmp_path / "log.csv")),
-        keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: lrs.append(model.optimizer.lr)),
+        keras.callbacks.LambdaCallback(
+            on_epoch_begin=lambda epoch, logs: lrs.append(float(model.optimizer.lr))),
     ]
     history = model.fit(x, y, epochs=10, verbose=0, callbacks=callbacks)
     assert len(history.epoch) == 2  # nothing improves by 10, so patience 1 stops after epoch 2
     assert sorted(p.name for p in tmp_path.glob("w.*.h5")) == ["w.01.h5", "w.02.h5"]
-    assert lrs == [0.1, 0.05]
+    assert lrs == pytest.approx([0.1, 0.05], rel=1e-7)  # a float32 variable holds the rate, as in Keras
     rows = list(csv.DictReader(open(tmp_path / "log.csv")))
     assert [r["epoch"] for r in rows] == ["0", "1"] and {"loss", "accuracy", "lr"} <= set(rows[0])
     best = keras.callbacks.ModelCheckpoint(str(tmp_path / "best.h5"), monitor="val_loss", save_best_only=True)

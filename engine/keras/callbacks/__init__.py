@@ -1,7 +1,8 @@
 """Callbacks ``fit`` calls around epochs and batches, one module each (as Keras 3 lays them out):
 History, ProgbarLogger, EarlyStopping, ModelCheckpoint, LearningRateScheduler, ReduceLROnPlateau,
-CSVLogger, TensorBoard, LambdaCallback, TerminateOnNaN; ``callback_list`` runs them."""
+CSVLogger, TensorBoard, LambdaCallback, TerminateOnNaN, BackupAndRestore; ``callback_list`` runs them."""
 
+from engine.keras.callbacks.backup_and_restore import BackupAndRestore
 from engine.keras.callbacks.callback import Callback
 from engine.keras.callbacks.callback_list import CallbackList
 from engine.keras.callbacks.csv_logger import CSVLogger
@@ -17,4 +18,4 @@ from engine.keras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau", "TensorBoard",
-           "TerminateOnNaN"]
+           "TerminateOnNaN", "BackupAndRestore"]

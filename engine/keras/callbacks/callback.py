@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 
 class Callback:
     def __init__(self):
@@ -41,3 +43,13 @@ def monitor_mode(mode, monitor):
     if mode not in ("min", "max"):
         raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
     return mode
+
+
+def learning_rate_value(optimizer) -> float:
+    """The optimizer's learning rate as a number (it may be held in a variable or a tensor)."""
+    lr = optimizer.learning_rate
+    if hasattr(lr, "numpy"):
+        lr = lr.numpy()
+    elif hasattr(lr, "_value"):
+        lr = lr._value
+    return float(np.asarray(lr))

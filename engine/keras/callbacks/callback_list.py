@@ -1,4 +1,4 @@
-"""The callbacks of one ``fit``/``evaluate`` call, History first and the progress bar last."""
+"""The callbacks of one ``fit``/``evaluate`` call: the user's, then History, then the progress bar."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ from engine.keras.callbacks.progbar_logger import ProgbarLogger
 
 
 class CallbackList:
-    """Calls each hook on every callback in order; History first, the progress bar last."""
+    """Calls each hook on every callback in order."""
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, verbose=1,
                  epochs=1, steps=None, mode="train"):
         self.callbacks = list(callbacks or [])
-        if add_history:
+        # Keras 2 and 3 alike: History, then the progress bar, after the user's callbacks, so
+        # what those add to the epoch's logs (a learning rate, say) reaches history.history.
+        history = next((cb for cb in self.callbacks if isinstance(cb, History)), None)
+        if history is None and add_history:
             history = History()
-            self.callbacks.insert(0, history)
+            self.callbacks.append(history)
+        if history is not None:
             model.history = history
-        if add_progbar:
+        if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
             self.callbacks.append(ProgbarLogger(verbose=verbose, mode=mode))
         params = {"verbose": verbose, "epochs": epochs, "steps": steps}
         for cb in self.callbacks:

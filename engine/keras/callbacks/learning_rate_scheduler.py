@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.keras.callbacks.callback import Callback
+from engine.keras.callbacks.callback import Callback, learning_rate_value
 
 
 class LearningRateScheduler(Callback):
@@ -17,7 +17,7 @@ class LearningRateScheduler(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         opt = self.model.optimizer
         try:
-            lr = self.schedule(epoch, opt.learning_rate)
+            lr = self.schedule(epoch, float(opt.learning_rate))  # a number, as Keras passes it
         except TypeError:
             lr = self.schedule(epoch)
         if not isinstance(lr, (float, int, np.floating, np.integer)):
@@ -28,4 +28,4 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
-            logs["lr"] = float(self.model.optimizer.learning_rate)
+            logs["lr"] = learning_rate_value(self.model.optimizer)

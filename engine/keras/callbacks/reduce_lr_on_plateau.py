@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.keras.callbacks.callback import Callback, monitor_mode
+from engine.keras.callbacks.callback import Callback, learning_rate_value, monitor_mode
 
 
 class ReduceLROnPlateau(Callback):
@@ -20,6 +20,8 @@ class ReduceLROnPlateau(Callback):
         self.best = -np.inf if self.mode == "max" else np.inf
 
     def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:  # the rate this epoch ran with, before any reduction (Keras's "lr")
+            logs["lr"] = learning_rate_value(self.model.optimizer)
         current = (logs or {}).get(self.monitor)
         if current is None:
             return
@@ -36,11 +38,10 @@ class ReduceLROnPlateau(Callback):
             self.wait += 1
             if self.wait >= self.patience:
                 opt = self.model.optimizer
-                new = max(opt.learning_rate * self.factor, self.min_lr)
-                if new < opt.learning_rate:
+                old = learning_rate_value(opt)
+                new = max(old * self.factor, self.min_lr)
+                if new < old:
                     opt.learning_rate = new
                     if self.verbose:
                         print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
                 self.cooldown_counter, self.wait = self.cooldown, 0
-        if logs is not None:
-            logs["lr"] = float(self.model.optimizer.learning_rate)

@@ -8,9 +8,10 @@ import inspect
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
-from engine.keras import backend, initializers, regularizers
+from engine.keras import backend, constraints, initializers, regularizers
 from engine.keras.backend import KerasVariable
 from engine.keras.saving import registry
+from engine.keras.symbolic import symbolic_call
 
 # A weight larger than this is a mistake or a hostile config, not a model to allocate.
 MAX_WEIGHT_SIZE = 2 ** 31
@@ -163,8 +164,12 @@ class Layer:
             self._batch_input_shape = (batch_size,) + _shape_tuple(input_shape)
 
     # -- weights ---------------------------------------------------------------------------------
-    def add_weight(self, name, shape, initializer="glorot_uniform", regularizer=None, trainable=True,
+    def add_weight(self, name=None, shape=(), initializer="glorot_uniform", regularizer=None, trainable=True,
                    dtype=None, constraint=None) -> KerasVariable:
+        if name is None:  # the keras.io guides' add_weight(shape=..., initializer=...): Keras names it
+            taken = {w.name.rsplit("/", 1)[-1].split(":")[0] for w in self._weights}
+            name = next(n for n in ("variable", *(f"variable_{i}" for i in range(1, len(taken) + 2)))
+                        if n not in taken)
         shape = tuple(int(d) for d in shape)
         if any(d < 0 for d in shape) or int(np.prod(shape, dtype=np.float64)) > MAX_WEIGHT_SIZE:
             raise ValueError(f"layer {self.name!r}: refusing to create weight {name!r} of shape {shape} "
@@ -173,7 +178,9 @@ class Layer:
         value = init(shape, dtype or self.dtype)
         var = KerasVariable(value, f"{self.name}/{name}", trainable=trainable, dtype=dtype or self.dtype)
         var.regularizer = regularizers.get(regularizer)
-        var.constraint = constraint
+        if constraint is None:  # Dense(kernel_constraint=...) and the like, as Keras reads them
+            constraint = getattr(self, f"{name}_constraint", None)
+        var.constraint = constraints.get(constraint) if isinstance(constraint, (str, dict)) else constraint
         self._weights.append(var)
         return var
 
@@ -244,6 +251,8 @@ class Layer:
     def compute_output_shape(self, input_shape):
         return input_shape
 
+    compute_output_shape._shape_by_call = True  # a subclass that keeps this runs call instead
+
     def compute_mask(self, inputs, mask=None):
         return mask if self.supports_masking else None
 
@@ -265,14 +274,25 @@ class Layer:
     def _call_symbolic(self, inputs, *args, **kwargs):
         shapes = _map(lambda t: t.shape, inputs)
         self._maybe_build(shapes)
-        out_shapes = self.compute_output_shape(shapes)
-        dtype = self._output_dtype(inputs)
-        if isinstance(out_shapes, list):
-            outputs = [KerasTensor(s, dtype) for s in out_shapes]
+        if self._shape_from_call():
+            outputs = symbolic_call(self, inputs, args, kwargs)
         else:
-            outputs = KerasTensor(out_shapes, dtype)
+            out_shapes = self.compute_output_shape(shapes)
+            dtype = self._output_dtype(inputs)
+            if isinstance(out_shapes, list):
+                outputs = [KerasTensor(s, dtype) for s in out_shapes]
+            else:
+                outputs = KerasTensor(out_shapes, dtype)
         Node(self, inputs, outputs, dict(kwargs, **({} if not args else {"_args": args})))
         return outputs
+
+    def _shape_from_call(self) -> bool:
+        """Whether the symbolic output comes from running ``call`` (Keras 2's and 3's way for a
+        layer that does not define ``compute_output_shape``) rather than from that method. The
+        engine's own layers that keep the input's shape say so by not defining either."""
+        cls = type(self)
+        own = getattr(cls.compute_output_shape, "_shape_by_call", False)
+        return own and not cls.call.__module__.startswith("engine.keras.")
 
     def _output_dtype(self, inputs):
         return self.dtype

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from engine.keras import activations, backend, initializers, regularizers
+from engine.keras import activations, backend, constraints, initializers, regularizers
 from engine.keras.layers.base import Layer
 from engine.ops import array_ops, fused_ops, math_ops
 
@@ -31,6 +31,8 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -74,7 +76,9 @@ class Dense(Layer):
                 "bias_initializer": _init_config(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": None, "kernel_constraint": None, "bias_constraint": None}
+                "activity_regularizer": None,
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
 
 class Activation(Layer):
@@ -149,7 +153,10 @@ class Dropout(Layer):
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        keep = backend.rng(self.seed).random(tuple(inputs.shape)) >= self.rate
+        shape = tuple(inputs.shape)
+        if self.noise_shape is not None:  # one draw, broadcast over its axes of size 1 (None: the input's)
+            shape = tuple(n if d is None else int(d) for n, d in zip(shape, self.noise_shape, strict=True))
+        keep = backend.rng(self.seed).random(shape) >= self.rate
         scale = (keep / (1.0 - self.rate)).astype(inputs.dtype.as_numpy_dtype)
         return inputs * scale
 

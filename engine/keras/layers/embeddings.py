@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
-from engine.keras import initializers, regularizers
+from engine.keras import constraints, initializers, regularizers
 from engine.keras.layers.base import Layer
 from engine.ops import fused_ops
 
@@ -25,6 +25,7 @@ class Embedding(Layer):
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
         self.input_length = input_length
         self.supports_masking = self.mask_zero
@@ -58,5 +59,7 @@ class Embedding(Layer):
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
                 "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
-                "activity_regularizer": None, "embeddings_constraint": None, "mask_zero": self.mask_zero,
+                "activity_regularizer": None,
+                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+                "mask_zero": self.mask_zero,
                 "input_length": self.input_length}

@@ -1,6 +1,14 @@
-"""BatchNormalization over the last axis: batch statistics while training, moving averages after."""
+"""BatchNormalization over the last axis: batch statistics while training, moving averages after.
+
+The two Keras generations update the moving variance differently on images (rank 4 or 5):
+tf.keras 2 runs its fused kernel there, whose batch variance carries Bessel's correction
+(``n / (n - 1)``, ``n`` the values per channel), Keras 3 uses the plain batch variance. Built
+from code the layer is Keras 2's; from a config Keras 3 wrote (it always writes ``synchronized``
+and ``renorm_clipping``, Keras 2 only with ``renorm=True``, which is refused here) Keras 3's."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from engine.keras import initializers, regularizers
 from engine.keras.layers.base import Layer
@@ -31,6 +39,13 @@ class BatchNormalization(Layer):
         self.beta_regularizer = regularizers.get(beta_regularizer)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
         self.supports_masking = True
+        self._keras3 = False  # which generation's moving-variance update (see the module's docstring)
+
+    @classmethod
+    def from_config(cls, config):
+        layer = cls(**config)
+        layer._keras3 = "synchronized" in config or "renorm_clipping" in config
+        return layer
 
     def build(self, input_shape):
         rank = len(input_shape)
@@ -53,8 +68,12 @@ class BatchNormalization(Layer):
         if training:
             mean, var = nn_ops.moments(inputs, axes)
             m = self.momentum
+            batch_var = var.numpy()
+            n = int(np.prod(inputs.shape[:-1]))
+            if not self._keras3 and len(inputs.shape) in (4, 5) and n > 1:  # Keras 2's fused kernel
+                batch_var = batch_var * (n / (n - 1))
             self.moving_mean._value[...] = self.moving_mean._value * m + mean.numpy() * (1 - m)
-            self.moving_variance._value[...] = self.moving_variance._value * m + var.numpy() * (1 - m)
+            self.moving_variance._value[...] = self.moving_variance._value * m + batch_var * (1 - m)
         else:
             mean, var = self.moving_mean, self.moving_variance
         inv = math_ops.rsqrt(var + self.epsilon)
@@ -74,6 +93,8 @@ class BatchNormalization(Layer):
                 "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
                 "beta_regularizer": regularizers.serialize(self.beta_regularizer),
                 "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-                "beta_constraint": None, "gamma_constraint": None}
+                "beta_constraint": None, "gamma_constraint": None,
+                **({"synchronized": False, "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
+                   if self._keras3 else {})}
 
 

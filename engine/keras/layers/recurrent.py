@@ -205,7 +205,7 @@ class LSTM(_RNN):
 
         class _ForgetOne(initializers.Initializer):
             def __call__(self, shape, dtype=None):
-                b = base((units * 4,), dtype)
+                b = np.array(base((units * 4,), dtype))  # initializers give tensors
                 b[units:2 * units] = 1.0
                 return b
 

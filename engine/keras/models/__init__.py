@@ -3,6 +3,7 @@ summary; a subclass defining ``call``), ``functional`` (``Model(inputs, outputs)
 layer calls) and ``sequential`` (a stack of layers, a functional model once built). The file
 functions are ``engine.keras.saving``'s."""
 
+from engine.keras.models.cloning import clone_model
 from engine.keras.models.functional import Functional
 from engine.keras.models.model import Model
 from engine.keras.models.sequential import Sequential
@@ -15,4 +16,4 @@ from engine.keras.saving import (
 )
 
 __all__ = ["Functional", "Model", "Sequential", "load_model", "model_from_config", "model_from_json",
-           "model_from_yaml", "save_model"]
+           "model_from_yaml", "save_model", "clone_model"]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 
+from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.layers.base import InputLayer, KerasTensor, Layer, _flatten, _map, _to_tensor
 from engine.keras.models.model import Model
-from engine.keras.saving import deserialize_layer, registry
+from engine.keras.saving import deserialize_layer, registry, serialize_layer
 
 
 def _node_of(t: KerasTensor):
@@ -113,6 +114,15 @@ class Functional(Model):
         """Keras's order: nearest the inputs first (see ``_layers_by_depth``)."""
         return list(self._layers)
 
+    @property
+    def input(self):
+        """The model's input (a list for several): what ``input_shape`` reads, as in Keras."""
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self):
+        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
     def _run(self, inputs, training=False, masks=None):
         values = {id(t): (x, None) for t, x in zip(self.inputs, inputs, strict=False)}
         for node in self._nodes:
@@ -123,14 +133,23 @@ class Functional(Model):
             in_masks = _map(lambda t: values[id(t)][1], node.inputs)
             has_mask = any(m is not None for m in _flatten(in_masks))
             kwargs = _resolve_kwargs(node.call_kwargs, values)
-            out = layer._call_eager(args, training=training, mask=in_masks if has_mask else None, **kwargs)
-            out_mask = layer.compute_mask(args, in_masks if has_mask else None)
+            # A mask or training flag given in the call itself wins over the propagated ones.
+            call_mask = kwargs.pop("mask", None)
+            call_mask = call_mask if call_mask is not None else in_masks if has_mask else None
+            call_training = kwargs.pop("training", None)
+            call_training = training if call_training is None else call_training
+            out = layer._call_eager(args, training=call_training, mask=call_mask, **kwargs)
+            out_mask = layer.compute_mask(args, call_mask)
             flat_out = _flatten(out)
             flat_mask = _flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)
             for t, v, m in zip(node.flat_outputs, flat_out, flat_mask, strict=False):
                 values[id(t)] = (v, m)
         if masks is not None:
             masks.extend(values[id(t)][1] for t in self.outputs)
+        for t in self.outputs:  # as Keras's ``_keras_mask``: the loss and metrics find it there
+            value, mask = values[id(t)]
+            if mask is not None and isinstance(value, Tensor):
+                backend.remember_mask(value, mask)
         return [values[id(t)][0] for t in self.outputs]
 
     def call(self, inputs, training=None, mask=None):
@@ -194,11 +213,22 @@ def functional_config(model) -> dict:
                 raise NotImplementedError("saving a layer called with tensor keyword arguments "
                                           f"({layer.name}: {sorted(kwargs)}) is not supported")
             inbound.append([ref(t) + [kwargs] for t in node.flat_inputs])
-        layers.append({"class_name": type(layer).__name__, "config": layer.get_config(),
-                       "name": layer.name, "inbound_nodes": inbound})
+        layers.append({**serialize_layer(layer, after_input=True), "name": layer.name,
+                       "inbound_nodes": inbound})
     return {"name": model.name, "layers": layers,
             "input_layers": [ref(t) for t in model.inputs],
             "output_layers": [ref(t) for t in model.outputs]}
+
+
+class _TensorRef(tuple):
+    """A tensor a saved call passes besides its first argument: (layer name, node, tensor)."""
+
+    def __new__(cls, name, node_index, tensor_index):
+        return super().__new__(cls, (name, node_index, tensor_index))
+
+
+def _kwarg_refs(kwargs):
+    return [v for v in list(kwargs.values()) + list(kwargs.get("_args", [])) if isinstance(v, _TensorRef)]
 
 
 def _is_ref(x):
@@ -220,14 +250,20 @@ def _parse_node(node_data):
                 return [conv(i) for i in a]
             raise ValueError(f"unsupported inbound node argument {a!r:.200}")
 
-        if len(args) != 1:
-            raise ValueError(f"a layer call with {len(args)} positional arguments cannot be loaded")
+        if not args:
+            raise ValueError("a layer call without positional arguments cannot be loaded")
         # Keras 3 records the mask and training flag of a call; masks travel with tensors here.
         kwargs.pop("mask", None)
         kwargs.pop("training", None)
         for k, v in kwargs.items():
-            if isinstance(v, (dict, list)) and "__keras_tensor__" in json.dumps(v):
+            if isinstance(v, dict) and v.get("class_name") == "__keras_tensor__":
+                kwargs[k] = _TensorRef(*conv(v))
+            elif isinstance(v, (dict, list)) and "__keras_tensor__" in json.dumps(v):
                 raise ValueError(f"tensor keyword argument {k!r} in a saved config is not supported")
+        if len(args) > 1:  # more positional tensors (MultiHeadAttention's value, key)
+            if not all(isinstance(a, dict) and a.get("class_name") == "__keras_tensor__" for a in args[1:]):
+                raise ValueError("a layer call with positional arguments other than tensors cannot be loaded")
+            kwargs["_args"] = [_TensorRef(*conv(a)) for a in args[1:]]
         return conv(args[0]), kwargs
     if not isinstance(node_data, list):
         raise ValueError(f"unrecognised inbound node {node_data!r:.200}")
@@ -237,7 +273,8 @@ def _parse_node(node_data):
             raise ValueError(f"unrecognised inbound tensor {item!r:.200}")
         refs.append((item[0], int(item[1]), int(item[2])))
         if len(item) > 3 and isinstance(item[3], dict):
-            kwargs.update({k: v for k, v in item[3].items() if k not in ("mask", "training")})
+            kwargs.update({k: _TensorRef(v[0], int(v[1]), int(v[2])) if _is_ref(v) else v
+                           for k, v in item[3].items() if k not in ("mask", "training")})
     return (refs[0] if len(refs) == 1 else refs), kwargs
 
 
@@ -252,12 +289,38 @@ def _refs(spec):
     return spec
 
 
+def _is_op_layer(lc):
+    return str(lc.get("module") or "").startswith("keras.src.ops")
+
+
+def _without_mask_ops(config):
+    """The layer configs less Keras 3's op layers (``NotEqual``, ``Any``: ``keras.src.ops``)
+    that only compute masks passed as ``mask=``: masks travel with tensors here, so nothing else
+    reads them. An op layer whose output feeds anything else is refused by name."""
+    layers = config["layers"]
+    ops = {lc.get("name") for lc in layers if isinstance(lc, dict) and _is_op_layer(lc)}
+    if not ops:
+        return layers
+    used = {r[0] for r in _refs(config.get("output_layers"))}
+    for lc in layers:
+        if lc.get("name") in ops:
+            continue
+        for nd in lc.get("inbound_nodes", []):
+            refs, kwargs = _parse_node(nd)
+            used.update(r[0] for r in (refs if isinstance(refs, list) else [refs]) + _kwarg_refs(kwargs))
+    if used & ops:
+        raise ValueError(f"Keras 3 op layers {sorted(used & ops)} compute more than masks here; "
+                         "they cannot be loaded")
+    return [lc for lc in layers if lc.get("name") not in ops]
+
+
 def functional_from_config(config):
     """The model a functional config describes (its custom objects in scope)."""
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise ValueError("a functional model config needs a 'layers' list")
     created, order, pending = {}, [], []
-    for lc in config["layers"]:
+    layer_configs = _without_mask_ops(config)
+    for lc in layer_configs:
         layer = deserialize_layer(lc)
         name = lc.get("name") or lc.get("config", {}).get("name") or layer.name
         created[name] = layer
@@ -278,10 +341,16 @@ def functional_from_config(config):
             while done[name] < len(nodes):
                 refs, kwargs = nodes[done[name]]
                 flat = refs if isinstance(refs, list) else [refs]
-                if not all((r[0], r[1]) in outputs for r in flat):
+                if not all((r[0], r[1]) in outputs for r in flat + _kwarg_refs(kwargs)):
                     break
                 args = [outputs[(r[0], r[1])][r[2]] for r in flat]
-                out = created[name](args if isinstance(refs, list) else args[0], **kwargs)
+
+                def tensor(v):
+                    return outputs[(v[0], v[1])][v[2]] if isinstance(v, _TensorRef) else v
+
+                call_kwargs = {k: tensor(v) for k, v in kwargs.items() if k != "_args"}
+                extra = [tensor(v) for v in kwargs.get("_args", [])]
+                out = created[name](args if isinstance(refs, list) else args[0], *extra, **call_kwargs)
                 outputs[(name, done[name])] = _flatten(out)
                 done[name] += 1
                 progress = True

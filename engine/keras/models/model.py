@@ -11,6 +11,7 @@ import numpy as np
 
 from engine.keras import backend, saving
 from engine.keras.layers.base import KerasTensor, Layer, _flatten
+from engine.keras.metrics import Metric
 from engine.keras.saving import registry
 from engine.keras.training import TrainingMixin
 
@@ -68,21 +69,50 @@ class Model(TrainingMixin, Layer):
         if isinstance(value, Layer) and name not in ("_input_layer",) and hasattr(self, "_tracked"):
             if all(value is not t for t in self._tracked):
                 self._tracked.append(value)
+        if isinstance(value, Metric):  # a metric set as an attribute is one of ``model.metrics``
+            tracked = self.__dict__.setdefault("_user_metrics", [])
+            if all(value is not m for m in tracked):
+                tracked.append(value)
         object.__setattr__(self, name, value)
 
     # -- the layers and their weights ------------------------------------------------------------
+    @property
+    def trainable(self):
+        return self.__dict__.get("_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value):
+        # Keras 2 and 3 alike: freezing or unfreezing a model sets every layer inside it.
+        object.__setattr__(self, "_trainable", bool(value))
+        try:
+            layers = self.layers
+        except AttributeError:  # still in __init__: no layers yet
+            return
+        for layer in layers:
+            layer.trainable = value
+
     @property
     def layers(self) -> list[Layer]:
         """The layers set as attributes, in the order they were set."""
         return list(self._tracked)
 
     def get_layer(self, name=None, index=None) -> Layer:
+        """The layer called ``name``, or at ``index`` in ``layers`` (one of them, as Keras)."""
+        if index is not None and name is not None:
+            raise ValueError(f"Provide only a layer name or a layer index. Received: index={index}, "
+                             f"name={name}.")
         if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has "
+                                 f"{len(self.layers)} layers.")
             return self.layers[index]
+        if name is None:
+            raise ValueError("Provide either a layer name or layer index at `get_layer`.")
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"no layer named {name!r}; layers: {[layer.name for layer in self.layers]}")
+        raise ValueError(f"No such layer: {name}. Existing layers are: "
+                         f"{[layer.name for layer in self.layers]}.")
 
     def _all_weights(self):
         out, seen = [], set()
@@ -170,6 +200,8 @@ class Model(TrainingMixin, Layer):
     def compute_output_shape(self, input_shape):
         raise NotImplementedError(f"{type(self).__name__} cannot be called on symbolic inputs")
 
+    compute_output_shape._shape_by_call = True  # a subclass's call runs on symbolic inputs
+
     def compute_mask(self, inputs, mask=None):
         return None
 
@@ -178,6 +210,9 @@ class Model(TrainingMixin, Layer):
 
     def _ensure_built(self, xs):
         """Build a model whose input shape was not given from the first data it sees."""
+        if type(self).call is Model.call:  # no call of its own (a GAN's train_step runs its parts)
+            self.built = True
+            return
         if not self.built or not self._all_weights():
             self(xs[0] if len(xs) == 1 else xs)
 

@@ -116,7 +116,8 @@ class Sequential(Functional):
         layers = []
         if self._input_layer is not None:
             layers.append(serialize_layer(self._input_layer))
-        layers.extend(serialize_layer(layer) for layer in self.layers)
+        after_input = self._input_layer is not None
+        layers.extend(serialize_layer(layer, after_input=after_input) for layer in self.layers)
         return {"name": self.name, "layers": layers}
 
     @classmethod

@@ -16,8 +16,13 @@ from engine.keras.saving import registry
 KERAS_VERSION = "2.15.0"
 
 
-# True while a file Keras 3 wrote (keras_version 3.x) is read: names mean what they mean there.
-_KERAS3_FILE = [False]
+# The Keras generation ("2" or "3") of the file or config being read, when it says (its
+# ``keras_version``); None: each layer config tells by itself (Keras 3 writes a ``module``).
+_KERAS3_FILE = [None]
+
+
+def _generation(version):
+    return str(version)[:1] if version is not None else None
 
 
 def deserialize_layer(config, custom_objects=None):
@@ -35,7 +40,8 @@ def deserialize_layer(config, custom_objects=None):
         if not isinstance(cfg, dict):
             raise ValueError(f"the config of a {config['class_name']} layer must be a dict, got {cfg!r:.200}")
         cfg = dict(cfg)
-        if "module" in config or _KERAS3_FILE[0]:  # Keras 3 wrote it: names mean what they mean there
+        keras3 = _KERAS3_FILE[0] == "3" or (_KERAS3_FILE[0] is None and "module" in config)
+        if keras3:  # Keras 3 wrote it: names mean what they mean there
             for key in ("activation", "recurrent_activation"):
                 if isinstance(cfg.get(key), str):
                     cfg[key] = {"module": "keras.activations", "class_name": "function", "config": cfg[key]}
@@ -45,20 +51,44 @@ def deserialize_layer(config, custom_objects=None):
             raise ValueError(f"cannot build {config['class_name']} from config {cfg!r:.300}: {e}") from None
 
 
-def serialize_layer(layer) -> dict:
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+# ``module`` and ``registered_name`` as Keras 3 writes them, so its ``model_from_json`` finds the
+# classes (tf_keras reads past them); our readers go by ``keras_version``, which we write too.
+_MODULES = {"Sequential": ("keras", None), "Functional": ("keras.src.models.functional", "Functional")}
+
+
+def serialize_layer(layer, after_input=False) -> dict:
+    """``after_input``: the model's InputLayer is in the config before this layer, so the layer's
+    own ``batch_input_shape`` (tf_keras's Embedding always has one) is left out: Keras 3 takes it
+    only from an InputLayer and refuses a layer config that has it."""
+    name = getattr(layer, "_config_class_name", None) or type(layer).__name__
+    module, registered = _MODULES.get(name, ("keras.layers", None))
+    config = layer.get_config()
+    if after_input and name != "InputLayer" and isinstance(config, dict):
+        config.pop("batch_input_shape", None)
+    # class_name first, as tf_keras writes a model config (TensorBoard's KerasModel summary too).
+    return {"class_name": name, "config": config, "module": module, "registered_name": registered}
 
 
 # -- whole configs ---------------------------------------------------------------------------------
 def model_config(model) -> dict:
-    class_name = model._config_class_name or type(model).__name__
-    return {"class_name": class_name, "config": model.get_config(), "keras_version": KERAS_VERSION,
-            "backend": "tensorflow"}
+    return {**serialize_layer(model), "keras_version": KERAS_VERSION, "backend": "tensorflow"}
 
 
-def model_from_config(config, custom_objects=None):
+def model_from_config(config, custom_objects=None, safe_mode=True):
+    """``safe_mode=False`` lets a Lambda layer's stored bytecode run (only for files you trust)."""
+    with registry.safe_mode_scope(safe_mode):
+        return _model_from_config(config, custom_objects)
+
+
+def _model_from_config(config, custom_objects):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError("a model config must be a dict with 'class_name' and 'config'")
+    if _KERAS3_FILE[0] is None and config.get("keras_version") is not None:
+        _KERAS3_FILE[0] = _generation(config["keras_version"])
+        try:  # still inside the caller's safe_mode scope
+            return _model_from_config(config, custom_objects)
+        finally:
+            _KERAS3_FILE[0] = None
     if config["class_name"] not in ("Sequential", "Functional", "Model") and not (
             custom_objects and config["class_name"] in custom_objects):
         raise ValueError(f"Unknown model class: {config['class_name']!r}; this engine loads "
@@ -80,12 +110,12 @@ def _json_default(o):
     raise TypeError(f"cannot serialize {type(o).__name__} in a model config")
 
 
-def model_from_json(json_string, custom_objects=None):
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
     try:
         config = json.loads(json_string)
     except (TypeError, ValueError) as e:
         raise ValueError(f"not a JSON model config: {e}") from None
-    return model_from_config(config, custom_objects)
+    return model_from_config(config, custom_objects, safe_mode=safe_mode)
 
 
 def _yaml():
@@ -101,11 +131,11 @@ def model_to_yaml(model, **kwargs) -> str:
     return _yaml().safe_dump(config, **kwargs)
 
 
-def model_from_yaml(yaml_string, custom_objects=None):
+def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
     """Safe loading only: YAML tags that would build Python objects are rejected."""
     yaml = _yaml()
     try:
         config = yaml.safe_load(yaml_string)
     except yaml.YAMLError as e:
         raise ValueError(f"not a safe YAML model config: {e}") from None
-    return model_from_config(config, custom_objects)
+    return model_from_config(config, custom_objects, safe_mode=safe_mode)

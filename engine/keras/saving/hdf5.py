@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from engine.keras import backend
-from engine.keras.saving import registry
+from engine.keras.saving import registry, training_config
 from engine.keras.saving.config import (
     _KERAS3_FILE,
     KERAS_VERSION,
@@ -136,53 +136,22 @@ def _open_new(filepath, overwrite):
 
 
 def save_weights(model, filepath, overwrite=True) -> None:
+    """Keras 2's layout, or Keras 3's for a name ending ``.weights.h5`` (as Keras 3 writes it)."""
     with _open_new(filepath, overwrite) as f:
-        save_weights_to_group(f, model)
+        if os.fspath(filepath).endswith(".weights.h5"):
+            _save_keras3_weights(f, model)
+        else:
+            save_weights_to_group(f, model)
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False) -> None:
+    """Either layout, as the file holds it (Keras 3's matches layers by position only)."""
     with _h5py().File(os.fspath(filepath), "r") as f:
+        if "layer_names" not in f.attrs and "model_weights" not in f and "layers" in f:
+            _load_keras3_weights(f, model, os.fspath(filepath))
+            return
         group = f["model_weights"] if "layer_names" not in f.attrs and "model_weights" in f else f
         load_weights_from_group(group, model, by_name=by_name, skip_mismatch=skip_mismatch)
-
-
-def _training_config(model) -> dict | None:
-    if not model._compiled or model.optimizer is None:
-        return None
-    from engine.keras import losses, optimizers
-
-    args = model._compile_args
-    loss = args["loss"]
-
-    def ser_loss(item):
-        # As a class config, not a name: Keras 3 cannot deserialize a training_config loss "mse".
-        try:
-            loss_obj = losses.get(item)
-        except ValueError:
-            return getattr(item, "__name__", None)
-        return losses.serialize(loss_obj)
-
-    if isinstance(loss, dict):
-        loss_cfg = {k: ser_loss(v) for k, v in loss.items()}
-    elif isinstance(loss, (list, tuple)):
-        loss_cfg = [ser_loss(v) for v in loss]
-    else:
-        loss_cfg = ser_loss(loss)
-
-    def ser_metric(m):
-        return m if isinstance(m, str) else getattr(m, "name", getattr(m, "__name__", None))
-
-    metrics = args["metrics"]
-    if isinstance(metrics, dict):
-        metrics_cfg = {k: [ser_metric(m) for m in (v if isinstance(v, list) else [v])]
-                       for k, v in metrics.items()}
-    elif metrics:
-        metrics_cfg = [ser_metric(m) if not isinstance(m, (list, tuple)) else [ser_metric(i) for i in m]
-                       for m in metrics]
-    else:
-        metrics_cfg = None
-    return {"loss": loss_cfg, "metrics": metrics_cfg, "weighted_metrics": None,
-            "loss_weights": args["loss_weights"], "optimizer_config": optimizers.serialize(model.optimizer)}
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True) -> None:
@@ -190,66 +159,19 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True) -> None:
         f.attrs["keras_version"] = KERAS_VERSION
         f.attrs["backend"] = "tensorflow"
         f.attrs["model_config"] = model_to_json(model)
-        training = _training_config(model)
+        training = training_config.training_config(model)
         if training is not None:
             f.attrs["training_config"] = json.dumps(training, default=_json_default)
         save_weights_to_group(f.create_group("model_weights"), model)
         opt = model.optimizer
         if include_optimizer and opt is not None and opt.iterations > 0:
-            g = f.create_group("optimizer_weights")
-            names = opt.weight_names()
-            _save_attr(g, "weight_names", [n.encode("utf8") for n in names])
-            for name, value in zip(names, opt.get_weights(), strict=False):
-                ds = g.create_dataset(name, np.shape(value), dtype=np.asarray(value).dtype)
-                if not np.shape(value):
-                    ds[()] = value
-                else:
-                    ds[:] = value
+            training_config.save_optimizer_weights(f, opt, _save_attr)
 
 
-# Keras 3's optimizer variables (``adam/<variable path>_momentum``...) and our slot names.
-_KERAS3_SLOTS = {"momentum": {"Adam": "m", "SGD": "momentum", "RMSprop": "momentum"},
-                 "velocity": {"Adam": "v", "RMSprop": "rms"}, "velocity_hat": {"Adam": "vhat"},
-                 "average_gradient": {"RMSprop": "mg"}, "accumulator": {"Adagrad": "accumulator"}}
-
-
-def _set_keras3_optimizer_state(opt, names, values, var_list):
-    """Keras 3 stores ``iteration``, ``learning_rate``, then each variable's slots in turn."""
-    if len(names) < 2 or not names[1].endswith("/learning_rate"):
-        raise ValueError(f"unrecognised Keras 3 optimizer variables {names[:3]}")
-    kind = type(opt).__name__
-    slots = []
-    for name in names[2:len(opt._slot_names) * len(var_list) + 2]:
-        suffix = next((k for k in sorted(_KERAS3_SLOTS, key=len, reverse=True) if name.endswith("_" + k)),
-                      None)
-        ours = _KERAS3_SLOTS.get(suffix, {}).get(kind)
-        if ours is None:
-            raise ValueError(f"Keras 3 optimizer variable {name!r} has no counterpart in {kind}")
-        slots.append(ours)
-    per_var = len(opt._slot_names)
-    if len(names) != 2 + per_var * len(var_list):
-        raise ValueError(f"{len(names) - 2} Keras 3 slot variables for {len(var_list)} weights and "
-                         f"{per_var} slots each")
-    opt._slots.clear()
-    opt._vars = []
-    opt.build(var_list)
-    for i, var in enumerate(var_list):
-        for j in range(per_var):
-            k = 2 + i * per_var + j
-            target = opt._slots[id(var)][slots[k - 2]]
-            if values[k].shape != target.shape:
-                raise ValueError(f"optimizer variable {names[k]!r} has shape {values[k].shape}, "
-                                 f"{var.name!r} needs {target.shape}")
-            target[...] = values[k]
-    opt.iterations = int(values[0])
-    opt.learning_rate = float(values[1])
-
-
-def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # noqa: A002 - Keras's name
     """A model from a ``.h5`` file (Keras 2 or 3 legacy layout), compiled with its saved
     optimizer state when the file has a training config."""
     filepath = os.fspath(filepath)
-    import warnings
     import zipfile
 
     if zipfile.is_zipfile(filepath):
@@ -260,44 +182,29 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
             raise ValueError(f"{filepath} holds no model config (was it written by save_weights? then "
                              "build the model and call load_weights)")
         version = _str_attr(f.attrs.get("keras_version", "2"))
-        _KERAS3_FILE[0] = version.startswith("3")
+        _KERAS3_FILE[0] = "3" if version.startswith("3") else "2"
         try:
-            model = model_from_json(_str_attr(f.attrs["model_config"]), custom_objects)
+            model = model_from_json(_str_attr(f.attrs["model_config"]), custom_objects, safe_mode=safe_mode)
         finally:
-            _KERAS3_FILE[0] = False
+            _KERAS3_FILE[0] = None
         load_weights_from_group(f["model_weights"], model)
         if not compile or "training_config" not in f.attrs:
             return model
         training = json.loads(_str_attr(f.attrs["training_config"]))
-        from engine.keras import optimizers
-
-        opt = optimizers.deserialize(training["optimizer_config"])
-        model.compile(optimizer=opt, loss=training.get("loss"), metrics=training.get("metrics"),
-                      loss_weights=training.get("loss_weights"))
-        if "optimizer_weights" in f:
+        opt = training_config.compile_from_training_config(model, training, filepath)
+        if opt is not None and "optimizer_weights" in f:
             g = f["optimizer_weights"]
             names = _load_attr(g, "weight_names")
             values = [np.asarray(g[n][()]) for n in names]
-            try:
-                if names and names[0].endswith("/iteration"):
-                    _set_keras3_optimizer_state(opt, names, values, model.trainable_weights)
-                else:
-                    opt.set_weights(values, var_list=model.trainable_weights)
-            except ValueError as e:
-                warnings.warn(f"the saved optimizer state does not fit this model, so the optimizer "
-                              f"starts fresh: {e}", stacklevel=2)
-                opt.iterations = 0
-                opt._slots.clear()
-                opt._vars = []
+            training_config.set_optimizer_state(opt, names, values, model.trainable_weights, filepath)
     return model
 
 
-
-# -- Keras 3's native .keras files (read only) ----------------------------------------------------------
+# -- Keras 3's layout: .weights.h5 files, and the .keras zip (read only) ---------------------------------
 _RNN_CLASSES = ("LSTM", "GRU", "SimpleRNN")
 
 
-def _keras3_state_paths(model, prefix=""):
+def _keras3_state_paths(model, prefix="", every=False):
     """(layer, path of its variables) in a Keras 3 ``model.weights.h5``: ``layers/<class name in
     snake case, numbered per class>``, recurrent layers' variables under their ``cell``
     (``keras/src/saving/saving_lib.py``: ``_save_state``, ``_save_container_state``)."""
@@ -313,9 +220,30 @@ def _keras3_state_paths(model, prefix=""):
             name = base
         path = f"{prefix}layers/{name}"
         if isinstance(layer, model_class):
-            yield from _keras3_state_paths(layer, path + "/")
-        elif layer.weights:
+            yield from _keras3_state_paths(layer, path + "/", every)
+        elif layer.weights or every:
             yield layer, path + ("/cell" if type(layer).__name__ in _RNN_CLASSES else "")
+
+
+def _load_keras3_weights(f, model, source):
+    for layer, path in _keras3_state_paths(model):
+        group = f.get(f"{path}/vars")
+        if group is None:
+            raise ValueError(f"{source}: no variables at {path!r} for layer {layer.name!r}")
+        values = [np.asarray(group[str(i)][()]) for i in range(len(group))]
+        _assign(layer, values, path, skip_mismatch=False)
+
+
+def _save_keras3_weights(f, model):
+    """Keras 3's ``.weights.h5``: ``vars`` (the model's own, none), then ``layers/<path>/vars/<i>``."""
+    f.create_group("vars").attrs["name"] = model.name
+    for layer, path in _keras3_state_paths(model, every=True):
+        if path.endswith("/cell"):
+            f.create_group(f"{path[:-len('/cell')]}/vars").attrs["name"] = layer.name
+        g = f.create_group(f"{path}/vars")
+        g.attrs["name"] = layer.name + ("_cell" if path.endswith("/cell") else "")
+        for i, w in enumerate(layer.weights):
+            g.create_dataset(str(i), data=w._value)
 
 
 def load_keras_zip(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
@@ -337,12 +265,7 @@ def load_keras_zip(filepath, custom_objects=None, compile=True):  # noqa: A002 -
             raise ValueError(f"{filepath}: config.json is not JSON: {e}") from None
         model = model_from_config(config, custom_objects)
         with _h5py().File(io.BytesIO(z.read("model.weights.h5")), "r") as f:
-            for layer, path in _keras3_state_paths(model):
-                group = f.get(f"{path}/vars")
-                if group is None:
-                    raise ValueError(f"{filepath}: no variables at {path!r} for layer {layer.name!r}")
-                values = [np.asarray(group[str(i)][()]) for i in range(len(group))]
-                _assign(layer, values, path, skip_mismatch=False)
+            _load_keras3_weights(f, model, filepath)
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
     if compile and compile_config:
         from engine.keras import optimizers

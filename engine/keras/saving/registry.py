@@ -159,3 +159,24 @@ def serialize(kind, obj):
     if name is None or isinstance(obj, type):
         raise ValueError(f"{_KINDS[kind].label} {obj!r} is not registered, so it cannot be saved")
     return name
+
+
+# -- safe mode ---------------------------------------------------------------------------------------
+_SAFE = threading.local()
+
+
+@contextlib.contextmanager
+def safe_mode_scope(safe_mode=True):
+    """While the block runs, loading may (``safe_mode=False``) or may not (the default) rebuild
+    Python code stored in a config, such as a Lambda layer's bytecode (Keras 3's ``safe_mode``)."""
+    stack = _SAFE.__dict__.setdefault("stack", [])
+    stack.append(True if safe_mode is None else bool(safe_mode))
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def in_safe_mode() -> bool:
+    stack = getattr(_SAFE, "stack", None)
+    return stack[-1] if stack else True

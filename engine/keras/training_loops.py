@@ -1,0 +1,288 @@
+"""``fit``/``evaluate``/``predict`` and ``train_on_batch``/``test_on_batch``/``predict_on_batch``:
+they cut the arrays into batches and hand each, packed as Keras packs it (``x``, ``(x, y)`` or
+``(x, y, sample_weight)``), to ``train_step``/``test_step``/``predict_step``; what a step returns
+(a dict of metric results, tensors or numbers, dicts inside flattened) is the batch's logs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.framework.tensor import Tensor, eager
+from engine.keras import backend
+
+
+def as_array(x):
+    if isinstance(x, Tensor):
+        return x.numpy()
+    if isinstance(x, np.ndarray):
+        return x
+    if hasattr(x, "_value"):  # a KerasVariable
+        return np.asarray(x._value)
+    return np.asarray(x)
+
+
+def _float_input(arr):
+    if arr.dtype == np.float64 and backend.floatx() != "float64":
+        return arr.astype(backend.floatx())
+    return arr
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """Keras's packing: ``x`` alone (a one-tuple when ``x`` is itself a list), ``(x, y)`` or
+    ``(x, y, sample_weight)``."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x, y, sample_weight)`` from what ``pack_x_y_sample_weight`` made (missing ones None)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(f"data is expected as (x,), (x, y) or (x, y, sample_weight), got {len(data)} items")
+
+
+def _pythonify(logs) -> dict:
+    out = {}
+    for k, v in (logs or {}).items():
+        if isinstance(v, dict):
+            out.update(_pythonify(v))
+            continue
+        arr = np.asarray(as_array(v))
+        out[k] = float(arr) if arr.ndim == 0 else arr
+    return out
+
+
+def _in_order(logs, names):
+    """Keras's ``flatten_metrics_in_order``: the results in ``metrics_names`` order, then the rest
+    by name; a single value alone."""
+    values = [logs[n] for n in names if n in logs]
+    values += [logs[k] for k in sorted(logs) if k not in names]
+    return values[0] if len(values) == 1 else values
+
+
+def _tensors(arrays, many):
+    ts = [eager(a) for a in arrays]
+    return ts if many else ts[0]
+
+
+class LoopsMixin:
+    """The public loops of ``Model`` (``TrainingMixin`` holds the steps)."""
+
+    # -- data ------------------------------------------------------------------------------------
+    def _standardize(self, data, names, what):
+        if data is None:
+            return None
+        if isinstance(data, dict):
+            missing = [n for n in names if n not in data]
+            if missing:
+                raise ValueError(f"{what} dict has no entries for {missing}; expected keys {names}")
+            return [as_array(data[n]) for n in names]
+        if isinstance(data, (list, tuple)) and len(names) > 1:
+            if len(data) != len(names):
+                raise ValueError(f"the model has {len(names)} {what}s {names}, got {len(data)} arrays")
+            return [as_array(d) for d in data]
+        return [as_array(data)]
+
+    def _x_list(self, x):
+        names = getattr(self, "input_names", None)
+        if names is None:
+            names = [f"input_{i + 1}" for i in range(len(x) if isinstance(x, (list, tuple)) else 1)]
+        xs = self._standardize(x, names, "input")
+        xs = [_float_input(a) for a in xs]
+        self._ensure_built(xs)
+        return xs
+
+    def _y_list(self, y):
+        return self._standardize(y, self._output_names(), "target")
+
+    def _batch(self, xs, ys, sw, idx):
+        """One batch, packed for a step: eager tensors in the model's input/output structure."""
+        x = _tensors([a[idx] for a in xs], len(xs) > 1)
+        y = None if ys is None else _tensors([a[idx] for a in ys], len(ys) > 1)
+        w = None if sw is None else eager(np.asarray(sw[idx]))
+        return pack_x_y_sample_weight(x, y, w)
+
+    def _arrays(self, x, y):
+        """fit's and evaluate's inputs and targets as lists of arrays (``x`` may be ``(x, y)``)."""
+        self._check_compiled()
+        if y is None and isinstance(x, tuple) and len(x) == 2:
+            x, y = x
+        xs = self._x_list(x)
+        self._resolve_compile()
+        return xs, self._y_list(y)
+
+    def _check_compiled(self):
+        if not self._compiled:
+            raise RuntimeError("you must compile the model before training or evaluating it: "
+                               "model.compile(optimizer=..., loss=...)")
+
+    # -- fit -------------------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **kwargs):
+        from engine.keras import callbacks as cbks
+
+        xs, ys = self._arrays(x, y)
+        sw = None if sample_weight is None else np.asarray(sample_weight)
+        n = len(xs[0])
+        for a in xs + (ys or []):
+            if len(a) != n:
+                raise ValueError(f"all inputs and targets must have the same number of samples; got "
+                                 f"{[len(b) for b in xs]} inputs and {[len(b) for b in ys]} targets")
+        if class_weight is not None and ys is not None:
+            labels = ys[0].reshape(len(ys[0]), -1)
+            cls = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
+            cw = np.asarray([class_weight.get(int(c), 1.0) for c in cls])
+            sw = cw if sw is None else sw * cw
+        val = None
+        if validation_data is not None:
+            vx, vy = validation_data[0], validation_data[1]
+            vsw = validation_data[2] if len(validation_data) > 2 else None
+            val = (self._x_list(vx), self._y_list(vy), None if vsw is None else np.asarray(vsw))
+        elif validation_split:
+            split = int(n * (1.0 - validation_split))
+            val = ([a[split:] for a in xs], None if ys is None else [a[split:] for a in ys],
+                   None if sw is None else sw[split:])
+            xs, ys = [a[:split] for a in xs], None if ys is None else [a[:split] for a in ys]
+            sw = None if sw is None else sw[:split]
+            n = split
+        batch_size = batch_size or 32
+        steps = max(1, -(-n // batch_size)) if steps_per_epoch is None else steps_per_epoch
+        verbose = 1 if verbose == "auto" else verbose
+        callback_list = cbks.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
+                                          model=self, verbose=verbose, epochs=epochs, steps=steps)
+        self.stop_training = False
+        self._fit_validation_data = val
+        callback_list.on_train_begin()
+        epoch_logs = {}
+        # BackupAndRestore's on_train_begin names the epoch a resumed fit starts at
+        initial_epoch, self._initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch, None
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            order = backend.rng().permutation(n) if shuffle else np.arange(n)
+            logs = {}
+            for step in range(steps):
+                start = (step * batch_size) % n
+                idx = order[start:start + batch_size] if shuffle else slice(start, start + batch_size)
+                callback_list.on_train_batch_begin(step)
+                logs = _pythonify(self.train_step(self._batch(xs, ys, sw, idx)))
+                callback_list.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            if getattr(self, "_distribute_strategy", None) is not None:
+                self._distribute_strategy._sync(self)  # steps in flight land before the epoch's callbacks
+                logs = self._logs()
+            epoch_logs = dict(logs)
+            if val is not None and (epoch + 1) % validation_freq == 0:
+                callback_list.on_test_begin()
+                val_logs = self._evaluate_arrays(val[0], val[1], val[2], validation_batch_size or batch_size,
+                                                 callback_list)
+                callback_list.on_test_end(val_logs)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            callback_list.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        callback_list.on_train_end(epoch_logs)
+        return self.history
+
+    # -- evaluate --------------------------------------------------------------------------------
+    def _evaluate_arrays(self, xs, ys, sw, batch_size, callback_list=None):
+        self.reset_metrics()
+        n = len(xs[0])
+        logs = {}
+        for step, start in enumerate(range(0, n, batch_size)):
+            if callback_list is not None:
+                callback_list.on_test_batch_begin(step)
+            logs = _pythonify(self.test_step(self._batch(xs, ys, sw, slice(start, start + batch_size))))
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step, logs)
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        from engine.keras import callbacks as cbks
+
+        xs, ys = self._arrays(x, y)
+        batch_size = batch_size or 32
+        verbose = 1 if verbose == "auto" else verbose
+        n_steps = max(1, -(-len(xs[0]) // batch_size))
+        callback_list = cbks.CallbackList(callbacks, add_progbar=verbose != 0, model=self,
+                                          verbose=verbose, epochs=1, steps=n_steps, mode="test")
+        callback_list.on_test_begin()
+        logs = self._evaluate_arrays(xs, ys, None if sample_weight is None else np.asarray(sample_weight),
+                                     batch_size, callback_list)
+        callback_list.on_test_end(logs)
+        return logs if return_dict else _in_order(logs, self.metrics_names)
+
+    # -- predict ---------------------------------------------------------------------------------
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
+        xs = self._x_list(x)
+        batch_size = batch_size or 32
+        if (getattr(self, "_distribute_strategy", None) is not None
+                and getattr(type(self).predict_step, "_builtin", False)):
+            return self._distribute_strategy._predict(self, xs, batch_size)
+        n = len(xs[0])
+        chunks, structure = None, None
+        for start in range(0, n, batch_size):
+            out = self.predict_step(self._batch(xs, None, None, slice(start, start + batch_size)))
+            structure, flat = _structure(out)
+            if chunks is None:
+                chunks = [[] for _ in flat]
+            for c, o in zip(chunks, flat, strict=False):
+                c.append(as_array(o))
+        if chunks is None:
+            return np.zeros((0,))
+        return _rebuild(structure, [np.concatenate(c) for c in chunks])
+
+    def predict_on_batch(self, x):
+        xs = self._x_list(x)
+        structure, flat = _structure(self.predict_step(self._batch(xs, None, None, slice(None))))
+        return _rebuild(structure, [as_array(o) for o in flat])
+
+    # -- one batch -------------------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
+                       return_dict=False):
+        return self._on_batch(self.train_step, x, y, sample_weight, reset_metrics, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
+        return self._on_batch(self.test_step, x, y, sample_weight, reset_metrics, return_dict)
+
+    def _on_batch(self, step, x, y, sample_weight, reset_metrics, return_dict):
+        self._check_compiled()
+        xs = self._x_list(x)
+        self._resolve_compile()
+        ys = self._y_list(y)
+        if reset_metrics:
+            self.reset_metrics()
+        sw = None if sample_weight is None else np.asarray(sample_weight)
+        logs = _pythonify(step(self._batch(xs, ys, sw, slice(None))))
+        return logs if return_dict else _in_order(logs, self.metrics_names)
+
+
+def _structure(out):
+    if isinstance(out, dict):
+        return ("dict", list(out)), list(out.values())
+    if isinstance(out, (list, tuple)):
+        return ("list", len(out)), list(out)
+    return None, [out]
+
+
+def _rebuild(structure, arrays):
+    if structure is None:
+        return arrays[0]
+    if structure[0] == "dict":
+        return dict(zip(structure[1], arrays, strict=False))
+    return arrays

@@ -1,0 +1,40 @@
+"""Customizing fit() (TensorFlow backend, Keras 3): train_step with compute_loss and self.metrics."""
+import keras
+from keras import layers
+import numpy as np
+import tensorflow as tf
+from corpus import same_weights
+
+REFERENCES = ("keras3",)  # compute_loss and optimizer.apply are Keras 3's
+calls = []
+
+
+class CustomModel(keras.Model):
+    def train_step(self, data):
+        calls.append(1)
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y=y, y_pred=y_pred)
+        trainable_vars = self.trainable_variables
+        gradients = tape.gradient(loss, trainable_vars)
+        self.optimizer.apply(gradients, trainable_vars)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+inputs = keras.Input(shape=(32,))
+outputs = layers.Dense(1)(inputs)
+model = CustomModel(inputs, outputs)
+same_weights(model)
+model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse", metrics=["mae"])
+x = np.linspace(-1, 1, 64 * 32).reshape(64, 32).astype("float32")
+y = np.linspace(0, 1, 64).reshape(64, 1).astype("float32")
+history = model.fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0)
+
+RESULT = {"train_step_calls": len(calls) > 0, "keys": sorted(history.history),
+          "loss": history.history["loss"]}
