@@ -9,6 +9,7 @@ from engine.ops.conv_ops import (
     max_pool,
     max_pool2d,
 )
+from engine.ops.sort_ops import top_k
 from engine.ops.nn_ops import (
     batch_normalization,
     bias_add,
@@ -40,4 +41,5 @@ __all__ = [
     "dropout", "elu", "l2_loss", "leaky_relu", "log_softmax", "max_pool", "max_pool2d", "moments", "relu",
     "relu6", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax", "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_v2", "softplus", "sparse_softmax_cross_entropy_with_logits", "tanh",
+    "top_k",
 ]

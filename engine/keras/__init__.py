@@ -13,6 +13,8 @@ Module map (Keras 3's layout):
   their classes and names register in ``saving.registry``, whose ``get`` resolves them all.
 * ``saving/`` - ``registry``, JSON/YAML configs, legacy .h5 (Keras 2 and 3 layouts), Keras 3
   .keras (read).
+* ``ops`` - Keras 3's op namespace (``keras.ops.matmul``...), on the engine's ops, also on
+  KerasTensors (a node of the functional graph).
 * ``backend`` - floatx, layer names, random numbers, KerasVariable; ``graph`` - the model as a
   GraphDef for TensorBoard. Keras's own ops (fused Dense, Embedding lookup, hard_sigmoid, gelu,
   the recurrent layers') are in ``engine/ops`` (``fused_ops``, ``rnn_ops``), the activations'
@@ -29,6 +31,7 @@ from engine.keras import (
     losses,
     metrics,
     models,
+    ops,
     optimizers,
     regularizers,
     utils,
@@ -40,4 +43,4 @@ __version__ = "2.15.0"  # the Keras API generation we follow (tf.keras 2 names, 
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
            "layers", "load_model", "losses", "metrics", "model_from_json", "model_from_yaml", "models",
-           "optimizers", "regularizers", "utils", "constraints"]
+           "ops", "optimizers", "regularizers", "utils", "constraints"]

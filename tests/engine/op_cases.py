@@ -200,6 +200,7 @@ CASES += [
     ("hard_sigmoid_keras3", lambda x: apply_op("HardSigmoid", [x], slope=1.0 / 6.0),
      [np.array([-3.5, -2.5, 0.2, 2.9, 3.2])], {}),
     ("keras_gelu", lambda x: apply_op("KerasGelu", [x]), [rand(2, 4, low=-3, high=3)], {}),
+    ("top_k", lambda x: tf.math.top_k(x, 2)[0], [distinct(3, 4)], {}),
     ("keras_lstm", _rnn("KerasLSTM", 2, SEQ_MASK, REC_MASK, activation="tanh",
                         recurrent_activation="sigmoid"),
      [rand(B, T, D), rand(B, U), rand(B, U), rand(D, 4 * U), rand(U, 4 * U), rand(4 * U)], NO_BATCH),
@@ -234,7 +235,7 @@ NOT_DIFFERENTIABLE = {
     # The fused Keras kernels' backward ops: Keras's layers are differentiated once (no second order).
     **{f"{op}Grad": f"backward kernel of {op}, differentiated once" for op in (
         "HardSigmoid", "KerasDense", "KerasEmbedding", "KerasGelu", "KerasLSTM", "KerasGRU", "KerasGRUv1",
-        "KerasSimpleRNN")},
+        "KerasSimpleRNN", "TopKV2")},
     "VariableV2": "state (tests/engine/test_variables.py)",
     "Assign": "state", "AssignAdd": "state",
     "AssignSub": "state", "ApplyGradientDescent": "optimizer update", "ApplyMomentum": "optimizer update",
