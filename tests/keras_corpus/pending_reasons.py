@@ -14,16 +14,7 @@ PENDING: dict[str, str] = {
         "Layer has no add_loss() (and there is no keras.ops (Keras 3's op namespace, used by every "
         "Keras 3 guide's custom layer))"
     ),
-    "layer_get_config": (
-        "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
-    ),
-    "layer_lazy_build": (
-        "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
-    ),
     "layer_nested_tracking": (
-        "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
-    ),
-    "layer_non_trainable_weights": (
         "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
     ),
     "layer_symbolic_output_shape": (
@@ -51,9 +42,6 @@ PENDING: dict[str, str] = {
     ),
     "save_custom_objects": (
         'there is no keras.utils.register_keras_serializable'
-    ),
-    "train_custom_loss_function": (
-        "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
     ),
     "train_custom_metric": (
         "Metric has no add_variable() (Keras 3's name; the metric's state is never created)"
