@@ -5,11 +5,20 @@ for every unknown dimension; an output dimension that differs between the runs i
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
 
 _SIZES = (2, 3)
+_STATE = threading.local()
+
+
+def in_symbolic_call() -> bool:
+    """Whether a layer's ``call`` is running only to find a symbolic output (``add_loss`` then
+    collects nothing, as in Keras 3)."""
+    return getattr(_STATE, "depth", 0) > 0
 
 
 def _flatten(x):
@@ -37,9 +46,13 @@ def _run(layer, inputs, args, kwargs, size, keras_tensor):
         shape = tuple(size if d is None else d for d in t.shape)
         return eager(np.zeros(shape, dtype=np.dtype(t.dtype or "float32")))
 
-    with np.errstate(all="ignore"):
-        return layer._call_eager(_map(concrete, inputs), *_map(concrete, list(args)),
-                                 **_map(concrete, dict(kwargs)))
+    _STATE.depth = getattr(_STATE, "depth", 0) + 1
+    try:
+        with np.errstate(all="ignore"):
+            return layer._call_eager(_map(concrete, inputs), *_map(concrete, list(args)),
+                                     **_map(concrete, dict(kwargs)))
+    finally:
+        _STATE.depth -= 1
 
 
 def symbolic_call(layer, inputs, args, kwargs):

@@ -29,6 +29,17 @@ def _result_value(value):
     return float(arr) if arr.ndim == 0 else arr
 
 
+def _aggregate_additional_loss(loss):
+    """Keras 3's: an ``add_loss`` or regularization term is summed to a scalar, in floats."""
+    from engine.ops import array_ops, reduction_ops
+
+    if isinstance(loss, int | float | np.ndarray | np.generic):
+        loss = eager(np.asarray(loss, np.float32))
+    if not loss.dtype.is_floating:
+        loss = array_ops.cast(loss, "float32")
+    return loss if loss.shape.rank == 0 else reduction_ops.reduce_sum(loss)
+
+
 class TrainingMixin(LoopsMixin):
     """The training side of ``Model``; see ``Model`` for the graph it runs."""
 
@@ -258,6 +269,7 @@ class TrainingMixin(LoopsMixin):
             term = value if w == 1.0 else value * w
             total = term if total is None else total + term
         for reg in self.losses if regularization is None else regularization:
+            reg = _aggregate_additional_loss(reg)
             total = reg if total is None else total + reg
         if total is None:
             total = eager(np.zeros((), np.float32))

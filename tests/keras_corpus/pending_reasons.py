@@ -10,13 +10,6 @@ PENDING: dict[str, str] = {
         "predict() of a model built with outputs={'priority': ..., 'department': ...} returns a "
         'list, not a dict keyed by output name'
     ),
-    "layer_add_loss": (
-        "Layer has no add_loss() (and there is no keras.ops (Keras 3's op namespace, used by every "
-        "Keras 3 guide's custom layer))"
-    ),
-    "layer_nested_tracking": (
-        "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
-    ),
     "layer_symbolic_output_shape": (
         "a custom layer's symbolic output shape is its input shape ((None, 8)) instead of what "
         'call() returns ((None, 4) and (None, 4, 2))'

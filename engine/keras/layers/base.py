@@ -10,6 +10,7 @@ import numpy as np
 from engine.framework.tensor import Tensor, eager
 from engine.keras import backend, constraints, initializers, regularizers
 from engine.keras.backend import KerasVariable
+from engine.keras.layers.tracking import Tracking, call_context
 from engine.keras.saving import registry
 from engine.keras.symbolic import symbolic_call
 
@@ -129,10 +130,11 @@ def _call_args(layer_cls) -> set:
     return args
 
 
-class Layer:
+class Layer(Tracking):
     """The base of every layer. Subclasses set their config in ``__init__``, create weights in
-    ``build(input_shape)`` with ``add_weight``, and do the math in ``call``. The engine's
-    layers (and models) register themselves for loading by class name."""
+    ``build(input_shape)`` with ``add_weight``, and do the math in ``call``; layers set as
+    attributes are tracked (``tracking``). The engine's layers (and models) register themselves
+    for loading by class name."""
 
     def __init_subclass__(cls, register=True, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -193,13 +195,15 @@ class Layer:
     def trainable_weights(self) -> list[KerasVariable]:
         if not self.trainable:
             return []
-        return [w for w in self._all_weights() if w.trainable]
+        out = [w for w in self._weights if w.trainable]
+        for layer in self._sublayers():
+            out.extend(w for w in layer.trainable_weights if all(w is not o for o in out))
+        return out
 
     @property
     def non_trainable_weights(self) -> list[KerasVariable]:
-        if not self.trainable:
-            return self._all_weights()
-        return [w for w in self._all_weights() if not w.trainable]
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self._all_weights() if id(w) not in trainable]
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
@@ -209,7 +213,10 @@ class Layer:
         return self.weights
 
     def _all_weights(self) -> list[KerasVariable]:
-        return list(self._weights)
+        out = list(self._weights)
+        for layer in self._sublayers():
+            out.extend(w for w in layer._all_weights() if all(w is not o for o in out))
+        return out
 
     def get_weights(self) -> list[np.ndarray]:
         return [w.numpy() for w in self.weights]
@@ -230,11 +237,6 @@ class Layer:
 
     def count_params(self) -> int:
         return int(sum(np.prod(w.shape) for w in self.weights))
-
-    @property
-    def losses(self):
-        """The regularization penalties of this layer's weights, as tensors (read now)."""
-        return [w.regularizer(w) for w in self.trainable_weights if w.regularizer is not None]
 
     # -- building and calling --------------------------------------------------------------------
     def build(self, input_shape) -> None:
@@ -260,8 +262,9 @@ class Layer:
         if _is_symbolic(inputs):
             return self._call_symbolic(inputs, *args, **kwargs)
         inputs = _map(_to_tensor, inputs)
-        self._maybe_build(_map(lambda t: tuple(t.shape), inputs))
-        return self._call_eager(inputs, *args, **kwargs)
+        with call_context(self):
+            self._maybe_build(_map(lambda t: tuple(t.shape), inputs))
+            return self._call_eager(inputs, *args, **kwargs)
 
     def _call_eager(self, inputs, *args, training=None, mask=None, **kwargs):
         accepted = _call_args(type(self))

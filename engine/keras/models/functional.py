@@ -11,6 +11,7 @@ import json
 from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.layers.base import InputLayer, KerasTensor, Layer, _flatten, _map, _to_tensor
+from engine.keras.layers.tracking import call_context
 from engine.keras.models.model import Model
 from engine.keras.saving import deserialize_layer, registry, serialize_layer
 
@@ -124,6 +125,10 @@ class Functional(Model):
         return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
 
     def _run(self, inputs, training=False, masks=None):
+        with call_context(self):  # fit's batches run the model here, not through __call__
+            return self._run_calls(inputs, training=training, masks=masks)
+
+    def _run_calls(self, inputs, training=False, masks=None):
         values = {id(t): (x, None) for t, x in zip(self.inputs, inputs, strict=False)}
         for node in self._nodes:
             layer = node.layer

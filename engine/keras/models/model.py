@@ -11,6 +11,7 @@ import numpy as np
 
 from engine.keras import backend, saving
 from engine.keras.layers.base import KerasTensor, Layer, _flatten
+from engine.keras.layers.tracking import call_context
 from engine.keras.metrics import Metric
 from engine.keras.saving import registry
 from engine.keras.training import TrainingMixin
@@ -171,15 +172,23 @@ class Model(TrainingMixin, Layer):
                 raise ValueError(f"weight {p.name!r} has shape {tuple(p.shape)}, the given array {w.shape}")
             p.assign(w)
 
+    def _sublayers(self):
+        return self.layers
+
     @property
     def losses(self):
-        out = []
+        """This call's ``add_loss`` losses of the model itself, then each layer's losses."""
+        out = self._own_losses()
         for layer in self.layers:
             out.extend(layer.losses)
         return out
 
     # -- running ---------------------------------------------------------------------------------
     def _run(self, inputs, training=False, masks=None):
+        with call_context(self):  # fit's batches run the model here, not through __call__
+            return self._run_calls(inputs, training=training, masks=masks)
+
+    def _run_calls(self, inputs, training=False, masks=None):
         """Run the model on a list of eager tensors (one per input); a list of outputs back, and
         their Keras masks appended to ``masks`` when it is given (None where there is none)."""
         out = Layer._call_eager(self, inputs[0] if len(inputs) == 1 else inputs, training=training)
