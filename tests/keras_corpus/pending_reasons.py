@@ -21,9 +21,6 @@ PENDING: dict[str, str] = {
     "loop_tf_data": (
         'there is no tf.data (Dataset.from_tensor_slices(...).batch(...))'
     ),
-    "mask_compute_mask_layer": (
-        "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
-    ),
     "prep_adapt_then_fit": (
         'there is no layers.Normalization (with adapt)'
     ),

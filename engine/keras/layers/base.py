@@ -12,7 +12,7 @@ from engine.keras import backend, constraints, initializers, regularizers
 from engine.keras.backend import KerasVariable
 from engine.keras.layers.tracking import Tracking, call_context
 from engine.keras.saving import registry
-from engine.keras.symbolic import symbolic_call
+from engine.keras.symbolic import propagate_masks, symbolic_call
 
 # A weight larger than this is a mistake or a hostile config, not a model to allocate.
 MAX_WEIGHT_SIZE = 2 ** 31
@@ -286,6 +286,7 @@ class Layer(Tracking):
                 outputs = [KerasTensor(s, dtype) for s in out_shapes]
             else:
                 outputs = KerasTensor(out_shapes, dtype)
+            propagate_masks(self, inputs, outputs)
         Node(self, inputs, outputs, dict(kwargs, **({} if not args else {"_args": args})))
         return outputs
 
