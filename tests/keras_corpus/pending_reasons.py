@@ -33,7 +33,4 @@ PENDING: dict[str, str] = {
     "save_custom_objects": (
         'there is no keras.utils.register_keras_serializable'
     ),
-    "train_custom_metric": (
-        "Metric has no add_variable() (Keras 3's name; the metric's state is never created)"
-    ),
 }

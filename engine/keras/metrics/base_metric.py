@@ -4,6 +4,9 @@ which averages a function of ``y_true`` and ``y_pred``). State is kept in float6
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy as np
 
 from engine.keras import backend
@@ -25,20 +28,68 @@ def broadcast_weights(sample_weight, values):
     return np.broadcast_to(w, values.shape)
 
 
+def _accepting_mask(update_state):
+    """A subclass's ``update_state(y_true, y_pred, sample_weight=None)`` that also takes (and
+    drops) the ``mask=`` the training loop passes, as Keras wraps it."""
+    params = inspect.signature(update_state).parameters
+    if "mask" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return update_state
+
+    @functools.wraps(update_state)
+    def wrapped(self, *args, mask=None, **kwargs):
+        return update_state(self, *args, **kwargs)
+
+    return wrapped
+
+
 class Metric:
+    """The base of every metric. The engine's keep their state in numpy scalars; a user's subclass
+    creates its state with ``add_variable`` (Keras 3) or ``add_weight`` (both) and updates it with
+    ``assign``/``assign_add`` in ``update_state``, as the keras.io guides write it."""
+
     def __init_subclass__(cls, register=True, **kwargs):
         super().__init_subclass__(**kwargs)
         registry.register_subclass("metric", cls, register)
+        if "update_state" in cls.__dict__:
+            cls.update_state = _accepting_mask(cls.__dict__["update_state"])
 
     def __init__(self, name=None, dtype=None):
         # Unnamed metrics are numbered as Keras numbers them: auc, auc_1, ...
         self.name = name or backend.unique_name(type(self).__name__)
         self.dtype = dtype or "float32"
-        self.reset_state()
+        self._metric_variables = []
+        # The engine's metrics set up their state in reset_state; a user's reset_state reads the
+        # variables its __init__ has yet to create (Keras never calls it from __init__).
+        if type(self).reset_state.__module__.startswith("engine."):
+            self.reset_state()
+        else:
+            Metric.reset_state(self)
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """A state variable of this metric (Keras 3), reset to zeros by ``reset_state``."""
+        from engine.keras import initializers
+
+        if isinstance(shape, str):  # Keras 2's add_weight(name, shape=...)
+            shape, name = (), shape
+        shape = tuple(int(d) for d in (shape if isinstance(shape, (tuple, list)) else (shape,)))
+        dtype = dtype or self.dtype
+        value = initializers.get(initializer or "zeros")(shape, dtype)
+        var = backend.KerasVariable(value, f"{self.name}/{name or 'variable'}", trainable=False, dtype=dtype)
+        self._metric_variables.append(var)
+        return var
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None, aggregation="sum",
+                   synchronization=None):
+        """Keras 2's ``add_weight(name, shape=...)`` and Keras 3's ``add_weight(shape, ...)``."""
+        if name is not None and not isinstance(name, str):  # Keras 3's first argument is the shape
+            name, shape = None, name
+        return self.add_variable(shape, initializer, dtype, aggregation, name)
 
     def reset_state(self):
         self._total = 0.0
         self._count = 0.0
+        for var in getattr(self, "_metric_variables", ()):
+            var.assign(np.zeros(var.shape, var.dtype.as_numpy_dtype))
 
     reset_states = reset_state
 
@@ -73,6 +124,8 @@ class Metric:
 
     @property
     def variables(self):
+        if self._metric_variables:
+            return list(self._metric_variables)
         return [np.float32(self._total), np.float32(self._count)]
 
     def get_config(self):
