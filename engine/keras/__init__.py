@@ -34,6 +34,7 @@ from engine.keras import (
     ops,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from engine.keras.layers import Input
@@ -43,4 +44,4 @@ __version__ = "2.15.0"  # the Keras API generation we follow (tf.keras 2 names, 
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
            "layers", "load_model", "losses", "metrics", "model_from_json", "model_from_yaml", "models",
-           "ops", "optimizers", "regularizers", "utils", "constraints"]
+           "ops", "optimizers", "regularizers", "saving", "utils", "constraints"]

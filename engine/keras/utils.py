@@ -8,6 +8,14 @@ import time
 import numpy as np
 
 from engine.keras.backend import set_random_seed  # noqa: F401 - keras.utils.set_random_seed
+from engine.keras.saving.object_registration import (  # noqa: F401 - keras.utils's names for them
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):

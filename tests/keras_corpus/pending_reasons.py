@@ -30,7 +30,4 @@ PENDING: dict[str, str] = {
     "rnn_cell_wrapper": (
         'there is no layers.RNN / layers.LSTMCell'
     ),
-    "save_custom_objects": (
-        'there is no keras.utils.register_keras_serializable'
-    ),
 }

@@ -31,7 +31,7 @@ def deserialize_layer(config, custom_objects=None):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"a layer config must be a dict with 'class_name' and 'config', got {config!r:.200}")
     with registry.custom_object_scope(custom_objects):
-        cls = registry.find("layer", config["class_name"])
+        cls = registry.find("layer", config.get("registered_name")) or registry.find("layer", config["class_name"])
         if cls is None:
             known = ", ".join(sorted(registry.names("layer")))
             raise ValueError(f"Unknown layer: {config['class_name']!r}. This engine can load only its own "
@@ -60,8 +60,11 @@ def serialize_layer(layer, after_input=False) -> dict:
     """``after_input``: the model's InputLayer is in the config before this layer, so the layer's
     own ``batch_input_shape`` (tf_keras's Embedding always has one) is left out: Keras 3 takes it
     only from an InputLayer and refuses a layer config that has it."""
-    name = getattr(layer, "_config_class_name", None) or type(layer).__name__
+    name = (getattr(layer, "_config_class_name", None) or registry.registered_name(type(layer))
+            or type(layer).__name__)
     module, registered = _MODULES.get(name, ("keras.layers", None))
+    if registry.registered_name(type(layer)) is not None:  # as tf_keras writes it: "package>name"
+        module, registered = None, name
     config = layer.get_config()
     if after_input and name != "InputLayer" and isinstance(config, dict):
         config.pop("batch_input_shape", None)

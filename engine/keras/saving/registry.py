@@ -21,6 +21,9 @@ _NAMES: dict[str, dict[str, object]] = {}  # kind -> name -> class or function
 _KERAS3: dict[str, dict[str, object]] = {}  # kind -> name -> what the name means in Keras 3 files
 _KINDS: dict[str, _Kind] = {}
 _SCOPE = threading.local()  # the custom_objects of the deserializations running in this thread
+# ``register_keras_serializable``'s table: "package>name" -> the user's class or function, and back.
+GLOBAL_CUSTOM_OBJECTS: dict[str, object] = {}
+GLOBAL_CUSTOM_NAMES: dict[int, str] = {}
 
 
 class _Kind:
@@ -88,6 +91,8 @@ def find(kind, name, keras3=False):
     for custom in reversed(getattr(_SCOPE, "stack", [])):
         if name in custom:
             return custom[name]
+    if name in GLOBAL_CUSTOM_OBJECTS:
+        return GLOBAL_CUSTOM_OBJECTS[name]
     if keras3 and name in _KERAS3.get(kind, {}):
         return _KERAS3[kind][name]
     table = _NAMES.get(kind, {})
@@ -142,8 +147,15 @@ def deserialize(kind, config):
     return obj.from_config(dict(inner or {}))
 
 
+def registered_name(obj) -> str | None:
+    """The ``"package>name"`` a user registered ``obj`` under, or None."""
+    return GLOBAL_CUSTOM_NAMES.get(id(obj))
+
+
 def name_of(kind, obj) -> str | None:
     """The first name ``obj`` is registered under, or None."""
+    if registered_name(obj) is not None:
+        return registered_name(obj)
     for name, known in _NAMES.get(kind, {}).items():
         if known is obj:
             return name
@@ -153,6 +165,8 @@ def name_of(kind, obj) -> str | None:
 def serialize(kind, obj):
     """A registered function as its name; an instance of a registered class as
     ``{"class_name": ..., "config": obj.get_config()}``."""
+    if not isinstance(obj, type) and registered_name(type(obj)) is not None:
+        return {"class_name": registered_name(type(obj)), "config": obj.get_config()}
     if not isinstance(obj, type) and find(kind, type(obj).__name__) is type(obj):
         return {"class_name": type(obj).__name__, "config": obj.get_config()}
     name = name_of(kind, obj)
