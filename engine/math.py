@@ -1,7 +1,6 @@
 """``tf.math``: the element-wise, reduction and comparison ops under their TF2 namespace."""
 
 from engine.ops.array_ops import cumsum  # noqa: F401
-from engine.ops.sort_ops import top_k  # noqa: F401
 from engine.ops.math_ops import (  # noqa: F401 - re-exported
     abs,  # noqa: A004
     add,
@@ -53,3 +52,4 @@ from engine.ops.reduction_ops import (  # noqa: F401
     reduce_prod,
     reduce_sum,
 )
+from engine.ops.sort_ops import top_k  # noqa: F401

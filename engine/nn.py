@@ -9,7 +9,6 @@ from engine.ops.conv_ops import (
     max_pool,
     max_pool2d,
 )
-from engine.ops.sort_ops import top_k
 from engine.ops.nn_ops import (
     batch_normalization,
     bias_add,
@@ -34,6 +33,7 @@ from engine.ops.nn_ops import (
     swish,
     tanh,
 )
+from engine.ops.sort_ops import top_k
 
 __all__ = [
     "batch_normalization", "embedding_lookup", "silu", "softsign", "swish",

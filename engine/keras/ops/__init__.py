@@ -133,4 +133,19 @@ from engine.keras.ops.numpy_math import (
 
 keras_tensor.install()
 
-__all__ = [name for name in dir() if not name.startswith("_") and name != "keras_tensor"]
+__all__ = [
+    "abs", "absolute", "add", "all", "amax", "amin", "any", "arange", "argmax", "argmin",
+    "binary_crossentropy", "broadcast_to", "cast", "categorical_crossentropy", "clip",
+    "concatenate", "cond", "convert_to_numpy", "convert_to_tensor", "cos", "cumsum", "divide",
+    "dot", "dtype", "elu", "equal", "exp", "expand_dims", "eye", "flatten", "floor", "floor_divide",
+    "full", "full_like", "gelu", "get_item", "greater", "greater_equal", "hard_sigmoid", "identity",
+    "in_top_k", "is_tensor", "leaky_relu", "less", "less_equal", "log", "log1p", "log_softmax",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp", "matmul", "max",
+    "maximum", "mean", "min", "minimum", "mod", "multiply", "ndim", "negative", "nonzero", "norm",
+    "not_equal", "one_hot", "ones", "ones_like", "pad", "power", "prod", "ravel", "reciprocal",
+    "relu", "relu6", "repeat", "reshape", "round", "rsqrt", "shape", "sigmoid", "sign", "silu",
+    "sin", "size", "softmax", "softplus", "softsign", "sparse_categorical_crossentropy", "split",
+    "sqrt", "square", "squeeze", "stack", "std", "stop_gradient", "subtract", "sum", "swish",
+    "take", "tanh", "tile", "top_k", "transpose", "true_divide", "unstack", "var", "where", "zeros",
+    "zeros_like"
+]

@@ -27,14 +27,6 @@ from engine.keras.saving.config import (
     model_to_yaml,
     serialize_layer,
 )
-from engine.keras.saving.object_registration import (
-    CustomObjectScope,
-    custom_object_scope,
-    get_custom_objects,
-    get_registered_name,
-    get_registered_object,
-    register_keras_serializable,
-)
 from engine.keras.saving.hdf5 import (
     HDF5_OBJECT_HEADER_LIMIT,
     load_keras_zip,
@@ -44,6 +36,14 @@ from engine.keras.saving.hdf5 import (
     save_model,
     save_weights,
     save_weights_to_group,
+)
+from engine.keras.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
 )
 
 __all__ = [

@@ -31,7 +31,8 @@ def deserialize_layer(config, custom_objects=None):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"a layer config must be a dict with 'class_name' and 'config', got {config!r:.200}")
     with registry.custom_object_scope(custom_objects):
-        cls = registry.find("layer", config.get("registered_name")) or registry.find("layer", config["class_name"])
+        cls = (registry.find("layer", config.get("registered_name"))
+               or registry.find("layer", config["class_name"]))
         if cls is None:
             known = ", ".join(sorted(registry.names("layer")))
             raise ValueError(f"Unknown layer: {config['class_name']!r}. This engine can load only its own "
