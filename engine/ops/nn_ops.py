@@ -47,8 +47,18 @@ def elu(features, name=None):
     return apply_op("Elu", [features], name=name)
 
 
+def _relu6_grad(op, g):
+    x = op.inputs[0]
+    inside = math_ops.logical_and(math_ops.greater(x, 0), math_ops.less(x, 6))
+    return [math_ops.where(inside, g, array_ops.zeros_like(g))]
+
+
+# TensorFlow's Relu6: the gradient is zero at both ends (x = 0 and x = 6), unlike a clip's.
+register_op("Relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype, copy=False), _relu6_grad)
+
+
 def relu6(features, name=None):
-    return math_ops.clip_by_value(features, 0, 6, name=name)
+    return apply_op("Relu6", [features], name=name)
 
 
 # -- softmax -------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ def _axis_attr(axis, reduction_indices):
 
 def _kernel(fn):
     def kernel(x, axis=None, keepdims=False):
-        return np.asarray(fn(x, axis=axis, keepdims=keepdims))
+        # TensorFlow keeps the input's dtype (numpy sums int32 into int64, averages ints as floats).
+        return np.asarray(fn(x, axis=axis, keepdims=keepdims)).astype(x.dtype, copy=False)
 
     return kernel
 

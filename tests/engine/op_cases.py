@@ -201,6 +201,7 @@ CASES += [
      [np.array([-3.5, -2.5, 0.2, 2.9, 3.2])], {}),
     ("keras_gelu", lambda x: apply_op("KerasGelu", [x]), [rand(2, 4, low=-3, high=3)], {}),
     ("top_k", lambda x: tf.math.top_k(x, 2)[0], [distinct(3, 4)], {}),
+    ("relu6", tf.nn.relu6, [distinct(3, 4) * 15 + 2.025], {}),
     ("keras_lstm", _rnn("KerasLSTM", 2, SEQ_MASK, REC_MASK, activation="tanh",
                         recurrent_activation="sigmoid"),
      [rand(B, T, D), rand(B, U), rand(B, U), rand(D, 4 * U), rand(U, 4 * U), rand(4 * U)], NO_BATCH),

@@ -22,7 +22,7 @@ def relu(x):
 
 @keras_op
 def relu6(x):
-    return math_ops.clip_by_value(_float(x), 0.0, 6.0)
+    return nn_ops.relu6(_float(x))
 
 
 @keras_op
