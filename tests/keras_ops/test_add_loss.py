@@ -124,3 +124,17 @@ def test_add_loss_refuses_what_is_not_a_tensor():
     layer = ours.layers.Layer()
     with pytest.raises(ValueError, match="add_loss"):
         layer.add_loss("a string")
+
+
+def test_layers_held_in_attributes_and_lists_are_tracked_and_frozen_together():
+    counts = {}
+    for side, keras in SIDES:
+        net = _nested(keras)
+        net(X)
+        block = net.block
+        before = (len(block.weights), len(block.trainable_weights), len(block.non_trainable_weights))
+        block.trainable = False
+        after = (len(block.trainable_weights), len(block.non_trainable_weights), len(net.trainable_weights),
+                 block.dense.trainable, block.penalties[0].trainable)
+        counts[side] = before, after
+    assert counts["ours"] == counts["keras3"]
