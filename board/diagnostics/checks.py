@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from board.diagnostics.windows import common_steps, min_window_median
+
 SEVERITIES = ("warning", "error")
 KINDS = ("degenerate_weights", "not_learning", "exploding", "nonfinite", "diverging", "flat_loss",
          "oscillating", "not_inverse", "overfitting")
@@ -88,8 +90,7 @@ def _levels(values: np.ndarray) -> tuple[float, float, float]:
     start, end = float(np.median(values[:w])), float(np.median(values[-w:]))
     # Best level: the lowest windowed median, so one lucky batch does not count as progress.
     if values.size >= 2 * w:
-        kernel = np.lib.stride_tricks.sliding_window_view(values, w)
-        best = float(np.median(kernel, axis=1).min())
+        best = min_window_median(values, w)  # O(n log n); every window's median by copy was n²
     else:
         best = min(start, end)
     return start, end, best
@@ -149,7 +150,7 @@ def _rank(x: np.ndarray) -> np.ndarray:
 def check_inverse(run: str, loss_tag: str, loss, acc_tag: str, acc) -> list[Finding]:
     """Loss and accuracy should move in opposite directions (the seed's 'good sign')."""
     (ls, lv), (as_, av) = loss, acc
-    common, li, ai = np.intersect1d(np.asarray(ls), np.asarray(as_), return_indices=True)
+    common, li, ai = common_steps(np.asarray(ls), np.asarray(as_))
     lv, av = np.asarray(lv, np.float64)[li], np.asarray(av, np.float64)[ai]
     ok = np.isfinite(lv) & np.isfinite(av)
     lv, av = lv[ok], av[ok]
