@@ -55,12 +55,12 @@ class DataProvider:
             return series.snapshot()
 
     def fingerprint(self, run: str) -> tuple:
-        """What changes whenever the run's scalars or histograms change: ((tag, points, last step)
-        per scalar tag, (tag, records seen, newest step) per histogram tag)."""
+        """What changes whenever the run's scalars or histograms change: ((tag, version) per
+        scalar tag, (tag, version) per histogram tag), in the store's order."""
         s = self._store(run)
         with s.lock:
-            scalars = tuple((t, len(x), int(x.step[len(x) - 1])) for t, x in s.scalars.items() if len(x))
-            histos = tuple((t, r.seen, r.items[-1].step) for t, r in s.histograms.items() if len(r))
+            scalars = tuple((t, x.version) for t, x in s.scalars.items() if len(x))
+            histos = tuple((t, r.version) for t, r in s.histograms.items() if len(r))
         return scalars, histos
 
     def histograms(self, run: str, tag: str) -> list:

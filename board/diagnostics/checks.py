@@ -235,7 +235,7 @@ def check_weights(run: str, tag: str, histograms: list[tuple[int, np.ndarray]]) 
 
 # --- whole runs ------------------------------------------------------------------------------
 
-def _pairs(tags: list[str]) -> list[tuple[str, str]]:
+def pairs(tags: list[str]) -> list[tuple[str, str]]:
     """(loss tag, accuracy tag) pairs sharing a prefix: train/loss & train/accuracy,
     epoch_loss & epoch_accuracy."""
     out = []
@@ -247,15 +247,21 @@ def _pairs(tags: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+def check_scalar(run: str, tag: str, steps, values) -> list[Finding]:
+    """The checks on one scalar curve alone (``diagnose_run`` runs them on every tag)."""
+    out = check_nonfinite(run, tag, steps, values)
+    if LOSS_TAG.search(tag) and not _is_validation(run):
+        out += check_loss_curve(run, tag, steps, values)
+    return out
+
+
 def diagnose_run(run: str, scalars: dict, histograms: dict) -> list[Finding]:
     """Every check on one run. ``scalars``: tag -> (steps, values); ``histograms``:
     tag -> [(step, buckets)]."""
     out = []
     for tag, (steps, values) in scalars.items():
-        out += check_nonfinite(run, tag, steps, values)
-        if LOSS_TAG.search(tag) and not _is_validation(run):
-            out += check_loss_curve(run, tag, steps, values)
-    for loss, acc in _pairs(list(scalars)):
+        out += check_scalar(run, tag, steps, values)
+    for loss, acc in pairs(list(scalars)):
         out += check_inverse(run, loss, scalars[loss], acc, scalars[acc])
     for tag, series in histograms.items():
         out += check_weights(run, tag, series)
