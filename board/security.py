@@ -18,6 +18,8 @@ import json
 import socket
 from urllib.parse import parse_qsl
 
+from board.api.budget import MAX_RUNS_PER_REQUEST
+
 DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 HEADERS = {
     b"x-content-type-options": b"nosniff",
@@ -30,7 +32,7 @@ HEADERS = {
 MAX_QUERY_BYTES = 64 * 1024
 # Parameters a route takes as a list, and how many values it takes at most; any other
 # parameter given twice is refused (FastAPI would silently keep the last).
-REPEATABLE = {"/api/pages/scalars": {"run": 500}}
+REPEATABLE = {"/api/pages/scalars": {"run": MAX_RUNS_PER_REQUEST}}
 
 
 def security_headers(headers: list) -> list:

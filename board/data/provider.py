@@ -54,6 +54,15 @@ class DataProvider:
                 raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
             return series.snapshot()
 
+    def scalar_points(self, run: str, tag: str) -> int:
+        """How many points ``scalars(run, tag)`` would copy (what a route budgets before work)."""
+        s = self._store(run)
+        with s.lock:
+            series = s.scalars.get(tag)
+            if series is None or not len(series):
+                raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
+            return len(series)
+
     def fingerprint(self, run: str) -> tuple:
         """What changes whenever the run's scalars or histograms change: ((tag, version) per
         scalar tag, (tag, version) per histogram tag), in the store's order."""
