@@ -19,7 +19,8 @@ def answer_points(points: int, max_points: int | None) -> int:
     return points if max_points is None else min(points, max_points)
 
 
-def check_points(total: int, what: str, limit: int = MAX_RESPONSE_POINTS) -> None:
+def check_points(total: int, what: str, limit: int | None = None) -> None:
+    limit = MAX_RESPONSE_POINTS if limit is None else limit
     if total > limit:
         raise HTTPException(400, f"{what} would hold {total:,} points, more than the {limit:,} "
                                  "a response may carry: pass max_points (M4 down-sampling keeps "
