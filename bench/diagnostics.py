@@ -55,7 +55,7 @@ def write_logdir(root: str, n: int) -> None:
     steps, loss = curve(n)
     for run, scale in (("train", 1.0), ("validation", 1.1)):
         with SummaryWriter(os.path.join(root, run)) as w:
-            for s, v in zip(steps.tolist(), (loss * scale).tolist()):
+            for s, v in zip(steps.tolist(), (loss * scale).tolist(), strict=True):
                 w.add_scalar("epoch_loss", v, s)
                 w.add_scalar("epoch_accuracy", 1 - v / 3, s)
 
@@ -64,7 +64,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--steps", type=int, default=100_000)
     args = p.parse_args()
-    checks.diagnose_run("warm-up", dict(zip(("loss", "accuracy"), (curve(100), curve(100)))), {})
+    checks.diagnose_run("warm-up", {"loss": curve(100), "accuracy": curve(100)}, {})
     failed = False
     with tempfile.TemporaryDirectory() as root:
         write_logdir(root, args.steps)

@@ -44,7 +44,8 @@ def download_impl(provider: DataProvider, run: str, tag: str, fmt: str) -> tuple
 
     def rows(lo: int):
         hi = lo + DOWNLOAD_CHUNK
-        return zip(finite_list(wall_time[lo:hi]), step[lo:hi].tolist(), finite_list(value[lo:hi]), strict=True)
+        return zip(finite_list(wall_time[lo:hi]), step[lo:hi].tolist(), finite_list(value[lo:hi]),
+                   strict=True)
 
     def csv_chunks():
         yield "Wall time,Step,Value\n"
@@ -59,7 +60,9 @@ def download_impl(provider: DataProvider, run: str, tag: str, fmt: str) -> tuple
             yield ("," if lo else "") + dumps([list(r) for r in rows(lo)])[1:-1]
         yield "]"
 
-    return (csv_chunks() if fmt == "csv" else json_chunks()), ("text/csv" if fmt == "csv" else "application/json")
+    if fmt == "csv":
+        return csv_chunks(), "text/csv"
+    return json_chunks(), "application/json"
 
 
 def content_disposition(filename: str) -> str:

@@ -92,7 +92,7 @@ def test_findings_unchanged_on_a_diverging_curve():
 def test_route_answers_on_a_long_loss_curve(tmp_path):
     steps, values = _curve(30_000)
     with SummaryWriter(str(tmp_path / "run")) as w:
-        for s, v in zip(steps.tolist(), values.tolist()):
+        for s, v in zip(steps.tolist(), values.tolist(), strict=True):
             w.add_scalar("train/loss", v, s)
     with board_client(tmp_path) as client:
         tracemalloc.start()
@@ -115,7 +115,8 @@ def test_only_the_changed_tag_is_checked_again(tmp_path, monkeypatch):
         monitor = client.app.state.health
         checked = []
         real = checks.check_scalar
-        monkeypatch.setattr(checks, "check_scalar", lambda run, tag, *a: checked.append(tag) or real(run, tag, *a))
+        monkeypatch.setattr(checks, "check_scalar",
+                            lambda run, tag, *a: checked.append(tag) or real(run, tag, *a))
         assert monitor.findings() == []
         assert sorted(checked) == ["lr", "train/accuracy", "train/loss"]
         checked.clear()
