@@ -139,3 +139,16 @@ def test_downloads_keep_the_connection(board, tag):
         exact = quote(f"{run}_{tag}".replace("/", "_") + ".csv", safe="")
         assert response.headers["content-disposition"].endswith(f"filename*=UTF-8''{exact}")
         assert client.get("/api/runs").status_code == 200  # the same connection, still up
+
+
+def test_an_idle_keep_alive_connection_is_closed(board):
+    from board.connections import KEEP_ALIVE
+
+    with socket.create_connection(_address(board.url), timeout=KEEP_ALIVE + 5) as s:
+        s.sendall(b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        started = time.monotonic()
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+        assert data.startswith(b"HTTP/1.1 200")
+        assert KEEP_ALIVE - 1 < time.monotonic() - started < KEEP_ALIVE + 3

@@ -201,3 +201,50 @@ def test_download_streams_every_point(client):
     assert len(rows) == 6000 and rows[-1][1:] == [5999, last]
     lines = client.get("/api/scalars/download", params={"run": "a", "tag": "loss"}).text.splitlines()
     assert len(lines) == 6001 and lines[-1].endswith(f",5999,{last}")
+
+
+# --- the command line and the in-flight limit ------------------------------------------------
+
+def test_allowed_hosts_option():
+    from board.server import parse_args
+
+    args = parse_args(["--logdir", "x", "--allowed_hosts", "board.lab.example, other.example"])
+    assert args.allowed_hosts == ["board.lab.example", "other.example"] and args.host == "127.0.0.1"
+    assert parse_args(["--logdir", "x"]).allowed_hosts == []
+    with pytest.raises(SystemExit):
+        parse_args(["--logdir", "x", "--allowed_hosts", "evil example/"])
+
+
+def test_requests_beyond_the_in_flight_limit_get_a_503():
+    import asyncio
+
+    from board.connections import InFlightLimit
+
+    release = asyncio.Event()
+
+    async def slow_app(scope, receive, send):
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def main():
+        limited = InFlightLimit(slow_app, limit=2)
+        sent: list[list] = [[], [], []]
+
+        def sender(i):
+            async def send(message):
+                sent[i].append(message)
+            return send
+
+        scope = {"type": "http", "path": "/api/runs", "headers": []}
+        first = [asyncio.create_task(limited(scope, None, sender(i))) for i in range(2)]
+        await asyncio.sleep(0.01)
+        await limited(scope, None, sender(2))  # answered at once
+        release.set()
+        await asyncio.gather(*first)
+        return sent
+
+    sent = asyncio.run(main())
+    assert [m[0]["status"] for m in sent] == [200, 200, 503]
+    headers = dict(sent[2][0]["headers"])
+    assert headers[b"retry-after"] == b"1" and headers[b"x-content-type-options"] == b"nosniff"
