@@ -152,3 +152,47 @@ def test_an_idle_keep_alive_connection_is_closed(board):
             data += chunk
         assert data.startswith(b"HTTP/1.1 200")
         assert KEEP_ALIVE - 1 < time.monotonic() - started < KEEP_ALIVE + 3
+
+
+def test_a_client_that_stops_reading_is_dropped(tmp_path, monkeypatch):
+    import threading
+
+    import uvicorn
+
+    from board import connections
+    from board.app import create_app
+
+    # 8 MB of CSV: more than the kernel buffers on both sides hold, so the answer cannot finish
+    write_run(tmp_path / "long", {"loss": [(s, 1.0 / (s + 1)) for s in range(200_000)]})
+    app = create_app(tmp_path, reload_interval=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(connections.uvicorn_config(app, host="127.0.0.1", port=port,
+                                                       log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (server.started and app.state.multiplexer.wait_loaded(0.1)):
+            time.sleep(0.05)
+        full = len(httpx.get(f"http://127.0.0.1:{port}/api/scalars/download?run=long&tag=loss",
+                             timeout=60).content)
+        monkeypatch.setattr(connections, "RESPONSE_TIMEOUT", 1.0)
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a client that does not read
+        s.connect(("127.0.0.1", port))
+        s.sendall(b"GET /api/scalars/download?run=long&tag=loss HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        time.sleep(3)
+        s.settimeout(5)
+        got = 0
+        try:
+            while chunk := s.recv(65536):
+                got += len(chunk)
+        except OSError:
+            pass  # reset
+        s.close()
+        assert 0 < got < full, (got, full)  # cut off, not waited for
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
