@@ -20,7 +20,7 @@ from board.diagnostics.monitor import HealthMonitor
 from board.ingest.multiplexer import Multiplexer
 from board.jsonutil import JSON
 from board.pages.routes import install as install_pages
-from board.security import SecurityHeaders
+from board.security import HostRule, guarded
 
 DEFAULT_RELOAD_INTERVAL = 5.0
 
@@ -37,10 +37,13 @@ def normalize_logdirs(logdirs) -> dict[str, str]:
     return {os.path.basename(os.path.normpath(p)) or p: p for p in paths}
 
 
-def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL) -> FastAPI:
+def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL, host: str = "127.0.0.1",
+               allowed_hosts=()) -> FastAPI:
     """The board on ``logdirs`` (see ``normalize_logdirs``). ``reload_interval`` seconds between
     reloads; 0 loads once. Loading happens in the background: the app answers at once, and
-    ``/api/status`` says ``"loading": true`` until the first load is done."""
+    ``/api/status`` says ``"loading": true`` until the first load is done. ``host`` (the address
+    it is served on) and ``allowed_hosts`` say which Host headers it answers
+    (``board.security.HostRule``)."""
     if reload_interval < 0:
         raise ValueError(f"reload_interval must be >= 0 seconds, got {reload_interval}")
     multiplexer = Multiplexer(normalize_logdirs(logdirs))
@@ -68,8 +71,18 @@ def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL) -> Fas
     async def not_found(_request: Request, exc: NotFoundError):
         return JSON({"detail": str(exc)}, status_code=404)
 
+    @app.exception_handler(Exception)
+    async def server_error(_request: Request, exc: Exception):
+        # A bug: the log has the traceback (Starlette re-raises), the user a JSON line.
+        return JSON({"detail": f"internal error ({type(exc).__name__}); the server log has "
+                               "the details"}, status_code=500)
+
     for router in ROUTERS:
         app.include_router(router)
     install_pages(app)
-    app.add_middleware(SecurityHeaders)
+    # The guard and the headers go around Starlette's whole stack, its error handling included,
+    # so that its own 404/405/422/500 answers carry the headers too.
+    hosts = HostRule(host, allowed_hosts)
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: guarded(build(), hosts)
     return app

@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--bind_all", action="store_true", help="listen on every network interface")
+    p.add_argument("--allowed_hosts", metavar="NAME,...", default="",
+                   help="more names the board answers to in the Host header (it always answers "
+                        "localhost and the --host given; with --bind_all or a network --host, any "
+                        "IP address and this machine's names); '*' for any (DNS rebinding: see "
+                        "SECURITY.md)")
     p.add_argument("--reload_interval", type=float, default=5.0, metavar="SECONDS",
                    help="seconds between reloads of the logdir (default 5; 0 loads once)")
     return p
@@ -51,6 +56,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     else:
         args.logdirs = {"": os.path.expanduser(args.logdir)}
     args.host = "0.0.0.0" if args.bind_all else (args.host or "127.0.0.1")
+    args.allowed_hosts = [n.strip() for n in args.allowed_hosts.split(",") if n.strip()]
+    bad = [n for n in args.allowed_hosts if n != "*" and not all(c.isalnum() or c in "-._:[]" for c in n)]
+    if bad:
+        parser.error(f"--allowed_hosts: {bad[0]!r} is not a host name")
     return args
 
 
@@ -85,8 +94,10 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from board.app import create_app
+    from board.connections import raise_fd_limit, uvicorn_config
 
     _warn_about_logdirs(args.logdirs)
+    raise_fd_limit()  # every connection holds a descriptor (board.connections)
     try:
         sock = _listen(args.host, args.port)
     except OSError as exc:
@@ -96,8 +107,9 @@ def serve(args: argparse.Namespace) -> int:
     port = sock.getsockname()[1]
     shown = socket.gethostname() if args.bind_all else args.host
     shown = f"[{shown}]" if ":" in shown else shown
-    app = create_app(args.logdirs, reload_interval=args.reload_interval)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    app = create_app(args.logdirs, reload_interval=args.reload_interval, host=args.host,
+                     allowed_hosts=args.allowed_hosts)
+    config = uvicorn_config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     print(f"board: serving at http://{shown}:{port}/ (Ctrl-C to stop)", flush=True)
     try:

@@ -26,7 +26,7 @@ site, logdir = sys.argv[1], sys.argv[2]
 assert pathlib.Path(board.__file__).resolve().is_relative_to(pathlib.Path(site).resolve()), board.__file__
 static = pathlib.Path(board.__file__).parent / "static"
 served, problems = [], []
-with TestClient(create_app([logdir])) as client:
+with TestClient(create_app([logdir]), base_url="http://localhost") as client:
     first = client.get("/")
     if first.status_code != 200:
         problems.append(("/", first.status_code))

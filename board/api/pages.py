@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 
-from board.api.deps import Provider
+from board.api.budget import MAX_RUNS_PER_REQUEST, answer_points, check_points
+from board.api.deps import Provider, Tag
 from board.api.downsample import m4_indices
 from board.api.smoothing import smooth
 from board.data.provider import DataProvider
@@ -54,11 +55,25 @@ def _summary_row(provider: DataProvider, run: str, tag: str) -> dict:
 
 
 @router.get("/scalars", response_class=JSON)
-def tag_scalars(provider: Provider, tag: str,
-                run: Annotated[list[str], Query()],
+def tag_scalars(provider: Provider, tag: Tag,
+                run: Annotated[list[str], Query(description="each run once, at most 500")],
                 smoothing: Annotated[float, Query(ge=0, le=0.999)] = 0.6,
                 max_points: Annotated[int | None, Query(ge=4, le=MAX_POINTS_LIMIT)] = None):
-    """Every asked run's curve of one tag, raw and smoothed, down-sampled alike."""
+    """Every asked run's curve of one tag, raw and smoothed, down-sampled alike. At most
+    ``MAX_RUNS_PER_REQUEST`` runs, each once, and ``MAX_RESPONSE_POINTS`` points in all."""
+    if len(run) > MAX_RUNS_PER_REQUEST:
+        raise HTTPException(400, f"{len(run)} runs asked for; at most {MAX_RUNS_PER_REQUEST} per request")
+    if len(set(run)) < len(run):
+        twice = next(r for i, r in enumerate(run) if r in run[:i])
+        raise HTTPException(400, f"run {twice!r} asked for twice; name each run once")
+    total, present = 0, []
+    for r in run:
+        try:
+            total += answer_points(provider.scalar_points(r, tag), max_points)
+            present.append(r)
+        except LookupError:
+            pass
+    check_points(total, f"tag {tag!r} of {len(present)} run(s)")
     series, missing = [], []
     for r in run:
         try:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import StreamingResponse
 
+from board.api.budget import MAX_DOWNLOAD_POINTS, MAX_RESPONSE_POINTS, answer_points, check_points
 from board.api.deps import Provider, Run, Tag
 from board.api.downsample import m4_indices
 from board.data.provider import DataProvider
@@ -16,7 +19,9 @@ from board.jsonutil import JSON, dumps, finite_list
 
 router = APIRouter(prefix="/api", tags=["scalars"], default_response_class=JSON)
 
-MAX_POINTS_LIMIT = 10_000_000
+MAX_POINTS_LIMIT = MAX_RESPONSE_POINTS
+DOWNLOAD_CHUNK = 100_000
+MAX_FILENAME = 200  # characters of a download's name (before the extension)
 MaxPoints = Annotated[int | None, Query(ge=1, le=MAX_POINTS_LIMIT,
                                         description="down-sample to at most this many points (M4)")]
 
@@ -30,28 +35,54 @@ def scalars_impl(provider: DataProvider, run: str, tag: str, max_points: int | N
             "value": finite_list(value)}
 
 
-def download_impl(provider: DataProvider, run: str, tag: str, fmt: str) -> tuple[str, str]:
+def download_impl(provider: DataProvider, run: str, tag: str, fmt: str) -> tuple[Iterator[str], str]:
     """TensorBoard's download formats: CSV ``Wall time,Step,Value`` or JSON
-    ``[[wall_time, step, value], ...]``. Returns (body, media type)."""
-    data = scalars_impl(provider, run, tag)
-    rows = zip(data["wall_time"], data["step"], data["value"], strict=True)
+    ``[[wall_time, step, value], ...]``, as text chunks of ``DOWNLOAD_CHUNK`` rows (a long curve
+    is streamed, never built whole). Returns (chunks, media type)."""
+    check_points(provider.scalar_points(run, tag), f"run {run!r} tag {tag!r}", MAX_DOWNLOAD_POINTS)
+    step, wall_time, value = provider.scalars(run, tag)
+
+    def rows(lo: int):
+        hi = lo + DOWNLOAD_CHUNK
+        return zip(finite_list(wall_time[lo:hi]), step[lo:hi].tolist(), finite_list(value[lo:hi]),
+                   strict=True)
+
+    def csv_chunks():
+        yield "Wall time,Step,Value\n"
+        for lo in range(0, len(step), DOWNLOAD_CHUNK):
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\n").writerows(rows(lo))
+            yield out.getvalue()
+
+    def json_chunks():
+        yield "["
+        for lo in range(0, len(step), DOWNLOAD_CHUNK):
+            yield ("," if lo else "") + dumps([list(r) for r in rows(lo)])[1:-1]
+        yield "]"
+
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["Wall time", "Step", "Value"])
-        writer.writerows(rows)
-        return out.getvalue(), "text/csv"
-    return dumps([list(r) for r in rows]), "application/json"
+        return csv_chunks(), "text/csv"
+    return json_chunks(), "application/json"
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266 / RFC 5987: an ASCII ``filename`` for old clients and the exact name as
+    ``filename*=UTF-8''...``. Any run or tag name gives a valid header: non-Latin-1 text, quotes,
+    CR/LF and lone surrogates (names from non-UTF-8 bytes) included."""
+    fallback = "".join(c if " " <= c < "\x7f" and c not in '"\\/;%' else "_" for c in filename)
+    exact = quote(filename.encode("utf-8", "replace"), safe="")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{exact}"
 
 
 @router.get("/scalars")
 def scalars(provider: Provider, run: Run, tag: Tag, max_points: MaxPoints = None):
+    check_points(answer_points(provider.scalar_points(run, tag), max_points), f"run {run!r} tag {tag!r}")
     return JSON(scalars_impl(provider, run, tag, max_points))
 
 
 @router.get("/scalars/download")
 def download(provider: Provider, run: Run, tag: Tag, format: Literal["csv", "json"] = "csv"):
-    body, media_type = download_impl(provider, run, tag, format)
-    name = f"{run}_{tag}".replace("/", "_").replace('"', "_")
-    return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'})
+    chunks, media_type = download_impl(provider, run, tag, format)
+    name = f"{run}_{tag}".replace("/", "_")[:MAX_FILENAME]  # names may be 64 KiB: headers not
+    return StreamingResponse(chunks, media_type=media_type,
+                             headers={"Content-Disposition": content_disposition(f"{name}.{format}")})

@@ -54,13 +54,22 @@ class DataProvider:
                 raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
             return series.snapshot()
 
-    def fingerprint(self, run: str) -> tuple:
-        """What changes whenever the run's scalars or histograms change: ((tag, points, last step)
-        per scalar tag, (tag, records seen, newest step) per histogram tag)."""
+    def scalar_points(self, run: str, tag: str) -> int:
+        """How many points ``scalars(run, tag)`` would copy (what a route budgets before work)."""
         s = self._store(run)
         with s.lock:
-            scalars = tuple((t, len(x), int(x.step[len(x) - 1])) for t, x in s.scalars.items() if len(x))
-            histos = tuple((t, r.seen, r.items[-1].step) for t, r in s.histograms.items() if len(r))
+            series = s.scalars.get(tag)
+            if series is None or not len(series):
+                raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
+            return len(series)
+
+    def fingerprint(self, run: str) -> tuple:
+        """What changes whenever the run's scalars or histograms change: ((tag, version) per
+        scalar tag, (tag, version) per histogram tag), in the store's order."""
+        s = self._store(run)
+        with s.lock:
+            scalars = tuple((t, x.version) for t, x in s.scalars.items() if len(x))
+            histos = tuple((t, r.version) for t, r in s.histograms.items() if len(r))
         return scalars, histos
 
     def histograms(self, run: str, tag: str) -> list:

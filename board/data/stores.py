@@ -7,6 +7,7 @@ Every store here keeps its steps strictly increasing, which is what makes that r
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 from collections import deque
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 _NO_STEP = np.iinfo(np.int64).max
+_VERSIONS = itertools.count(1)  # shared by every series: a version never repeats, even across stores
 
 
 def restart_survivors(steps: np.ndarray) -> np.ndarray | None:
@@ -29,17 +31,19 @@ def restart_survivors(steps: np.ndarray) -> np.ndarray | None:
 class ScalarSeries:
     """One (run, tag) curve at full resolution: growable columnar step / wall_time / value.
 
-    24 bytes a point plus at most 25% spare capacity (``GROWTH``).
+    24 bytes a point plus at most 25% spare capacity (``GROWTH``). ``version`` changes whenever
+    the points do: it keys what is computed from them (the diagnostics).
     """
 
     GROWTH = 1.25
-    __slots__ = ("step", "wall_time", "value", "size")
+    __slots__ = ("step", "wall_time", "value", "size", "version")
 
     def __init__(self, capacity: int = 16):
         self.step = np.empty(capacity, np.int64)
         self.wall_time = np.empty(capacity, np.float64)
         self.value = np.empty(capacity, np.float64)
         self.size = 0
+        self.version = next(_VERSIONS)
 
     def __len__(self) -> int:
         return self.size
@@ -66,11 +70,13 @@ class ScalarSeries:
         self.wall_time[self.size:end] = wall_times
         self.value[self.size:end] = values
         self.size = end
+        self.version = next(_VERSIONS)
 
     def purge(self, step: int) -> None:
         """Forget the points at steps >= ``step``."""
         if self.size and self.step[self.size - 1] >= step:
             self.size = int(np.searchsorted(self.step[:self.size], step, side="left"))
+            self.version = next(_VERSIONS)
 
     def compact(self) -> None:
         """Give back spare capacity (after a big load, when growth has mostly stopped)."""
@@ -101,7 +107,7 @@ class Reservoir:
         self.max_size = max_size
         self.items: list = []
         self.seen = 0
-        self.version = 0  # changes at every add and purge: keys cached responses
+        self.version = next(_VERSIONS)  # changes at every add and purge: keys cached responses
         self._rng = random.Random(seed)
 
     def __len__(self) -> int:
@@ -111,7 +117,7 @@ class Reservoir:
         if self.items and self.items[-1].step >= item.step:
             self.purge(item.step)
         self.seen += 1
-        self.version += 1
+        self.version = next(_VERSIONS)
         if len(self.items) < self.max_size:
             self.items.append(item)
             return
@@ -130,7 +136,7 @@ class Reservoir:
             return
         self.items = [i for i in self.items if i.step < step]
         self.seen = int(self.seen * len(self.items) / before)
-        self.version += 1
+        self.version = next(_VERSIONS)
 
 
 @dataclass

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from board.diagnostics.windows import common_steps, min_window_median
+
 SEVERITIES = ("warning", "error")
 KINDS = ("degenerate_weights", "not_learning", "exploding", "nonfinite", "diverging", "flat_loss",
          "oscillating", "not_inverse", "overfitting")
@@ -88,8 +90,7 @@ def _levels(values: np.ndarray) -> tuple[float, float, float]:
     start, end = float(np.median(values[:w])), float(np.median(values[-w:]))
     # Best level: the lowest windowed median, so one lucky batch does not count as progress.
     if values.size >= 2 * w:
-        kernel = np.lib.stride_tricks.sliding_window_view(values, w)
-        best = float(np.median(kernel, axis=1).min())
+        best = min_window_median(values, w)  # O(n log n); every window's median by copy was n²
     else:
         best = min(start, end)
     return start, end, best
@@ -149,7 +150,7 @@ def _rank(x: np.ndarray) -> np.ndarray:
 def check_inverse(run: str, loss_tag: str, loss, acc_tag: str, acc) -> list[Finding]:
     """Loss and accuracy should move in opposite directions (the seed's 'good sign')."""
     (ls, lv), (as_, av) = loss, acc
-    common, li, ai = np.intersect1d(np.asarray(ls), np.asarray(as_), return_indices=True)
+    common, li, ai = common_steps(np.asarray(ls), np.asarray(as_))
     lv, av = np.asarray(lv, np.float64)[li], np.asarray(av, np.float64)[ai]
     ok = np.isfinite(lv) & np.isfinite(av)
     lv, av = lv[ok], av[ok]
@@ -234,7 +235,7 @@ def check_weights(run: str, tag: str, histograms: list[tuple[int, np.ndarray]]) 
 
 # --- whole runs ------------------------------------------------------------------------------
 
-def _pairs(tags: list[str]) -> list[tuple[str, str]]:
+def pairs(tags: list[str]) -> list[tuple[str, str]]:
     """(loss tag, accuracy tag) pairs sharing a prefix: train/loss & train/accuracy,
     epoch_loss & epoch_accuracy."""
     out = []
@@ -246,15 +247,21 @@ def _pairs(tags: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+def check_scalar(run: str, tag: str, steps, values) -> list[Finding]:
+    """The checks on one scalar curve alone (``diagnose_run`` runs them on every tag)."""
+    out = check_nonfinite(run, tag, steps, values)
+    if LOSS_TAG.search(tag) and not _is_validation(run):
+        out += check_loss_curve(run, tag, steps, values)
+    return out
+
+
 def diagnose_run(run: str, scalars: dict, histograms: dict) -> list[Finding]:
     """Every check on one run. ``scalars``: tag -> (steps, values); ``histograms``:
     tag -> [(step, buckets)]."""
     out = []
     for tag, (steps, values) in scalars.items():
-        out += check_nonfinite(run, tag, steps, values)
-        if LOSS_TAG.search(tag) and not _is_validation(run):
-            out += check_loss_curve(run, tag, steps, values)
-    for loss, acc in _pairs(list(scalars)):
+        out += check_scalar(run, tag, steps, values)
+    for loss, acc in pairs(list(scalars)):
         out += check_inverse(run, loss, scalars[loss], acc, scalars[acc])
     for tag, series in histograms.items():
         out += check_weights(run, tag, series)

@@ -14,13 +14,15 @@ from engine.summary import SummaryWriter
 from tfevents.proto import graph_pb2, types_pb2
 
 WALL0 = 1_700_000_000.0
+# The board answers only Host headers naming it (DNS rebinding): TestClient's "testserver" is not.
+LOCAL = "http://localhost"
 
 
 @contextlib.contextmanager
 def board_client(logdirs, reload_interval: float = 0, timeout: float = 30):
     """A TestClient on ``create_app(logdirs)`` (lifespan running) after the first load."""
     app = create_app(logdirs, reload_interval=reload_interval)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         assert app.state.multiplexer.wait_loaded(timeout), "first load did not finish"
         yield client
 

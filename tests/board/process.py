@@ -25,8 +25,9 @@ def board_command() -> list[str]:
 class BoardProcess:
     """``board ARGS --port 0``; ``url`` is what it printed. Use as a context manager."""
 
-    def __init__(self, *args: str, wait_loaded: bool = True, timeout: float = 60):
+    def __init__(self, *args: str, wait_loaded: bool = True, timeout: float = 60, preexec_fn=None):
         self.args = [*board_command(), *args, "--port", "0"]
+        self.preexec_fn = preexec_fn  # e.g. a lower limit on open files
         self.wait_loaded = wait_loaded
         self.timeout = timeout
         self.lines: queue.Queue[str] = queue.Queue()
@@ -37,7 +38,7 @@ class BoardProcess:
     def __enter__(self) -> BoardProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, env=env)
+                                     text=True, env=env, preexec_fn=self.preexec_fn)
         threading.Thread(target=self._pump, daemon=True).start()
         try:
             self.url = self.wait_for_line(r"(http://\S+?)/? ", self.timeout).group(1)

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from board.app import create_app
 from board.ingest.loader import RunLoader
-from tests.board.conftest import wait_for, write_run
+from tests.board.conftest import LOCAL, wait_for, write_run
 
 
 def test_answers_while_first_load_runs(tmp_path, monkeypatch):
@@ -24,7 +24,7 @@ def test_answers_while_first_load_runs(tmp_path, monkeypatch):
 
     monkeypatch.setattr(RunLoader, "load", slow_load)
     app = create_app(tmp_path, reload_interval=0)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         try:
             assert entered.wait(10)
             assert client.get("/api/status").json()["loading"] is True
@@ -38,7 +38,7 @@ def test_answers_while_first_load_runs(tmp_path, monkeypatch):
 
 def test_lifespan_stops_the_reload_thread(tmp_path):
     app = create_app(tmp_path, reload_interval=0.05)
-    with TestClient(app):
+    with TestClient(app, base_url=LOCAL):
         assert any(t.name == "board-reload" for t in threading.enumerate())
     wait_for(lambda: not any(t.name == "board-reload" for t in threading.enumerate()))
 
@@ -47,6 +47,6 @@ def test_several_logdirs(tmp_path):
     write_run(tmp_path / "x" / "r", {"t": [(0, 1.0)]})
     write_run(tmp_path / "y", {"t": [(0, 2.0)]})
     app = create_app({"x": tmp_path / "x", "y": tmp_path / "y"}, reload_interval=0)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         app.state.multiplexer.wait_loaded(10)
         assert client.get("/api/runs").json() == {"runs": ["x/r", "y"]}
