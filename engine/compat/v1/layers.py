@@ -30,7 +30,8 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
     """``activation(inputs @ kernel + bias)`` over the last axis of ``inputs``."""
     inputs = convert(inputs)
     if inputs.shape.rank is None or inputs.shape.as_list()[-1] is None:
-        raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.")
+        raise ValueError(f"The last dimension of the inputs to a Dense layer should be defined. Found None. "
+                         f"Full input shape received: {inputs.shape}")
     units = int(units)
     if units <= 0:
         raise ValueError(f"Received an invalid value for `units`, expected a positive integer. "
