@@ -4,25 +4,6 @@ namespaces get every name without importing the ``engine`` package that contains
 ``engine/__init__.py`` adds ``compat`` itself."""
 
 from engine import datasets, math, nn, random, summary, train
-from engine.framework.dtypes import (
-    DType,
-    as_dtype,
-    bool_,
-    double,
-    float16,
-    float32,
-    float64,
-    half,
-    int8,
-    int16,
-    int32,
-    int64,
-    string,
-    uint8,
-    uint16,
-    uint32,
-    uint64,
-)
 from engine.compat.v1 import layers, losses, metrics  # TF1's tf.layers, tf.losses, tf.metrics
 from engine.compat.v1.init_ops import (
     constant_initializer,
@@ -58,6 +39,25 @@ from engine.compat.v1.variable_scope import (
     get_variable,
     get_variable_scope,
     variable_scope,
+)
+from engine.framework.dtypes import (
+    DType,
+    as_dtype,
+    bool_,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
 )
 from engine.framework.function import TensorSpec, function
 from engine.framework.gradients import gradients

@@ -90,7 +90,8 @@ def case_loss_collection_and_total(tf):
     a = tf.losses.mean_squared_error(labels, preds)
     b = tf.losses.absolute_difference(labels, preds, loss_collection=None)  # not collected
     with tf.variable_scope("reg"):
-        tf.get_variable("w", initializer=np.ones(3, np.float32), regularizer=lambda v: 0.5 * tf.reduce_sum(v * v))
+        tf.get_variable("w", initializer=np.ones(3, np.float32),
+                        regularizer=lambda v: 0.5 * tf.reduce_sum(v * v))
     total = tf.losses.get_total_loss()
     try:
         tf.losses.mean_squared_error(TARGETS, PREDS[:, :2])

@@ -17,12 +17,12 @@ import traceback
 
 import numpy as np
 
+from engine.compat.v1 import init_ops
 from engine.framework import dtypes
 from engine.framework.context import executing_eagerly, get_default_graph
 from engine.framework.tensor import Tensor
 from engine.framework.tensor_shape import TensorShape
 from engine.framework.variables import Variable
-from engine.compat.v1 import init_ops
 
 
 class _ReuseMode:
