@@ -256,12 +256,26 @@ class Variable(_Operators, TensorLike):
         return self is not other
 
 
-def global_variables(graph=None) -> list[Variable]:
-    return (graph or get_default_graph()).get_collection("variables")
+def _collection(key, scope, graph) -> list[Variable]:
+    """A variable collection of ``graph`` (default graph); with ``scope``, as TF1's
+    ``tf.global_variables(scope)``, the variables whose names start with that pattern."""
+    if graph is None and hasattr(scope, "get_collection"):  # an older call: the graph first
+        scope, graph = None, scope
+    items = (graph or get_default_graph()).get_collection(key)
+    if scope is None:
+        return items
+    import re
+
+    pattern = re.compile(scope)
+    return [v for v in items if pattern.match(v.name)]
 
 
-def trainable_variables(graph=None) -> list[Variable]:
-    return (graph or get_default_graph()).get_collection("trainable_variables")
+def global_variables(scope=None, graph=None) -> list[Variable]:
+    return _collection("variables", scope, graph)
+
+
+def trainable_variables(scope=None, graph=None) -> list[Variable]:
+    return _collection("trainable_variables", scope, graph)
 
 
 def variables_initializer(var_list, name="init"):

@@ -196,6 +196,38 @@ def case_random_initializer_statistics(tf):
     return {k: (float(v.mean()), float(v.std()), float(v.min()), float(v.max())) for k, v in values.items()}
 
 
+def case_custom_getters_chain_inner_first(tf):
+    seen = []
+
+    def outer(getter, name, *args, **kwargs):
+        seen.append(("outer", name))
+        return getter(name, *args, **kwargs)
+
+    def inner(getter, name, *args, **kwargs):
+        seen.append(("inner", name, kwargs.get("shape")))
+        kwargs["trainable"] = False
+        return getter(name, *args, **kwargs)
+
+    with tf.variable_scope("a", custom_getter=outer):
+        with tf.variable_scope("b", custom_getter=inner):
+            v = tf.get_variable("v", [2])
+        w = tf.get_variable("w", [1])
+    return [seen, v.name, w.name, [x.name for x in tf.trainable_variables()]]
+
+
+def case_variables_listed_by_scope(tf):
+    with tf.variable_scope("net"):
+        tf.get_variable("a", [1])
+        with tf.variable_scope("inner"):
+            tf.get_variable("b", [1])
+            tf.get_variable("c", [1], trainable=False)
+    with tf.variable_scope("network"):
+        tf.get_variable("d", [1])
+    return [[v.name for v in tf.global_variables("net")], [v.name for v in tf.global_variables("net/")],
+            [v.name for v in tf.trainable_variables(scope="net/inner")],
+            [v.name for v in tf.global_variables(scope=".*inner")]]
+
+
 CASES = tf1_peer.cases_of(__import__(__name__, fromlist=["_"]))
 EXACT = [name for name in CASES if name != "random_initializer_statistics"]
 

@@ -156,6 +156,33 @@ def case_make_ndarray_and_tensor_proto(tf):
     return [from_graph, [p.SerializeToString() for p in protos], back, [b.dtype.name for b in back]]
 
 
+def case_learning_rate_schedules_follow_the_global_step(tf):
+    step = tf.train.get_or_create_global_step()
+    schedules = [
+        tf.train.exponential_decay(0.1, step, 10, 0.5),
+        tf.train.exponential_decay(0.1, step, 10, 0.5, staircase=True),
+        tf.train.inverse_time_decay(0.2, step, 5, 0.5),
+        tf.train.natural_exp_decay(0.2, step, 5, 0.3, staircase=True),
+        tf.train.polynomial_decay(0.1, step, 20, end_learning_rate=0.01, power=2.0),
+        tf.train.polynomial_decay(0.1, step, 20, end_learning_rate=0.01, cycle=True),
+        tf.train.piecewise_constant(step, [5, 15], [1.0, 0.5, 0.1]),
+    ]
+    set_step = tf.assign(step, tf.placeholder(tf.int64, [], name="to"))
+    feed_name = set_step.op.inputs[1]
+    values = []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for s in (0, 3, 5, 10, 15, 16, 25, 45):
+            sess.run(set_step, {feed_name: s})
+            values.append(sess.run(schedules))
+    return values
+
+
+def case_minimize_with_a_decayed_learning_rate(tf):
+    return _minimize_with_global_step(tf, lambda: tf.train.GradientDescentOptimizer(
+        tf.train.exponential_decay(0.05, tf.train.get_or_create_global_step(), 2, 0.5, staircase=True)))
+
+
 CASES = tf1_peer.cases_of(__import__(__name__, fromlist=["_"]))
 
 
@@ -221,3 +248,15 @@ def test_eager_assign_functions_and_placeholder_with_default():
     assert tf.placeholder_with_default([1.0], shape=[None]).numpy().tolist() == [1.0]
     with pytest.raises(TypeError, match="tf.Variable"):
         tf.assign(tf.constant(1.0), 2.0)
+
+
+def test_eager_schedules_are_functions_of_the_step():
+    import engine as tf
+
+    step = tf.Variable(0, dtype=tf.int64)
+    lr = tf.compat.v1.train.exponential_decay(0.1, step, 10, 0.5)
+    assert callable(lr) and float(lr()) == pytest.approx(0.1)
+    step.assign(10)
+    assert float(lr()) == pytest.approx(0.05)
+    with pytest.raises(ValueError, match="global_step is required"):
+        tf.compat.v1.train.exponential_decay(0.1, None, 10, 0.5)

@@ -89,11 +89,19 @@ class VariableScope:
             if init_dtype != dtypes.as_dtype(dtype):
                 raise ValueError(f"Initializer type '{init_dtype!r}' and explicit dtype "
                                  f"'{dtypes.as_dtype(dtype)!r}' don't match.")
+        def true_getter(name, shape=None, dtype=None, initializer=None, regularizer=None, reuse=None,
+                        trainable=None, collections=None, **unused):
+            return var_store.get_variable(name, shape, dtype, initializer, regularizer, reuse, trainable,
+                                          collections)
+
+        args = {"shape": shape, "dtype": dtype if dtype is not None else self._dtype,
+                "initializer": initializer if initializer is not None else self._initializer,
+                "regularizer": regularizer if regularizer is not None else self._regularizer,
+                "reuse": reuse, "trainable": trainable, "collections": collections}
         with get_default_graph().name_scope(None):
-            return var_store.get_variable(
-                full_name, shape, dtype if dtype is not None else self._dtype,
-                initializer if initializer is not None else self._initializer,
-                regularizer if regularizer is not None else self._regularizer, reuse, trainable, collections)
+            if self.custom_getter is not None:
+                return self.custom_getter(true_getter, full_name, **args)
+            return true_getter(full_name, **args)
 
     def __repr__(self) -> str:
         return f"<tf.VariableScope {self._name!r} reuse={self._reuse}>"
@@ -183,6 +191,16 @@ def _new_variable(name, shape, dtype, initializer, from_value, trainable, collec
             value = value.astype(dtype.as_numpy_dtype, copy=False)
     return Variable(value, trainable=trainable, name=name, dtype=None if from_value else dtype,
                     collections=collections)
+
+
+def _chain_getters(custom_getter, outer_getter):
+    """An inner scope's custom getter calls the outer scope's, which calls the real getter."""
+    if outer_getter is None:
+        return custom_getter
+
+    def chained(getter, *args, **kwargs):
+        return custom_getter(lambda *a, **k: outer_getter(getter, *a, **k), *args, **kwargs)
+    return chained
 
 
 def _takes_no_arguments(fn) -> bool:
@@ -283,6 +301,9 @@ class variable_scope:  # noqa: N801 - TensorFlow's name
         self._name_or_scope, self._default_name, self._reuse = name_or_scope, default_name, reuse
         self._initializer, self._regularizer, self._dtype = initializer, regularizer, dtype
         self._constraint = constraint
+        if custom_getter is not None and not callable(custom_getter):
+            raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
+        self._custom_getter = custom_getter
         self._auxiliary = auxiliary_name_scope
         self._exits: list = []
 
@@ -318,7 +339,8 @@ class variable_scope:  # noqa: N801 - TensorFlow's name
             store.open_variable_scope(new_name)
             saved = dict(store.counts)
             scope = VariableScope(self._reuse or name_or_scope.reuse, new_name, name_or_scope.initializer,
-                                  name_or_scope.regularizer, name_scope=name_or_scope.original_name_scope,
+                                  name_or_scope.regularizer, custom_getter=name_or_scope.custom_getter,
+                                  name_scope=name_or_scope.original_name_scope,
                                   dtype=name_or_scope.dtype, constraint=self._constraint)
 
             def restore():
@@ -326,6 +348,7 @@ class variable_scope:  # noqa: N801 - TensorFlow's name
         else:
             new_name = f"{old.name}/{name_or_scope}" if old.name else name_or_scope
             scope = VariableScope(self._reuse or old.reuse, new_name, old.initializer, old.regularizer,
+                                  custom_getter=old.custom_getter,
                                   name_scope=name_or_scope if old_name_scope is None else old_name_scope,
                                   dtype=old.dtype, constraint=self._constraint)
             store.open_variable_scope(new_name)
@@ -338,6 +361,8 @@ class variable_scope:  # noqa: N801 - TensorFlow's name
             scope.set_regularizer(self._regularizer)
         if self._dtype is not None:
             scope.set_dtype(self._dtype)
+        if self._custom_getter is not None:
+            scope.custom_getter = _chain_getters(self._custom_getter, scope.custom_getter)
         store.current_scope = scope
 
         def leave():
