@@ -80,7 +80,7 @@ def case_classic_script(tf):
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
     real = tf1_peer.run_real(__name__, tmp_path_factory.mktemp("real_tf"))["classic_script"]
-    assert not (isinstance(real, tuple) and real[0] == "raised"), real
+    assert not tf1_peer.raised(real), real
     return tf1_peer.run_ours(case_classic_script), real
 
 

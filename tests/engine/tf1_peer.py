@@ -28,6 +28,12 @@ def _call(case, tf):
         return ("raised", type(exc).__name__, str(exc))
 
 
+def raised(outcome) -> bool:
+    """Whether a case's outcome is the ``("raised", type, message)`` of an exception."""
+    return isinstance(outcome, tuple) and len(outcome) == 3 and isinstance(outcome[0], str) and \
+        outcome[0] == "raised"
+
+
 def run_ours(case):
     import engine
     import engine.compat.v1 as tf1

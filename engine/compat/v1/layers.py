@@ -14,6 +14,7 @@ from engine.compat.v1.variable_scope import get_variable, variable_scope
 from engine.framework.context import get_default_graph
 from engine.framework.execute import convert
 from engine.ops import array_ops, math_ops, nn_ops
+from engine.ops import conv_ops
 
 
 def _activity_penalty(regularizer, outputs) -> None:
@@ -57,6 +58,76 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
         return outputs
 
 
+def _pair(value, what: str) -> tuple[int, int]:
+    pair = (int(value),) * 2 if np.isscalar(value) else tuple(int(v) for v in value)
+    if len(pair) != 2:
+        raise ValueError(f"The `{what}` argument must be a tuple of 2 integers. Received: {value}")
+    return pair
+
+
+def _padding(padding: str) -> str:
+    if str(padding).lower() not in ("valid", "same"):
+        raise ValueError(f"The `padding` argument must be a string of \"valid\" or \"same\". "
+                         f"Received: {padding}")
+    return str(padding).upper()
+
+
+def _channels_last(data_format: str) -> None:
+    if data_format != "channels_last":
+        raise ValueError(f"data_format={data_format!r} is not supported here: use 'channels_last' (NHWC)")
+
+
+def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+           dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
+           bias_initializer=None, kernel_regularizer=None, bias_regularizer=None,
+           activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
+           name=None, reuse=None):
+    """A 2-D convolution over NHWC ``inputs``: variables ``conv2d/kernel`` (kh, kw, in, filters)
+    and ``conv2d/bias``."""
+    _channels_last(data_format)
+    if _pair(dilation_rate, "dilation_rate") != (1, 1):
+        raise ValueError("dilation_rate other than (1, 1) is not supported")
+    inputs = convert(inputs)
+    if inputs.shape.rank != 4 or inputs.shape.as_list()[-1] is None:
+        raise ValueError(f"conv2d expects inputs of shape (batch, height, width, channels) with known "
+                         f"channels, got {inputs.shape}")
+    kh, kw = _pair(kernel_size, "kernel_size")
+    sh, sw = _pair(strides, "strides")
+    dtype = inputs.dtype if inputs.dtype.is_floating else None
+    with variable_scope(name, default_name="conv2d", reuse=reuse):
+        kernel = get_variable("kernel", [kh, kw, inputs.shape.as_list()[-1], int(filters)], dtype=dtype,
+                              initializer=kernel_initializer, regularizer=kernel_regularizer,
+                              trainable=trainable)
+        outputs = conv_ops.conv2d(inputs, kernel, strides=[1, sh, sw, 1], padding=_padding(padding))
+        if use_bias:
+            bias = get_variable("bias", [int(filters)], dtype=dtype,
+                                initializer=bias_initializer if bias_initializer is not None else Zeros(),
+                                regularizer=bias_regularizer, trainable=trainable)
+            outputs = nn_ops.bias_add(outputs, bias)
+        if activation is not None:
+            outputs = activation(outputs)
+        _activity_penalty(activity_regularizer, outputs)
+        return outputs
+
+
+def _pooling(pool, default_name, inputs, pool_size, strides, padding, data_format, name):
+    _channels_last(data_format)
+    ph, pw = _pair(pool_size, "pool_size")
+    sh, sw = _pair(strides, "strides")
+    with get_default_graph().name_scope(name or default_name):
+        return pool(convert(inputs), [1, ph, pw, 1], [1, sh, sw, 1], _padding(padding))
+
+
+def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
+    return _pooling(conv_ops.max_pool2d, "max_pooling2d", inputs, pool_size, strides, padding,
+                    data_format, name)
+
+
+def average_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None):
+    return _pooling(conv_ops.avg_pool2d, "average_pooling2d", inputs, pool_size, strides, padding,
+                    data_format, name)
+
+
 def flatten(inputs, name=None, data_format="channels_last"):
     """``[batch, d1, d2, ...]`` -> ``[batch, d1 * d2 * ...]``."""
     inputs = convert(inputs)
@@ -81,4 +152,4 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
                               dropped, inputs)
 
 
-__all__ = ["dense", "dropout", "flatten"]
+__all__ = ["average_pooling2d", "conv2d", "dense", "dropout", "flatten", "max_pooling2d"]
