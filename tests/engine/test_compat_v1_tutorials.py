@@ -100,7 +100,7 @@ def case_layers_cnn_on_digits(tf):
     losses, accuracies = [], []
     with tf.Session() as sess:
         sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
-        for epoch in range(3):
+        for _ in range(3):
             for i in range(0, len(IMAGES), 50):
                 feed = {x: IMAGES[i:i + 50], y: LABELS[i:i + 50]}
                 losses.append(sess.run([train_op, loss], feed)[1])

@@ -13,8 +13,7 @@ from engine.compat.v1.init_ops import Zeros
 from engine.compat.v1.variable_scope import get_variable, variable_scope
 from engine.framework.context import get_default_graph
 from engine.framework.execute import convert
-from engine.ops import array_ops, math_ops, nn_ops
-from engine.ops import conv_ops
+from engine.ops import array_ops, conv_ops, math_ops, nn_ops
 
 
 def _activity_penalty(regularizer, outputs) -> None:
