@@ -4,6 +4,42 @@ namespaces get every name without importing the ``engine`` package that contains
 ``engine/__init__.py`` adds ``compat`` itself."""
 
 from engine import datasets, math, nn, random, summary, train
+from engine.compat.v1 import layers, losses, metrics  # TF1's tf.layers, tf.losses, tf.metrics
+from engine.compat.v1.init_ops import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
+from engine.compat.v1.losses import div_no_nan
+from engine.compat.v1.state_ops import (
+    GraphKeys,
+    add_to_collection,
+    add_to_collections,
+    assign,
+    assign_add,
+    assign_sub,
+    get_collection,
+    get_collection_ref,
+    local_variables,
+    local_variables_initializer,
+    model_variables,
+    placeholder_with_default,
+)
+from engine.compat.v1.v2_behavior import disable_v2_behavior, enable_v2_behavior
+from engine.compat.v1.variable_scope import (
+    AUTO_REUSE,
+    VariableScope,
+    get_local_variable,
+    get_variable,
+    get_variable_scope,
+    variable_scope,
+)
 from engine.framework.dtypes import (
     DType,
     as_dtype,
@@ -41,6 +77,7 @@ from engine.framework.session import InteractiveSession, Session, get_default_se
 from engine.framework.tape import GradientTape
 from engine.framework.tensor import Tensor, convert_to_tensor
 from engine.framework.tensor_shape import TensorShape
+from engine.framework.tensor_util import make_ndarray, make_tensor_proto
 from engine.framework.variables import (
     Variable,
     global_variables,
@@ -167,5 +204,14 @@ __all__ = [
     "summary", "tanh", "tensordot", "tile", "train", "trainable_variables", "transpose", "truediv",
     "truncated_normal", "uint8", "uint16", "uint32", "uint64", "unstack", "variables_initializer", "where",
     "zeros", "zeros_like", "cumsum", "norm", "pad", "reduce_all", "reduce_any", "reduce_logsumexp",
+    # TF1's variable sharing, state functions, collections and layers/losses/metrics modules
+    "AUTO_REUSE", "GraphKeys", "VariableScope", "add_to_collection", "add_to_collections", "assign",
+    "assign_add", "assign_sub", "constant_initializer", "disable_v2_behavior", "div_no_nan",
+    "enable_v2_behavior", "get_collection", "get_collection_ref", "get_local_variable", "get_variable",
+    "get_variable_scope", "glorot_normal_initializer", "glorot_uniform_initializer", "layers",
+    "local_variables", "local_variables_initializer", "losses", "make_ndarray", "make_tensor_proto",
+    "metrics", "model_variables", "ones_initializer", "placeholder_with_default",
+    "random_normal_initializer", "random_uniform_initializer", "truncated_normal_initializer",
+    "variable_scope", "variance_scaling_initializer", "zeros_initializer",
 ]
 

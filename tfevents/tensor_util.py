@@ -42,6 +42,9 @@ _VAL_FIELD = {
 }
 
 
+# Dtypes TensorFlow never packs into ``tensor_content``: their values go in the typed field.
+_TYPED_ONLY = (types_pb2.DT_BOOL, types_pb2.DT_UINT16, types_pb2.DT_COMPLEX64, types_pb2.DT_COMPLEX128)
+
 # A hostile shape with few values must not make the reader allocate gigabytes to repeat them.
 _MAX_FILLED_VALUES = 1 << 24
 
@@ -72,7 +75,7 @@ def make_tensor_proto(value, dtype=None) -> tensor_pb2.TensorProto:
         raise TypeError(f"cannot store a {array.dtype} array in a TensorProto")
     dt = _NUMPY_TO_DTYPE[array.dtype]
     proto = tensor_pb2.TensorProto(dtype=dt, tensor_shape=shape_proto(array.shape))
-    if array.size == 1:
+    if array.size == 1 or dt in _TYPED_ONLY:
         item = array.reshape(-1)
         if dt == types_pb2.DT_HALF:
             item = item.view(np.uint16)

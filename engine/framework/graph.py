@@ -76,16 +76,19 @@ class Graph:
         return context.build_state(self).scope
 
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
-        if name not in self._name_counts:
+        """``name``, or ``name_1``, ``name_2``... if taken. As in TensorFlow, names are compared
+        ignoring case: after an op ``Mean``, a scope ``mean`` becomes ``mean_1``."""
+        key = name.lower()
+        if key not in self._name_counts:
             if mark_as_used:
-                self._name_counts[name] = 1
+                self._name_counts[key] = 1
             return name
-        i = self._name_counts[name]
-        while f"{name}_{i}" in self._name_counts:
+        i = self._name_counts[key]
+        while f"{key}_{i}" in self._name_counts:
             i += 1
         if mark_as_used:
-            self._name_counts[name] = i + 1
-            self._name_counts[f"{name}_{i}"] = 1
+            self._name_counts[key] = i + 1
+            self._name_counts[f"{key}_{i}"] = 1
         return f"{name}_{i}"
 
     @contextlib.contextmanager
@@ -179,13 +182,15 @@ class Graph:
 
 
 def _normalise_specs(specs, inputs, n_out):
-    """(shape, dtype, probe) triples; a missing dtype is the first input's."""
+    """(shape, dtype, probe) triples; a missing dtype is the first float input's, else the first's."""
     out = []
     for spec in specs:
         shape, dtype = spec[0], spec[1]
         probe = spec[2] if len(spec) > 2 else None
-        if dtype is None:
-            dtype = inputs[0].dtype if inputs else dtypes.float32
+        if dtype is None:  # the probes could not run: a float input's dtype is the likeliest
+            # (the logits of a sparse cross-entropy, the values of a where), else the first input's
+            floats = [t.dtype for t in inputs if t.dtype.is_floating]
+            dtype = floats[0] if floats else inputs[0].dtype if inputs else dtypes.float32
         out.append((shape, dtype, probe))
     if len(out) != n_out:
         raise ValueError(f"expected {n_out} output specs, got {len(out)}")

@@ -48,12 +48,15 @@ class Variable(_Operators, TensorLike):
     """``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``."""
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
-                 validate_shape=True, **unused):
+                 validate_shape=True, collections=None, **unused):
         if initial_value is None:
             raise ValueError("a Variable needs an initial_value")
         if callable(initial_value):
             initial_value = initial_value()
         self.trainable = bool(trainable)
+        # TF1's graph collections this variable joins ("variables" unless told: a metric's
+        # counters go to "local_variables" instead); "trainable_variables" too when trainable.
+        self._collections = list(collections) if collections is not None else ["variables"]
         self._nodes: dict[int, _Nodes] = {}
         scope = get_default_graph()._scope
         self._base_name = scope + (name or "Variable")
@@ -133,8 +136,9 @@ class Variable(_Operators, TensorLike):
             read.type = "Identity"
         nodes = _Nodes(ref, assign, read.outputs[0], name)
         self._nodes[id(graph)] = nodes
-        graph.add_to_collection("variables", self)
-        if self.trainable:
+        for key in self._collections:
+            graph.add_to_collection(key, self)
+        if self.trainable and "trainable_variables" not in self._collections:
             graph.add_to_collection("trainable_variables", self)
         return nodes
 
@@ -252,12 +256,26 @@ class Variable(_Operators, TensorLike):
         return self is not other
 
 
-def global_variables(graph=None) -> list[Variable]:
-    return (graph or get_default_graph()).get_collection("variables")
+def _collection(key, scope, graph) -> list[Variable]:
+    """A variable collection of ``graph`` (default graph); with ``scope``, as TF1's
+    ``tf.global_variables(scope)``, the variables whose names start with that pattern."""
+    if graph is None and hasattr(scope, "get_collection"):  # an older call: the graph first
+        scope, graph = None, scope
+    items = (graph or get_default_graph()).get_collection(key)
+    if scope is None:
+        return items
+    import re
+
+    pattern = re.compile(scope)
+    return [v for v in items if pattern.match(v.name)]
 
 
-def trainable_variables(graph=None) -> list[Variable]:
-    return (graph or get_default_graph()).get_collection("trainable_variables")
+def global_variables(scope=None, graph=None) -> list[Variable]:
+    return _collection("variables", scope, graph)
+
+
+def trainable_variables(scope=None, graph=None) -> list[Variable]:
+    return _collection("trainable_variables", scope, graph)
 
 
 def variables_initializer(var_list, name="init"):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.framework.context import explicit_graph
 from engine.framework.execute import apply_op
 from engine.framework.graph import get_default_graph
 from engine.framework.op_registry import register_op
@@ -47,10 +48,16 @@ register_op("MergeSummary", _merge)
 
 
 def _summary_op(op_type, name, tensor, collections):
-    graph = tensor.graph if isinstance(tensor, Tensor) and tensor.graph is not None else None
-    scope = (graph or get_default_graph()).get_name_scope()
-    tag = f"{scope}/{name}" if scope else name
-    out = apply_op(op_type, [tensor], name=name, tag=tag)
+    graph = tensor.graph if isinstance(tensor, Tensor) and tensor.graph is not None else explicit_graph()
+    if graph is not None:
+        # As TF1: the tag is the summary op's own name, made unique in the graph ("mean_1" when
+        # an op "Mean" exists: TensorFlow compares names ignoring case).
+        tag = graph.unique_name(graph._scope + name)
+        out = apply_op(op_type, [tensor], name=tag + "/", tag=tag)
+    else:
+        scope = get_default_graph().get_name_scope()
+        tag = f"{scope}/{name}" if scope else name
+        out = apply_op(op_type, [tensor], name=name, tag=tag)
     if out.graph is not None:
         for key in collections or [SUMMARIES]:
             out.graph.add_to_collection(key, out)

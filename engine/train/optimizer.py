@@ -40,7 +40,7 @@ class Optimizer:
                 "because an eager loss value no longer knows how it was computed"
             )
         if var_list is None:
-            var_list = trainable_variables(loss.graph)
+            var_list = trainable_variables(graph=loss.graph)
         if not var_list:
             raise ValueError("no trainable variables to optimize")
         grads = gradients(loss, list(var_list))
