@@ -3,7 +3,7 @@ in one module that both ``engine`` and ``engine.compat.v1``/``v2`` import: so th
 namespaces get every name without importing the ``engine`` package that contains them.
 ``engine/__init__.py`` adds ``compat`` itself."""
 
-from engine import datasets, math, nn, random, summary, train
+from engine import datasets, debugging, errors, io, linalg, math, nn, random, summary, train
 from engine.framework.dtypes import (
     DType,
     as_dtype,
@@ -41,6 +41,7 @@ from engine.framework.session import InteractiveSession, Session, get_default_se
 from engine.framework.tape import GradientTape
 from engine.framework.tensor import Tensor, convert_to_tensor
 from engine.framework.tensor_shape import TensorShape
+from engine.module import Module
 from engine.framework.variables import (
     Variable,
     global_variables,
@@ -119,6 +120,7 @@ from engine.ops.math_ops import (
     truediv,
     where,
 )
+from engine.ops.linalg_ops import einsum, eye
 from engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from engine.ops.reduction_ops import (
     argmax,
@@ -167,5 +169,6 @@ __all__ = [
     "summary", "tanh", "tensordot", "tile", "train", "trainable_variables", "transpose", "truediv",
     "truncated_normal", "uint8", "uint16", "uint32", "uint64", "unstack", "variables_initializer", "where",
     "zeros", "zeros_like", "cumsum", "norm", "pad", "reduce_all", "reduce_any", "reduce_logsumexp",
+    "Module", "debugging", "einsum", "errors", "eye", "io", "linalg",
 ]
 
