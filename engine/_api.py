@@ -41,7 +41,6 @@ from engine.framework.session import InteractiveSession, Session, get_default_se
 from engine.framework.tape import GradientTape
 from engine.framework.tensor import Tensor, convert_to_tensor
 from engine.framework.tensor_shape import TensorShape
-from engine.module import Module
 from engine.framework.variables import (
     Variable,
     global_variables,
@@ -50,6 +49,7 @@ from engine.framework.variables import (
     trainable_variables,
     variables_initializer,
 )
+from engine.module import Module
 from engine.ops.array_ops import (
     broadcast_to,
     concat,
@@ -79,6 +79,7 @@ from engine.ops.array_ops import (
     zeros_like,
 )
 from engine.ops.control_ops import group, no_op
+from engine.ops.linalg_ops import einsum, eye
 from engine.ops.math_ops import (
     abs,  # noqa: A004 - TensorFlow's name
     add,
@@ -120,7 +121,6 @@ from engine.ops.math_ops import (
     truediv,
     where,
 )
-from engine.ops.linalg_ops import einsum, eye
 from engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from engine.ops.reduction_ops import (
     argmax,

@@ -149,7 +149,7 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
         if len(spec) != len(shape) and "..." not in spec:
             raise ValueError(f"{message + ' ' if message else ''}Tensor of shape {shape} must have "
                              f"rank {len(spec)}")
-        for axis, (symbol, size) in enumerate(zip(spec, shape)):
+        for axis, (symbol, size) in enumerate(zip(spec, shape, strict=False)):
             if size is None or symbol in ("...", None):
                 continue
             want = symbol if isinstance(symbol, int) else sizes.setdefault(symbol, size)

@@ -38,17 +38,18 @@ def _explicit_equation(equation: str, ranks: list[int]) -> str:
     if "..." in equation:
         if any(r is None for r in ranks):
             raise ValueError(f"einsum {equation!r}: '...' needs operands of known rank")
-        ellipsis_rank = max(rank - len(term.replace("...", "")) for term, rank in zip(operands, ranks)
+        ellipsis_rank = max(rank - len(term.replace("...", ""))
+                            for term, rank in zip(operands, ranks, strict=True)
                             if "..." in term)
         spare = [c for c in string.ascii_uppercase if c not in equation][:ellipsis_rank]
         expanded = []
-        for term, rank in zip(operands, ranks):
+        for term, rank in zip(operands, ranks, strict=False):
             if "..." in term:
                 k = rank - len(term.replace("...", ""))
                 term = term.replace("...", "".join(spare[ellipsis_rank - k:]))
             expanded.append(term)
         operands, out = expanded, out.replace("...", "".join(spare))
-    for term, rank in zip(operands, ranks):
+    for term, rank in zip(operands, ranks, strict=False):
         if rank is not None and len(term) != rank:
             raise ValueError(f"einsum equation {equation!r}: subscripts {term!r} do not match an "
                              f"operand of rank {rank}")
@@ -64,11 +65,11 @@ def _einsum_grad(op, g):
     lhs, out = op.attrs["equation"].split("->")
     terms = lhs.split(",")
     grads = []
-    for i, (term, x) in enumerate(zip(terms, op.inputs)):
+    for i, (term, x) in enumerate(zip(terms, op.inputs, strict=False)):
         if len(set(term)) != len(term):
             raise NotImplementedError(f"the gradient of einsum {op.attrs['equation']!r} with respect "
                                       f"to an operand with a repeated subscript ({term!r})")
-        others = [(t, y) for j, (t, y) in enumerate(zip(terms, op.inputs)) if j != i]
+        others = [(t, y) for j, (t, y) in enumerate(zip(terms, op.inputs, strict=False)) if j != i]
         available = set(out).union(*[set(t) for t, _ in others])
         kept = "".join(c for c in term if c in available)
         grad = einsum(",".join([out] + [t for t, _ in others]) + "->" + kept, g, *[y for _, y in others])

@@ -6,5 +6,6 @@ from engine.train.gradient_descent import GradientDescentOptimizer, MomentumOpti
 from engine.train.optimizer import Optimizer
 from engine.train.saver import Saver, latest_checkpoint
 
-__all__ = ["AdamOptimizer", "Checkpoint", "CheckpointManager", "GradientDescentOptimizer", "MomentumOptimizer", "Optimizer", "Saver",
+__all__ = ["AdamOptimizer", "Checkpoint", "CheckpointManager",
+           "GradientDescentOptimizer", "MomentumOptimizer", "Optimizer", "Saver",
            "latest_checkpoint"]

@@ -50,8 +50,10 @@ GRADIENTS = {
     "det_batch": (lambda lib, x: _np_or(lib, "det")(x), [BATCH]),
     "diag_part": (lambda lib, x: np.diagonal(x, axis1=-2, axis2=-1) if lib is np else lib.linalg.diag_part(x),
                   [BATCH]),
-    "top_k": (lambda lib, x: -np.sort(-x, axis=-1)[..., :2] if lib is np else lib.math.top_k(x, 2).values, [B]),
-    "reduce_std": (lambda lib, x: np.std(x, axis=0) if lib is np else lib.math.reduce_std(x, axis=0), [B]),
+    "top_k": (lambda lib, x: -np.sort(-x, axis=-1)[..., :2] if lib is np else lib.math.top_k(x, 2).values,
+              [B]),
+    "reduce_std": (lambda lib, x: np.std(x, axis=0) if lib is np else lib.math.reduce_std(x, axis=0),
+                   [B]),
     "reduce_variance": (lambda lib, x: np.var(x, axis=1, keepdims=True) if lib is np else
                         lib.math.reduce_variance(x, axis=1, keepdims=True), [B]),
 }
