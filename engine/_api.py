@@ -3,7 +3,7 @@ in one module that both ``engine`` and ``engine.compat.v1``/``v2`` import: so th
 namespaces get every name without importing the ``engine`` package that contains them.
 ``engine/__init__.py`` adds ``compat`` itself."""
 
-from engine import datasets, math, nn, random, summary, train
+from engine import datasets, debugging, errors, io, linalg, math, nn, random, summary, train
 from engine.compat.v1 import layers, losses, metrics  # TF1's tf.layers, tf.losses, tf.metrics
 from engine.compat.v1.init_ops import (
     constant_initializer,
@@ -86,6 +86,7 @@ from engine.framework.variables import (
     trainable_variables,
     variables_initializer,
 )
+from engine.module import Module
 from engine.ops.array_ops import (
     broadcast_to,
     concat,
@@ -115,6 +116,7 @@ from engine.ops.array_ops import (
     zeros_like,
 )
 from engine.ops.control_ops import group, no_op
+from engine.ops.linalg_ops import einsum, eye
 from engine.ops.math_ops import (
     abs,  # noqa: A004 - TensorFlow's name
     add,
@@ -213,5 +215,6 @@ __all__ = [
     "metrics", "model_variables", "ones_initializer", "placeholder_with_default",
     "random_normal_initializer", "random_uniform_initializer", "truncated_normal_initializer",
     "variable_scope", "variance_scaling_initializer", "zeros_initializer",
+    "Module", "debugging", "einsum", "errors", "eye", "io", "linalg",
 ]
 

@@ -1,6 +1,7 @@
 """``tf.math``: the element-wise, reduction and comparison ops under their TF2 namespace."""
 
 from engine.ops.array_ops import cumsum  # noqa: F401
+from engine.ops.linalg_ops import reduce_std, reduce_variance, top_k  # noqa: F401
 from engine.ops.math_ops import (  # noqa: F401 - re-exported
     abs,  # noqa: A004
     add,
@@ -52,4 +53,3 @@ from engine.ops.reduction_ops import (  # noqa: F401
     reduce_prod,
     reduce_sum,
 )
-from engine.ops.sort_ops import top_k  # noqa: F401

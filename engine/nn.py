@@ -33,7 +33,7 @@ from engine.ops.nn_ops import (
     swish,
     tanh,
 )
-from engine.ops.sort_ops import top_k
+from engine.ops.linalg_ops import top_k
 
 __all__ = [
     "batch_normalization", "embedding_lookup", "silu", "softsign", "swish",

@@ -161,6 +161,25 @@ CASES = [
      [rand(1, 2, 2, 1)], NO_BATCH),
 ]
 
+# tf.linalg and tf.math.top_k (engine/ops/linalg_ops.py). Matrices near the identity stay well
+# conditioned, so the finite differences of inv and det are accurate.
+WELL_CONDITIONED = np.eye(3) + 0.3 * rand(3, 3)
+CASES += [
+    ("einsum_matmul", lambda a, b: tf.einsum("ij,jk->ik", a, b), [rand(2, 3), rand(3, 4)], {}),
+    ("einsum_batch_ellipsis", lambda a, b: tf.einsum("...ij,...jk->...ik", a, b),
+     [rand(2, 2, 3), rand(2, 3, 2)], NO_BATCH),
+    ("einsum_summed_alone", lambda a, b: tf.einsum("ij,k->i", a, b), [rand(2, 3), rand(4)], NO_BATCH),
+    ("einsum_implicit_output", lambda a: tf.einsum("ij", a), [rand(2, 3)], {}),
+    ("einsum_three_operands", lambda a, b, c: tf.einsum("ij,jk,k->i", a, b, c),
+     [rand(2, 3), rand(3, 2), rand(2)], NO_BATCH),
+    ("matrix_inverse", tf.linalg.inv, [WELL_CONDITIONED], NO_BATCH),
+    ("matrix_inverse_adjoint", lambda x: tf.linalg.inv(x, adjoint=True), [WELL_CONDITIONED], NO_BATCH),
+    ("matrix_determinant_batch", tf.linalg.det, [np.stack([WELL_CONDITIONED, WELL_CONDITIONED.T])], {}),
+    ("matrix_diag", tf.linalg.diag, [rand(2, 3)], {}),
+    ("matrix_diag_part", tf.linalg.diag_part, [rand(2, 3, 3)], {}),
+    ("top_k_values", lambda x: tf.math.top_k(x, k=2).values, [distinct(3, 4)], {}),
+]
+
 # The fused Keras kernels (one op per Dense layer, embedding lookup, activation or whole recurrent
 # sequence), called by op type so the cases do not depend on which module defines them. Masks,
 # ids and dropout masks are constants; every float input the op differentiates is checked.
@@ -200,7 +219,6 @@ CASES += [
     ("hard_sigmoid_keras3", lambda x: apply_op("HardSigmoid", [x], slope=1.0 / 6.0),
      [np.array([-3.5, -2.5, 0.2, 2.9, 3.2])], {}),
     ("keras_gelu", lambda x: apply_op("KerasGelu", [x]), [rand(2, 4, low=-3, high=3)], {}),
-    ("top_k", lambda x: tf.math.top_k(x, 2)[0], [distinct(3, 4)], {}),
     ("relu6", tf.nn.relu6, [distinct(3, 4) * 15 + 2.025], {}),
     ("keras_lstm", _rnn("KerasLSTM", 2, SEQ_MASK, REC_MASK, activation="tanh",
                         recurrent_activation="sigmoid"),
@@ -221,6 +239,9 @@ CASES += [
 # Ops without a gradient (registered with grad=None), and why. The coverage test fails on any
 # registered op that has neither a case above nor an entry here or in COVERED_ELSEWHERE.
 NOT_DIFFERENTIABLE = {
+    "Assert": "tf.debugging's check: no output",
+    "RandomShuffle": "random; TensorFlow registers no gradient for it either",
+    "Multinomial": "integer samples",
     "ArgMax": "integer output", "ArgMin": "integer output", "Equal": "boolean output",
     "NotEqual": "boolean output", "Less": "boolean output", "LessEqual": "boolean output",
     "Greater": "boolean output", "GreaterEqual": "boolean output", "LogicalAnd": "boolean",

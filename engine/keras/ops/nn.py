@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from engine.keras import activations, backend
 from engine.keras.ops.core import float_type, keras_op, standardize_dtype, tensor
-from engine.ops import array_ops, math_ops, nn_ops, reduction_ops, sort_ops
+from engine.ops import array_ops, linalg_ops, math_ops, nn_ops, reduction_ops
 
 
 def _float(x):
@@ -104,12 +104,12 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 @keras_op
 def top_k(x, k, sorted=True):  # noqa: A002 - Keras's name
     """``(values, indices)`` of the ``k`` largest entries along the last axis (int32 indices)."""
-    return sort_ops.top_k(tensor(x), int(k), sorted=sorted)
+    return linalg_ops.top_k(tensor(x), int(k), sorted=sorted)
 
 
 @keras_op
 def in_top_k(targets, predictions, k):
-    _, indices = sort_ops.top_k(tensor(predictions), int(k))
+    _, indices = linalg_ops.top_k(tensor(predictions), int(k))
     targets = array_ops.expand_dims(tensor(targets, "int32"), -1)
     return reduction_ops.reduce_any(math_ops.equal(indices, targets), axis=-1)
 
