@@ -48,6 +48,17 @@ class Text:
     step: int
     wall_time: float
     value: str
+    rows: list | None = None  # a 2-D string tensor's cells, row by row (shown as a table)
+
+
+@dataclass
+class Unshown:
+    """A value of a kind this board does not draw (images, audio, PR curves...): counted per run,
+    kind and tag, so the status panel can say what is there instead of dropping it silently."""
+
+    tag: str
+    step: int
+    kind: str
 
 
 @dataclass
@@ -115,6 +126,10 @@ class SummaryDecoder:
             return out
         if kind == "graph_def":
             return [Graph(step, wall_time, event.graph_def)]
+        if kind == "tagged_run_metadata":
+            return [Unshown(event.tagged_run_metadata.tag, step, "run_metadata")]
+        if kind == "meta_graph_def":
+            return [Unshown("meta_graph_def", step, "meta_graphs")]
         if kind == "session_log" and event.session_log.status == event_pb2.SessionLog.START:
             return [SessionStart(step, wall_time)]
         return []
@@ -126,6 +141,8 @@ class SummaryDecoder:
         which = value.WhichOneof("value")
         if which == "simple_value":
             return Scalar(tag, step, wall_time, float(value.simple_value))
+        if which in ("image", "audio"):
+            return Unshown(tag, step, "images" if which == "image" else "audio")
         if which == "histo":
             h = value.histo
             buckets = hist.v1_to_buckets(h.bucket_limit, h.bucket, h.min, h.max)
@@ -134,7 +151,7 @@ class SummaryDecoder:
         if plugin == builders.HPARAMS_PLUGIN:
             return self._hparams(value, tag, step, wall_time)
         if which != "tensor":
-            return None  # images, audio: not shown by this board
+            return None
         if plugin == builders.SCALARS_PLUGIN:
             array = make_ndarray(value.tensor)
             if array.size != 1:
@@ -143,10 +160,11 @@ class SummaryDecoder:
         if plugin == builders.HISTOGRAMS_PLUGIN:
             return _v2_histogram(tag, step, wall_time, make_ndarray(value.tensor))
         if plugin == builders.TEXT_PLUGIN:
-            return Text(tag, step, wall_time, _text_of(make_ndarray(value.tensor)))
+            array = make_ndarray(value.tensor)
+            return Text(tag, step, wall_time, _text_of(array), _rows_of(array))
         if plugin == builders.KERAS_MODEL_PLUGIN:
             return KerasModel(tag, step, wall_time, _text_of(make_ndarray(value.tensor)))
-        return None
+        return Unshown(tag, step, UNSHOWN_KINDS.get(plugin, plugin or "tensors"))
 
     @staticmethod
     def _hparams(value, tag: str, step: int, wall_time: float) -> HParams:
@@ -156,6 +174,21 @@ class SummaryDecoder:
             raise ValueError("hparams plugin data holds no experiment or session info")
         fields = json_format.MessageToDict(getattr(data, kind), preserving_proto_field_name=True)
         return HParams(tag, step, wall_time, kind, fields)
+
+
+# TensorBoard's plugin names -> the kind /api/tags lists them under.
+UNSHOWN_KINDS = {"images": "images", "audio": "audio", "pr_curves": "pr_curves",
+                 "custom_scalars": "custom_scalars", "mesh": "meshes", "projector": "embeddings",
+                 "graph_run_metadata": "run_metadata", "graph_run_metadata_graph": "run_metadata"}
+
+
+def _rows_of(array: np.ndarray) -> list | None:
+    """A 2-D (or deeper) string tensor's cells as rows of strings; None for scalars and vectors."""
+    if array.ndim < 2:
+        return None
+    def s(item) -> str:
+        return item.decode("utf-8", errors="replace") if isinstance(item, bytes) else str(item)
+    return [[s(x) for x in row] for row in array.reshape(array.shape[0], -1)]
 
 
 def _text_of(array: np.ndarray) -> str:

@@ -10,6 +10,10 @@ import numpy as np
 from board.data.stores import Latest, RunStore
 from board.ingest.multiplexer import Multiplexer
 
+# The kinds /api/tags always lists (empty when a run has none), beside the ones drawn.
+UNSHOWN_KINDS_LISTED = ("images", "audio", "pr_curves", "custom_scalars", "meshes", "embeddings")
+PROJECTOR_CONFIG = "projector_config.pbtxt"  # what add_embedding writes beside the event files
+
 
 class NotFoundError(LookupError):
     """An unknown run or tag, or a run without the thing asked for; the message says which."""
@@ -35,14 +39,37 @@ class DataProvider:
         for name, loader in list(self.multiplexer.runs.items()):
             s = loader.store
             with s.lock:
-                out[name] = {
+                tags = {
                     "scalars": sorted(t for t, series in s.scalars.items() if len(series)),
                     "histograms": sorted(t for t, r in s.histograms.items() if len(r)),
                     "text": sorted(t for t, r in s.text.items() if len(r)),
+                    "graphs": [g for g, held in (("op_graph", s.graph), ("keras_model", s.keras_model))
+                               if held is not None],
                     "graph": s.graph is not None,
                     "keras_model": s.keras_model is not None,
                     "hparams": bool(s.hparams),
                 }
+                for kind in UNSHOWN_KINDS_LISTED:
+                    tags[kind] = sorted(s.unshown.get(kind, ()))
+                for kind, counts in s.unshown.items():  # kinds beyond TensorBoard's own plugins
+                    tags.setdefault(kind, sorted(counts))
+            if os.path.isfile(os.path.join(loader.path, PROJECTOR_CONFIG)):
+                tags["embeddings"] = [PROJECTOR_CONFIG]
+            out[name] = tags
+        return out
+
+    def not_shown(self) -> list[dict]:
+        """Every (run, kind, tag) held but not drawn by any dashboard, with its count."""
+        out = []
+        for name, loader in list(self.multiplexer.runs.items()):
+            s = loader.store
+            with s.lock:
+                unshown = {kind: dict(tags) for kind, tags in s.unshown.items()}
+            for kind in sorted(unshown):
+                for tag, count in sorted(unshown[kind].items()):
+                    out.append({"run": name, "kind": kind, "tag": tag, "count": count})
+            if os.path.isfile(os.path.join(loader.path, PROJECTOR_CONFIG)):
+                out.append({"run": name, "kind": "embeddings", "tag": PROJECTOR_CONFIG, "count": 1})
         return out
 
     def scalars(self, run: str, tag: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -140,6 +167,7 @@ class DataProvider:
             "last_reload_seconds": mux.last_reload_seconds,
             "last_reload_at": mux.last_reload_at,
             "errors": list(mux.errors),
+            "not_shown": self.not_shown(),
         }
 
     def _sample(self, run: str, kind: str, tag: str, what: str) -> list:

@@ -163,6 +163,7 @@ class RunStore:
     graph: Latest | None = None
     keras_model: Latest | None = None
     hparams: dict[str, dict] = field(default_factory=dict)  # kind -> {"step", "wall_time", "data"}
+    unshown: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> tag -> values seen
     problems: deque = field(default_factory=lambda: deque(maxlen=PROBLEMS_KEPT))
     problem_count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -184,6 +185,11 @@ class RunStore:
         if res is None:
             res = self.text[item.tag] = Reservoir(TEXTS_KEPT)
         res.add(item)
+
+    def add_unshown(self, item) -> None:
+        """Count a value of a kind no dashboard draws (images, audio...), by kind and tag."""
+        tags = self.unshown.setdefault(item.kind, {})
+        tags[item.tag] = tags.get(item.tag, 0) + 1
 
     def add_problem(self, message: str) -> None:
         self.problem_count += 1

@@ -22,6 +22,7 @@ from tfevents.decode import (
     SessionStart,
     SummaryDecoder,
     Text,
+    Unshown,
 )
 
 
@@ -109,5 +110,7 @@ def _apply(store: RunStore, item) -> None:
     elif kind is HParams:
         store.hparams[item.kind] = {"tag": item.tag, "step": item.step,
                                     "wall_time": item.wall_time, "data": item.data}
+    elif kind is Unshown:
+        store.add_unshown(item)
     elif kind is Problem:
         store.add_problem(f"tag {item.tag!r} step {item.step}: {item.message}")

@@ -1,4 +1,5 @@
-// Text: each tag's text records per run, newest first, shown as text (never as HTML).
+// Text: each tag's text records per run, newest first: the server's safe HTML rendering of the
+// Markdown (board/api/markdown.py), or the source itself with "Show source".
 import { api } from "./common/api.js";
 import { debounce, el, userRegex } from "./common/dom.js";
 import { groupSection, groupTags } from "./common/groups.js";
@@ -6,7 +7,7 @@ import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
 import { Settings } from "./common/settings.js";
 import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
 
-const settings = new Settings({ tags: "", runs: "", hide: [], closed: [] });
+const settings = new Settings({ tags: "", runs: "", hide: [], closed: [], raw: false });
 const groupsBox = document.getElementById("groups");
 const tagFilter = document.getElementById("tag-filter");
 let tagRuns = new Map();
@@ -14,7 +15,19 @@ let allRuns = [];
 const cache = new Map();
 const sidebar = new RunSidebar(settings, () => build().catch(showError));
 
+const rawToggle = document.getElementById("raw-text");
 tagFilter.value = settings.get("tags");
+rawToggle.checked = settings.get("raw");
+rawToggle.addEventListener("change", () => { settings.set("raw", rawToggle.checked); build().catch(showError); });
+
+/** One record's body: its source in a <pre>, or the server-rendered HTML (raw HTML already
+ * escaped there, so it is inserted as markup only after that sanitising render). */
+function recordBody(t) {
+  if (settings.get("raw")) return el("pre", {}, t.value);
+  const box = el("div", { class: t.table ? "markdown text-table" : "markdown" });
+  box.innerHTML = t.html;
+  return box;
+}
 tagFilter.addEventListener("input", debounce(() => { settings.set("tags", tagFilter.value); build().catch(showError); }, 150));
 
 async function entries(run, tag) {
@@ -39,7 +52,7 @@ async function build() {
           el("div", { class: "card-head" }, el("h3", { title: tag }, tag), badge), items));
         entries(run, tag).then((text) => {
           items.replaceChildren(...[...text].reverse().map((t) => el("li", {},
-            el("div", { class: "step" }, `step ${t.step}`), el("pre", {}, t.value))));
+            el("div", { class: "step" }, `step ${t.step}`), recordBody(t))));
         }).catch(showError);
       }
     }

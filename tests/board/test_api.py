@@ -28,8 +28,9 @@ def client(small_logdir):
 def test_runs_and_tags(client):
     assert strict_json(client.get("/api/runs")) == {"runs": ["a", "b/train"]}
     tags = strict_json(client.get("/api/tags"))["runs"]
-    assert tags["a"] == {"scalars": ["loss"], "histograms": [], "text": [], "graph": False,
-                         "keras_model": False, "hparams": False}
+    assert tags["a"] == {"scalars": ["loss"], "histograms": [], "text": [], "graphs": [], "graph": False,
+                         "keras_model": False, "hparams": False, "images": [], "audio": [],
+                         "pr_curves": [], "custom_scalars": [], "meshes": [], "embeddings": []}
     assert tags["b/train"]["histograms"] == ["w"]
     assert tags["b/train"]["text"] == ["notes"]
     assert tags["b/train"]["graph"] is True
@@ -106,7 +107,8 @@ def test_histograms(client):
 def test_text(client):
     body = strict_json(client.get("/api/text", params={"run": "b/train", "tag": "notes"}))
     assert body == {"run": "b/train", "tag": "notes",
-                    "text": [{"step": 0, "wall_time": WALL0, "value": "hello *world*"}]}
+                    "text": [{"step": 0, "wall_time": WALL0, "value": "hello *world*",
+                              "html": "<p>hello <em>world</em></p>\n", "table": False}]}
 
 
 def test_graph(client):

@@ -15,6 +15,9 @@ from tfevents.proto import graph_pb2, types_pb2
 WALL0 = 1_700_000_000.0
 XSS_TAG = "<img src=x onerror=alert(1)>"
 HTML_TEXT = "<script>alert(2)</script><b>not bold</b>"
+MARKDOWN_TEXT = ("# Notes\n\n**bold** and [a link](https://example.org) and [bad](javascript:alert(4)) "
+                 "<img src=x onerror=alert(5)>\n\n| k | v |\n|---|---|\n| lr | 0.1 |\n")
+TEXT_TABLE = [["metric", "value"], ["loss", "**0.25**"], ["<script>alert(6)</script>", "x"]]
 XSS_RUN = "<img src=x onerror=alert(3)>"
 DEMO_STEPS = 300
 
@@ -108,6 +111,8 @@ def write_demo(root: pathlib.Path) -> pathlib.Path:
             w.add_histogram("edge/constant", np.full(100, 3.0), s, walltime=WALL0 + s)
         w.add_graph(big_graph(), walltime=WALL0)
         w.add_text("notes/html", HTML_TEXT, 1, walltime=WALL0)
+        w.add_text("notes/markdown", MARKDOWN_TEXT, 1, walltime=WALL0)
+        w.add_text("notes/table", TEXT_TABLE, 1, walltime=WALL0)
     with SummaryWriter(root / XSS_RUN) as w:
         for s in range(5):
             w.add_scalar(XSS_TAG, 10.0 - s, s, walltime=WALL0 + s)

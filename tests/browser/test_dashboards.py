@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from engine.summary import SummaryWriter
 from tests.browser.conftest import Server, charts_drawn, screenshot, wait_for
-from tests.browser.logdirs import HTML_TEXT
+from tests.browser.logdirs import HTML_TEXT, MARKDOWN_TEXT
 
 
 def plot_data(page, run: str, tag: str) -> list[dict]:
@@ -142,14 +143,55 @@ def test_tabs_are_links_and_keep_run_selection(page, board):
     assert not page.get_by_label("lr_0.01", exact=True).is_checked()
 
 
-def test_text_is_shown_as_text(page, board):
+def test_text_is_rendered_markdown_that_cannot_run(page, board):
     page.goto(f"{board.url}/text")
     card = page.locator('article.card[data-tag="notes/html"]')
-    card.locator("pre").wait_for()
-    assert card.locator("pre").inner_text() == HTML_TEXT
-    assert page.locator("main script, main b").count() == 0
+    card.locator(".markdown").wait_for()
+    assert card.locator(".markdown").inner_text().strip() == HTML_TEXT  # raw HTML stays text
+    markdown = page.locator('article.card[data-tag="notes/markdown"] .markdown')
+    markdown.locator("h1").wait_for()
+    assert markdown.locator("h1").inner_text() == "Notes"
+    assert markdown.locator("strong").inner_text() == "bold"
+    assert markdown.locator("table td").all_inner_texts() == ["lr", "0.1"]
+    links = markdown.locator("a")
+    assert links.count() == 1 and links.get_attribute("href") == "https://example.org"
+    assert links.get_attribute("rel") == "noopener noreferrer nofollow"
+    assert "[bad](javascript:alert(4))" in markdown.inner_text()
+    table = page.locator('article.card[data-tag="notes/table"] table')
+    assert table.locator("th").all_inner_texts() == ["metric", "value"]
+    assert table.locator("td strong").inner_text() == "0.25"
+    assert "<script>alert(6)</script>" in table.inner_text()
+    assert page.locator("main script, main b, main img").count() == 0
+    assert page.evaluate("() => window.alerted === undefined")
     assert page.locator('article.card[data-tag="notes"]').count() == 3
     screenshot(page, "text")
+    page.get_by_label("Show source").check()
+    page.wait_for_url("**raw=1**")
+    card.locator("pre").wait_for()
+    assert card.locator("pre").inner_text() == HTML_TEXT
+    assert page.locator('article.card[data-tag="notes/markdown"] pre').inner_text() == MARKDOWN_TEXT
+
+
+def test_text_tab_is_hidden_when_no_run_has_text(page, tmp_path):
+    """...and the status line says what the logdir holds that no dashboard draws."""
+    from tensorboardX import SummaryWriter as XWriter
+
+    with SummaryWriter(tmp_path / "only_scalars") as w:
+        for s in range(5):
+            w.add_scalar("loss", 1.0 / (s + 1), s)
+    with XWriter(str(tmp_path / "pictures")) as w:
+        for s in range(2):
+            w.add_image("<b>samples</b>", np.zeros((3, 4, 4)), s)  # tensorboardX escapes the tag
+    with Server(tmp_path) as server:
+        page.goto(f"{server.url}/scalars")
+        charts_drawn(page, 1)
+        assert not page.get_by_role("link", name="Text").is_visible()
+        assert page.locator("#updated").inner_text().startswith("updated ")
+        wait_for(page, "() => document.getElementById('status').textContent.includes('not shown')")
+        assert page.locator("#status").inner_text() == "2 images not shown"
+        page.locator("#status-details").click()
+        item = page.locator("#status-panel .not-shown li")
+        assert item.inner_text() == "pictures: images tagged _b_samples_/b_ (2 values)"  # tbx's tag
 
 
 def test_hparams_table(page, fixtures_dir):

@@ -42,14 +42,20 @@ export async function loadStatus() {
   if (skipped) parts.push(`${skipped} damaged record${skipped > 1 ? "s" : ""} skipped`);
   if (stopped) parts.push(`${stopped} file${stopped > 1 ? "s" : ""} stopped early`);
   if (status.missing_logdirs?.length) parts.push(`missing logdir ${status.missing_logdirs.join(", ")}`);
-  line.textContent = parts.length ? `⚠ ${parts.join(" · ")}` : "";
+  // Kinds no dashboard draws yet (images, audio, PR curves...): said, never dropped silently.
+  const notShown = status.not_shown ?? [];
+  const perKind = new Map();
+  for (const n of notShown) perKind.set(n.kind, (perKind.get(n.kind) ?? 0) + n.count);
+  const unshownText = [...perKind].map(([kind, count]) => `${count} ${kind.replace("_", " ")}`).join(", ");
+  line.textContent = [parts.length ? `⚠ ${parts.join(" · ")}` : "",
+    unshownText ? `${unshownText} not shown` : ""].filter(Boolean).join(" · ");
   if (skipped || stopped || status.missing_logdirs?.length) line.classList.add("warn");
   // The details: every file that lost records and why, every run's problems, reload errors.
   const files = status.files.filter((f) => f.stopped || f.skipped);
   const runs = (status.runs ?? []).filter((r) => r.problems?.length);
   const panel = document.getElementById("status-panel");
   const button = document.getElementById("status-details");
-  button.hidden = !(files.length || runs.length || status.errors?.length);
+  button.hidden = !(files.length || runs.length || status.errors?.length || notShown.length);
   setChildren(panel,
     files.length ? el("h2", {}, "Event files") : null,
     files.length ? el("ul", {}, files.map((f) => el("li", {}, el("strong", {}, `${f.run}/${f.name}`),
@@ -58,6 +64,10 @@ export async function loadStatus() {
     runs.length ? el("h2", {}, "Runs") : null,
     runs.length ? el("ul", {}, runs.flatMap((r) => r.problems.slice(-10).map((p) =>
       el("li", {}, el("strong", {}, r.run), `: ${typeof p === "string" ? p : JSON.stringify(p)}`)))) : null,
+    notShown.length ? el("h2", {}, "Logged but not shown") : null,
+    notShown.length ? el("ul", { class: "not-shown" }, notShown.slice(0, 200).map((n) => el("li", {},
+      el("strong", {}, n.run), `: ${n.kind.replace("_", " ")} tagged `, el("code", {}, n.tag),
+      ` (${n.count} value${n.count > 1 ? "s" : ""})`))) : null,
     status.errors?.length ? el("h2", {}, "Reload errors") : null,
     status.errors?.length ? el("ul", {}, status.errors.map((e) => el("li", {}, e))) : null);
   if (!button.dataset.wired) {
@@ -75,14 +85,24 @@ export function logdirText(status) {
   return (status.logdirs ?? []).map((l) => l.path).join(", ");
 }
 
+/** "updated 14:03:27" beside the reload button: when this page last fetched its data. */
+export function markUpdated() {
+  const box = document.getElementById("updated");
+  if (!box) return;
+  const now = new Date();
+  box.textContent = `updated ${now.toLocaleTimeString([], { hour12: false })}`;
+  box.title = `Data fetched ${now.toLocaleString()}`;
+}
+
 /** Refresh every reload interval (and on the reload button) without rebuilding the page. */
 export function live(refresh) {
   const seconds = Number(document.body.dataset.reloadInterval) || 0;
   let busy = false;
+  markUpdated();
   const tick = async () => {
     if (busy || document.hidden) return;
     busy = true;
-    try { await refresh(); } catch (err) { showError(err); } finally { busy = false; }
+    try { await refresh(); markUpdated(); } catch (err) { showError(err); } finally { busy = false; }
   };
   document.getElementById("reload").addEventListener("click", tick);
   if (seconds > 0) setInterval(tick, Math.max(seconds, 2) * 1000);
@@ -91,7 +111,9 @@ export function live(refresh) {
 
 /** Shows the HParams tab when some run logged hyperparameters. */
 export function revealTabs(tags) {
-  const any = Object.values(tags).some((t) => t.hparams);
-  const link = document.querySelector('.tabs a[data-tab="hparams"]');
-  if (link && any) link.hidden = false;
+  const runs = Object.values(tags);
+  for (const [tab, has] of [["hparams", (t) => t.hparams], ["text", (t) => t.text?.length]]) {
+    const link = document.querySelector(`.tabs a[data-tab="${tab}"]`);
+    if (link) link.hidden = !runs.some(has) && link.getAttribute("aria-current") !== "page";
+  }
 }
