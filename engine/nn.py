@@ -9,6 +9,7 @@ from engine.ops.conv_ops import (
     max_pool,
     max_pool2d,
 )
+from engine.ops.linalg_ops import top_k
 from engine.ops.nn_ops import (
     batch_normalization,
     bias_add,
@@ -33,7 +34,6 @@ from engine.ops.nn_ops import (
     swish,
     tanh,
 )
-from engine.ops.linalg_ops import top_k
 
 __all__ = [
     "batch_normalization", "embedding_lookup", "silu", "softsign", "swish",
