@@ -22,8 +22,8 @@ from engine.train.training_util import (
     global_step,
 )
 
-__all__ = ["AdamOptimizer", "Checkpoint", "CheckpointManager", "GradientDescentOptimizer", "MomentumOptimizer",
-           "Optimizer", "Saver",
-           "assert_global_step", "create_global_step", "exponential_decay", "get_global_step",
-           "get_or_create_global_step", "global_step", "inverse_time_decay", "latest_checkpoint",
-           "natural_exp_decay", "piecewise_constant", "polynomial_decay", "summary_iterator"]
+__all__ = ["AdamOptimizer", "Checkpoint", "CheckpointManager", "GradientDescentOptimizer",
+           "MomentumOptimizer", "Optimizer", "Saver", "assert_global_step", "create_global_step",
+           "exponential_decay", "get_global_step", "get_or_create_global_step", "global_step",
+           "inverse_time_decay", "latest_checkpoint", "natural_exp_decay", "piecewise_constant",
+           "polynomial_decay", "summary_iterator"]
