@@ -257,7 +257,7 @@ NOT_DIFFERENTIABLE = {
     # The fused Keras kernels' backward ops: Keras's layers are differentiated once (no second order).
     **{f"{op}Grad": f"backward kernel of {op}, differentiated once" for op in (
         "HardSigmoid", "KerasDense", "KerasEmbedding", "KerasGelu", "KerasLSTM", "KerasGRU", "KerasGRUv1",
-        "KerasSimpleRNN", "TopKV2")},
+        "KerasSimpleRNN")},
     "VariableV2": "state (tests/engine/test_variables.py)",
     "Assign": "state", "AssignAdd": "state",
     "AssignSub": "state", "ApplyGradientDescent": "optimizer update", "ApplyMomentum": "optimizer update",
