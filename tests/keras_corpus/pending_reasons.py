@@ -34,9 +34,6 @@ PENDING: dict[str, str] = {
         'a @tf.function step traces into a TF1 graph: calling the Keras model on its placeholder '
         "raises 'tensor arg1:0 is symbolic ... has no value yet'"
     ),
-    "loop_tf_data": (
-        'there is no tf.data (Dataset.from_tensor_slices(...).batch(...))'
-    ),
     "mask_compute_mask_layer": (
         "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
     ),
