@@ -138,31 +138,32 @@ class InterleaveDataset(FlatMapDataset):
         self._block = 1 if block_length in (None, -1) else int(block_length)
 
     def _elements(self):
+        """TensorFlow's cycle: a slot emptied by its dataset running out is refilled from the
+        input only when the cycle comes back to it."""
         inputs = self._input._elements()
         cycle = self._cycle or 2  # AUTOTUNE: TensorFlow picks the CPU count
-        open_its = []
-        exhausted_input = False
-        while True:
-            while not exhausted_input and len(open_its) < cycle:
+        slots = [None] * cycle
+        index, block, open_count, input_done = 0, 0, 0, False
+        while not input_done or open_count:
+            if slots[index] is not None:
                 try:
-                    open_its.append(_dataset_of(self._fn, next(inputs))._elements())
+                    element = next(slots[index])
                 except StopIteration:
-                    exhausted_input = True
-            if not open_its:
-                return
-            i = 0
-            while i < len(open_its):
-                block = list(itertools.islice(open_its[i], self._block))
-                yield from block
-                if len(block) < self._block:
-                    open_its.pop(i)
-                    if not exhausted_input:
-                        try:
-                            open_its.insert(i, _dataset_of(self._fn, next(inputs))._elements())
-                        except StopIteration:
-                            exhausted_input = True
+                    slots[index], open_count = None, open_count - 1
+                    index, block = (index + 1) % cycle, 0
                     continue
-                i += 1
+                block += 1
+                if block == self._block:
+                    index, block = (index + 1) % cycle, 0
+                yield element
+            elif not input_done:
+                try:
+                    slots[index] = _dataset_of(self._fn, next(inputs))._elements()
+                    open_count += 1
+                except StopIteration:
+                    input_done = True
+            else:
+                index, block = (index + 1) % cycle, 0
 
 
 def _count(value) -> int:
