@@ -274,5 +274,4 @@ def _spec_repr(spec) -> str:
     if isinstance(spec, tuple):
         inner = ", ".join(_spec_repr(v) for v in spec)
         return f"({inner},)" if len(spec) == 1 else f"({inner})"
-    shape = "<unknown>" if spec.shape.rank is None else str(tuple(spec.shape))
-    return f"TensorSpec(shape={shape}, dtype=tf.{spec.dtype.name}, name=None)"
+    return f"TensorSpec(shape={structure.shape_str(spec.shape)}, dtype=tf.{spec.dtype.name}, name=None)"

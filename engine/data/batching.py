@@ -19,7 +19,7 @@ from engine.framework.function import TensorSpec
 def _batch_size(value) -> int:
     n = _count(value)
     if n <= 0:
-        raise InvalidArgumentError(None, None, "batch_size must be greater than zero.")
+        raise InvalidArgumentError(None, None, "Batch size must be greater than zero.")
     return n
 
 

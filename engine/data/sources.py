@@ -146,7 +146,8 @@ class GeneratorDataset(Dataset):
         elif output_types is not None:
             self._signature = structure.spec_from_types(output_types, output_shapes)
         else:
-            raise TypeError("The `output_signature` argument must be set.")
+            raise TypeError("To specify the output signature you need to provide either the `output_signature` "
+                            "argument or the `output_types` argument.")
         self._generator = generator
         self._args = tuple(structure.as_array(a) for a in (args or ()))
 

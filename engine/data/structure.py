@@ -132,6 +132,12 @@ def shape_list(spec):
     return None if spec.shape.rank is None else list(spec.shape)
 
 
+def shape_str(shape) -> str:
+    """A shape as TensorFlow prints it: ``(2,)``, ``(None, 3)``, ``<unknown>``."""
+    shape = TensorShape(shape)
+    return "<unknown>" if shape.rank is None else str(tuple(shape))
+
+
 def most_specific_common(a, b) -> TensorSpec:
     """The spec two elements' components both meet: dims that differ become None."""
     if a.dtype != b.dtype:
@@ -154,8 +160,8 @@ def check_compatible(array, spec, what) -> np.ndarray:
                             f"dtype {spec.dtype.name} was expected")
         array = array.astype(want)
     if not TensorShape(array.shape).is_compatible_with(spec.shape):
-        raise ValueError(f"`generator` yielded an element of shape {TensorShape(array.shape)} where an "
-                         f"element of shape {spec.shape} was expected.")
+        raise ValueError(f"`generator` yielded an element of shape {shape_str(array.shape)} where an "
+                         f"element of shape {shape_str(spec.shape)} was expected.")
     return array
 
 
