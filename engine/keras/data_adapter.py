@@ -127,6 +127,11 @@ class IterableBatches:
     def num_batches(self):
         return self.steps_per_epoch or self._num
 
+    def reset(self):
+        """Start the next epoch on a new pass (Keras's ``evaluate`` resets its iterator, so each
+        validation reads the same first ``validation_steps`` batches)."""
+        self._current, self._seen = None, 0
+
     def _pack(self, element):
         if isinstance(element, dict) or not isinstance(element, (tuple, list)):
             x, y, sw = element, None, None

@@ -198,6 +198,8 @@ class LoopsMixin:
 
     # -- evaluate --------------------------------------------------------------------------------
     def _evaluate_batches(self, batches, callback_list=None):
+        if hasattr(batches, "reset"):
+            batches.reset()
         self.reset_metrics()
         logs = {}
         for step, batch in batches.epoch():
