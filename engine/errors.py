@@ -56,7 +56,15 @@ class ResourceExhaustedError(OpError):
 
 
 __all__ = [
-    "AlreadyExistsError", "CancelledError", "FailedPreconditionError", "InternalError", "InvalidArgumentError",
-    "NotFoundError", "OpError", "OutOfRangeError", "ResourceExhaustedError", "UnimplementedError",
+    "AlreadyExistsError",
+    "CancelledError",
+    "FailedPreconditionError",
+    "InternalError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "OpError",
+    "OutOfRangeError",
+    "ResourceExhaustedError",
+    "UnimplementedError",
     "UnknownError",
 ]

@@ -99,8 +99,9 @@ class Dataset:
         return KINDS["zip"](datasets)
 
     @staticmethod
-    def from_generator(generator, output_types=None, output_shapes=None, args=None, output_signature=None,
-                       name=None):
+    def from_generator(
+        generator, output_types=None, output_shapes=None, args=None, output_signature=None, name=None
+    ):
         return KINDS["generator"](generator, output_types, output_shapes, args, output_signature)
 
     @staticmethod
@@ -108,8 +109,9 @@ class Dataset:
         return KINDS["list_files"](file_pattern, shuffle, seed)
 
     @staticmethod
-    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
-                             rerandomize_each_iteration=None):
+    def sample_from_datasets(
+        datasets, weights=None, seed=None, stop_on_empty_dataset=False, rerandomize_each_iteration=None
+    ):
         return KINDS["sample"](datasets, weights, seed, stop_on_empty_dataset)
 
     @staticmethod
@@ -126,15 +128,23 @@ class Dataset:
     def flat_map(self, map_func, name=None):
         return KINDS["flat_map"](self, map_func)
 
-    def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
-                   deterministic=None, name=None):
+    def interleave(
+        self,
+        map_func,
+        cycle_length=None,
+        block_length=None,
+        num_parallel_calls=None,
+        deterministic=None,
+        name=None,
+    ):
         return KINDS["interleave"](self, map_func, cycle_length, block_length)
 
     def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None, name=None):
         return KINDS["batch"](self, batch_size, drop_remainder)
 
-    def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False,
-                     name=None):
+    def padded_batch(
+        self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False, name=None
+    ):
         return KINDS["padded_batch"](self, batch_size, padded_shapes, padding_values, drop_remainder)
 
     def unbatch(self, name=None):
@@ -188,8 +198,9 @@ class Dataset:
 
         state = structure.to_tensors(structure.normalize(initial_state))
         for element in self._elements():
-            state = structure.to_tensors(structure.normalize(call_on_element(
-                lambda *e, _s=state: reduce_func(_s, *e), element)))
+            state = structure.to_tensors(
+                structure.normalize(call_on_element(lambda *e, _s=state: reduce_func(_s, *e), element))
+            )
         return state
 
 

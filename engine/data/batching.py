@@ -42,8 +42,11 @@ def _stack(chunk, index):
     for i, a in enumerate(chunk[1:], 1):
         if a.shape != first:
             raise InvalidArgumentError(
-                None, None, f"Cannot batch tensors with different shapes in component {index}. First element "
-                f"had shape {list(first)} and element {i} had shape {list(a.shape)}.")
+                None,
+                None,
+                f"Cannot batch tensors with different shapes in component {index}. First element "
+                f"had shape {list(first)} and element {i} had shape {list(a.shape)}.",
+            )
     return np.stack(chunk)
 
 
@@ -94,12 +97,15 @@ class PaddedBatchDataset(BatchDataset):
             else:
                 if not structure.is_nested(spec):
                     shapes = _Shape(shapes)
-                self._shapes = structure.map_structure(lambda s, p: _shape_of(p, s), spec, _shapes_like(spec, shapes))
+                self._shapes = structure.map_structure(
+                    lambda s, p: _shape_of(p, s), spec, _shapes_like(spec, shapes)
+                )
             values = self._padding_values
             if values is None:
                 values = structure.map_structure(lambda s: None, spec)
-            self._pads = structure.map_structure(lambda s, v: _pad_value(s, v), spec,
-                                                 _shapes_like(spec, values, leaf=True))
+            self._pads = structure.map_structure(
+                lambda s, v: _pad_value(s, v), spec, _shapes_like(spec, values, leaf=True)
+            )
         return self._shapes, self._pads
 
     def _spec(self):
@@ -118,8 +124,10 @@ class PaddedBatchDataset(BatchDataset):
         flat_shapes, flat_pads = structure.flatten(shapes), structure.flatten(pads)
         for chunk in _chunks(self._input._elements(), self._size, self._drop):
             columns = zip(*(structure.flatten(e) for e in chunk), strict=True)
-            out = [_pad_stack(list(c), shape, pad) for c, shape, pad in zip(columns, flat_shapes, flat_pads,
-                                                                             strict=True)]
+            out = [
+                _pad_stack(list(c), shape, pad)
+                for c, shape, pad in zip(columns, flat_shapes, flat_pads, strict=True)
+            ]
             yield structure.pack_as(chunk[0], out)
 
 
@@ -145,8 +153,10 @@ def _shape_of(padded, spec):
         dims = structure.as_array(dims).reshape(-1).tolist()
     dims = [None if d in (None, -1) else int(d) for d in dims]
     if spec.shape.rank is None or len(dims) != spec.shape.rank:
-        raise ValueError(f"The padded shape {dims} is not compatible with the shape {spec.shape} of the "
-                         "corresponding input component.")
+        raise ValueError(
+            f"The padded shape {dims} is not compatible with the shape {spec.shape} of the "
+            "corresponding input component."
+        )
     return dims
 
 
@@ -163,8 +173,12 @@ def _pad_stack(chunk, shape, pad):
     out = np.full([len(chunk), *target], pad, dtype=chunk[0].dtype)
     for i, a in enumerate(chunk):
         if any(n > t for n, t in zip(a.shape, target, strict=True)):
-            raise InvalidArgumentError(None, None, f"Attempted to pad to a smaller size than the input element: "
-                                       f"shape {list(a.shape)} into {target}.")
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Attempted to pad to a smaller size than the input element: "
+                f"shape {list(a.shape)} into {target}.",
+            )
         out[(i, *(slice(0, n) for n in a.shape))] = a
     return out
 
@@ -184,8 +198,9 @@ class UnbatchDataset(_Unary):
         return structure.map_structure(row, self._input.element_spec)
 
     def _cardinality(self):
-        leading = {None if s.shape.rank is None else s.shape[0]
-                   for s in structure.flatten(self._input.element_spec)}
+        leading = {
+            None if s.shape.rank is None else s.shape[0] for s in structure.flatten(self._input.element_spec)
+        }
         if len(leading) != 1 or None in leading:
             return UNKNOWN_CARDINALITY
         n = self._input._cardinality()
@@ -199,8 +214,12 @@ class UnbatchDataset(_Unary):
             n = leaves[0].shape[0]
             for leaf in leaves[1:]:
                 if leaf.shape[0] != n:
-                    raise InvalidArgumentError(None, None, "Input element must have the same batch size in "
-                                               f"each component. Component 0 had size {n} but component had "
-                                               f"size {leaf.shape[0]}.")
+                    raise InvalidArgumentError(
+                        None,
+                        None,
+                        "Input element must have the same batch size in "
+                        f"each component. Component 0 had size {n} but component had "
+                        f"size {leaf.shape[0]}.",
+                    )
             for i in range(n):
                 yield structure.pack_as(element, [leaf[i, ...] for leaf in leaves])

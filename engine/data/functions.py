@@ -46,7 +46,8 @@ def trace_spec(fn, input_spec):
     try:
         with graph.as_default():
             args = structure.map_structure(
-                lambda s: placeholder(s.dtype, None if s.shape.rank is None else list(s.shape)), input_spec)
+                lambda s: placeholder(s.dtype, None if s.shape.rank is None else list(s.shape)), input_spec
+            )
             out = fn(*args) if type(args) is tuple else fn(args)
             if isinstance(out, list):
                 out = tuple(out)

@@ -17,7 +17,9 @@ class TextLineDataset(Dataset):
 
     _tf_name = "_TextLineDataset"
 
-    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None):
+    def __init__(
+        self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None
+    ):
         if isinstance(filenames, Dataset):
             self._files = filenames
         else:

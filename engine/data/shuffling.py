@@ -28,7 +28,9 @@ class ShuffleDataset(_Unary):
         if size == UNKNOWN_CARDINALITY:  # TensorFlow's "the whole dataset"
             size = input_dataset._cardinality()
         if size <= 0:
-            raise InvalidArgumentError(None, None, "buffer_size must be greater than zero or UNKNOWN_CARDINALITY")
+            raise InvalidArgumentError(
+                None, None, "buffer_size must be greater than zero or UNKNOWN_CARDINALITY"
+            )
         self._size = size
         self._reshuffle = bool(reshuffle_each_iteration) if reshuffle_each_iteration is not None else True
         base = context._process.seed

@@ -9,7 +9,6 @@ import numpy as np
 
 from engine.data import structure
 from engine.data.base import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, kind
-from engine.data.functions import as_element
 from engine.errors import InvalidArgumentError
 from engine.framework import dtypes
 from engine.framework.function import TensorSpec
@@ -35,7 +34,9 @@ class TensorSliceDataset(Dataset):
         self._n = n or 0
 
     def _spec(self):
-        return structure.map_structure(lambda a: TensorSpec(a.shape[1:], dtypes.as_dtype(a.dtype)), self._value)
+        return structure.map_structure(
+            lambda a: TensorSpec(a.shape[1:], dtypes.as_dtype(a.dtype)), self._value
+        )
 
     def _cardinality(self):
         return self._n
@@ -73,7 +74,9 @@ class RangeDataset(Dataset):
 
     def __init__(self, *args, output_type=None):
         if not 1 <= len(args) <= 3:
-            raise ValueError(f"Dataset.range takes 1 to 3 arguments (stop, or start, stop[, step]), got {args}")
+            raise ValueError(
+                f"Dataset.range takes 1 to 3 arguments (stop, or start, stop[, step]), got {args}"
+            )
         ints = [a if isinstance(a, int) else int(structure.as_array(a)) for a in args]
         if len(ints) == 3 and ints[2] == 0:
             raise InvalidArgumentError(None, None, "step must be a non-zero integer.")
@@ -99,7 +102,9 @@ def _datasets(value):
         value = tuple(value)
     if isinstance(value, (tuple, dict)):
         return structure.map_structure(_datasets, value)
-    raise TypeError(f"Dataset.zip takes a (nested) structure of datasets, got {type(value).__name__}: {value!r}")
+    raise TypeError(
+        f"Dataset.zip takes a (nested) structure of datasets, got {type(value).__name__}: {value!r}"
+    )
 
 
 @kind("zip")
@@ -140,14 +145,18 @@ class GeneratorDataset(Dataset):
             raise TypeError("`generator` must be a Python callable.")
         if output_signature is not None:
             if output_types is not None or output_shapes is not None:
-                raise TypeError("The `output_types` and `output_shapes` arguments can only be used "
-                                "without `output_signature`.")
+                raise TypeError(
+                    "The `output_types` and `output_shapes` arguments can only be used "
+                    "without `output_signature`."
+                )
             self._signature = structure.signature_structure(output_signature)
         elif output_types is not None:
             self._signature = structure.spec_from_types(output_types, output_shapes)
         else:
-            raise TypeError("To specify the output signature you need to provide either the `output_signature` "
-                            "argument or the `output_types` argument.")
+            raise TypeError(
+                "To specify the output signature you need to provide either the `output_signature` "
+                "argument or the `output_types` argument."
+            )
         self._generator = generator
         self._args = tuple(structure.as_array(a) for a in (args or ()))
 
@@ -160,11 +169,21 @@ class GeneratorDataset(Dataset):
 
     def _check(self, value):
         spec = self._signature
-        if isinstance(spec, tuple) and not isinstance(value, tuple) or isinstance(spec, dict) and not isinstance(
-                value, dict) or not structure.is_nested(spec) and structure.is_nested(value):
+        if (
+            isinstance(spec, tuple)
+            and not isinstance(value, tuple)
+            or isinstance(spec, dict)
+            and not isinstance(value, dict)
+            or not structure.is_nested(spec)
+            and structure.is_nested(value)
+        ):
             raise InvalidArgumentError(
-                None, None, "TypeError: `generator` yielded an element that did not match the expected "
-                f"structure. The expected structure was {_types(spec)}, but the yielded element was {value!r}.")
+                None,
+                None,
+                "TypeError: `generator` yielded an element that did not match the expected "
+                f"structure. The expected structure was {_types(spec)}, but the yielded element was "
+                f"{value!r}.",
+            )
         try:
             return structure.map_structure(self._component, value, spec)
         except ValueError as exc:
@@ -181,9 +200,12 @@ class GeneratorDataset(Dataset):
                 array = np.asarray(value, dtype=dtypes.numpy_dtype(spec.dtype))
             except (TypeError, ValueError) as exc:
                 raise InvalidArgumentError(
-                    None, None, f"TypeError: `generator` yielded an element that could not be converted to "
+                    None,
+                    None,
+                    f"TypeError: `generator` yielded an element that could not be converted to "
                     f"the expected type. The expected type was {spec.dtype.name}, but the yielded "
-                    f"element was {value!r}.") from exc
+                    f"element was {value!r}.",
+                ) from exc
         return structure.check_compatible(array, spec, "`generator`")
 
 
@@ -204,10 +226,15 @@ class ListFilesDataset(Dataset):
 
     def __init__(self, file_pattern, shuffle, seed):
         patterns = structure.as_array(file_pattern).reshape(-1)
-        names = sorted({n for p in patterns for n in _glob.glob(p.decode() if isinstance(p, bytes) else str(p))})
+        names = sorted(
+            {n for p in patterns for n in _glob.glob(p.decode() if isinstance(p, bytes) else str(p))}
+        )
         if not names:
-            raise InvalidArgumentError(None, None, f"Expected 'tf.Tensor({list(patterns)!r})' to be non-empty. "
-                                       "No files matched pattern.")
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Expected 'tf.Tensor({list(patterns)!r})' to be non-empty. No files matched pattern.",
+            )
         self._names = structure.as_array(np.asarray(names, dtype=object))
         self._inner = TensorSliceDataset(self._names)
         if shuffle is None or shuffle:
@@ -225,7 +252,6 @@ class ListFilesDataset(Dataset):
         return self._inner._elements()
 
 
-
 @kind("sample")
 class SampleDataset(Dataset):
     """``sample_from_datasets``: each element from a dataset drawn with ``weights``."""
@@ -234,7 +260,11 @@ class SampleDataset(Dataset):
 
     def __init__(self, datasets, weights, seed, stop_on_empty):
         self._datasets = list(datasets)
-        w = np.ones(len(self._datasets)) if weights is None else np.asarray(structure.as_array(weights), float)
+        w = (
+            np.ones(len(self._datasets))
+            if weights is None
+            else np.asarray(structure.as_array(weights), float)
+        )
         self._weights = w / w.sum()
         self._seed, self._stop, self._epoch = seed, stop_on_empty, 0
         from engine.framework import context
@@ -290,4 +320,3 @@ class ChooseDataset(Dataset):
                 if self._stop:
                     return
                 done.add(i)
-

@@ -81,7 +81,7 @@ def as_array(value, dtype=None) -> np.ndarray:
     arr = to_array(value, dtype)
     if dtype is None and arr.dtype == np.int32 and not isinstance(value, np.ndarray | np.generic):
         wide = np.asarray(value)
-        if wide.dtype == np.int64 and wide.size and (wide.max() > 2**31 - 1 or wide.min() < -2**31):
+        if wide.dtype == np.int64 and wide.size and (wide.max() > 2**31 - 1 or wide.min() < -(2**31)):
             arr = wide  # TensorFlow makes Python ints beyond int32 an int64 tensor
     if arr.dtype.kind in "USO":
         arr = _bytes_array(arr)
@@ -156,12 +156,16 @@ def check_compatible(array, spec, what) -> np.ndarray:
             raise TypeError(f"{what} yielded {array.dtype} values where strings were expected")
     elif array.dtype != want:
         if array.dtype.kind in "USO" or (array.dtype.kind == "f" and np.dtype(want).kind in "iub"):
-            raise TypeError(f"{what} yielded an element of dtype {array.dtype} where an element of "
-                            f"dtype {spec.dtype.name} was expected")
+            raise TypeError(
+                f"{what} yielded an element of dtype {array.dtype} where an element of "
+                f"dtype {spec.dtype.name} was expected"
+            )
         array = array.astype(want)
     if not TensorShape(array.shape).is_compatible_with(spec.shape):
-        raise ValueError(f"`generator` yielded an element of shape {shape_str(array.shape)} where an "
-                         f"element of shape {shape_str(spec.shape)} was expected.")
+        raise ValueError(
+            f"`generator` yielded an element of shape {shape_str(array.shape)} where an "
+            f"element of shape {shape_str(spec.shape)} was expected."
+        )
     return array
 
 
@@ -183,8 +187,9 @@ def spec_from_types(types, shapes):
     """``output_types``/``output_shapes`` (the older ``from_generator`` arguments) as specs."""
     if shapes is None:
         return map_structure(lambda t: TensorSpec(None, t), _tuples(types))
-    return map_structure(lambda t, s: TensorSpec(getattr(s, "shape", s), t), _tuples(types),
-                         _tuples(shapes, shape=True))
+    return map_structure(
+        lambda t, s: TensorSpec(getattr(s, "shape", s), t), _tuples(types), _tuples(shapes, shape=True)
+    )
 
 
 def _tuples(value, shape=False):

@@ -54,8 +54,10 @@ def _predicate_value(predicate, element):
     value = functions.apply(predicate, element)
     if structure.is_nested(value) or value.shape != () or value.dtype != np.bool_:
         spec = structure.map_structure(structure.spec_of, value)
-        raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its "
-                         f"return type is {_spec_str(spec)}.")
+        raise ValueError(
+            f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its "
+            f"return type is {_spec_str(spec)}."
+        )
     return bool(value)
 
 
@@ -98,8 +100,10 @@ class TakeWhileDataset(FilterDataset):
 def _dataset_of(fn, element):
     out = functions.call_on_element(fn, element)
     if not isinstance(out, Dataset):
-        raise TypeError(f"the function given to flat_map/interleave must return a tf.data.Dataset, "
-                        f"got {type(out).__name__}")
+        raise TypeError(
+            f"the function given to flat_map/interleave must return a tf.data.Dataset, "
+            f"got {type(out).__name__}"
+        )
     return out
 
 
@@ -262,11 +266,15 @@ class ShardDataset(_Unary):
         super().__init__(input_dataset)
         self._num, self._index = _count(num_shards), _count(index)
         if self._num <= 0:
-            raise InvalidArgumentError(None, None, "Number of shards must be greater than zero "
-                                       f"(currently num_shards = {self._num}).")
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Number of shards must be greater than zero (currently num_shards = {self._num}).",
+            )
         if not 0 <= self._index < self._num:
-            raise InvalidArgumentError(None, None, "Index must be between 0 and "
-                                       f"{self._num - 1} (currently index = {self._index}).")
+            raise InvalidArgumentError(
+                None, None, f"Index must be between 0 and {self._num - 1} (currently index = {self._index})."
+            )
 
     def _cardinality(self):
         n = self._input._cardinality()
@@ -348,7 +356,9 @@ class ConcatenateDataset(_Unary):
         try:
             return structure.map_structure(structure.most_specific_common, a, b)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"Incompatible dataset elements:\n  {_spec_str(a)} vs.\n  {_spec_str(b)}") from exc
+            raise TypeError(
+                f"Incompatible dataset elements:\n  {_spec_str(a)} vs.\n  {_spec_str(b)}"
+            ) from exc
 
     def _cardinality(self):
         a, b = self._input._cardinality(), self._other._cardinality()

@@ -56,8 +56,10 @@ def is_iterable_input(x) -> bool:
 
 
 def _unsupported(arg, description, kind):
-    raise ValueError(f"When providing `x` as a {kind}, `{arg}` should not be passed. Instead, {description} "
-                     f"should be included as part of the {kind}.")
+    raise ValueError(
+        f"When providing `x` as a {kind}, `{arg}` should not be passed. Instead, {description} "
+        f"should be included as part of the {kind}."
+    )
 
 
 def class_weight_array(y, class_weight):
@@ -82,23 +84,35 @@ class ArrayBatches:
         order = backend.rng().permutation(n) if self.shuffle else np.arange(n)
         for step in range(self.num_batches):
             start = (step * batch_size) % n
-            idx = order[start:start + batch_size] if self.shuffle else slice(start, start + batch_size)
+            idx = order[start : start + batch_size] if self.shuffle else slice(start, start + batch_size)
             yield step, self.model._batch(self.xs, self.ys, self.sw, idx)
 
 
 class IterableBatches:
     """The batches of a Dataset or generator, packed as the array path packs them."""
 
-    def __init__(self, model, x, y=None, sample_weight=None, steps_per_epoch=None, class_weight=None,
-                 shuffle=False, for_predict=False):
+    def __init__(
+        self,
+        model,
+        x,
+        y=None,
+        sample_weight=None,
+        steps_per_epoch=None,
+        class_weight=None,
+        shuffle=False,
+        for_predict=False,
+    ):
         kind = "tf.data.Dataset" if isinstance(x, Dataset) else "generator"
         if y is not None:
             _unsupported("y", "the targets", kind)
         if sample_weight is not None:
             _unsupported("sample_weights", "the sample weights", kind)
         if shuffle:
-            warnings.warn(f"`shuffle=True` was passed, but will be ignored since the data `x` was provided as a "
-                          f"{kind}.", stacklevel=3)
+            warnings.warn(
+                f"`shuffle=True` was passed, but will be ignored since the data `x` was provided as a "
+                f"{kind}.",
+                stacklevel=3,
+            )
         self.model, self.for_predict, self.class_weight = model, for_predict, class_weight
         self.steps_per_epoch = steps_per_epoch
         if isinstance(x, Dataset):
@@ -107,16 +121,22 @@ class IterableBatches:
             self._num = None if n in (INFINITE_CARDINALITY, UNKNOWN_CARDINALITY) else n
         else:
             if class_weight is not None:
-                raise ValueError(f"Argument `class_weight` is not supported for Python generator inputs. "
-                                 f"Received: class_weight={class_weight}")
+                raise ValueError(
+                    f"Argument `class_weight` is not supported for Python generator inputs. "
+                    f"Received: class_weight={class_weight}"
+                )
             first = list(itertools.islice(x, _PEEKED))
             if not first:
-                raise ValueError("When passing a Python generator to a Keras model, the generator must yield at "
-                                 "least one batch. Received an empty generator.")
+                raise ValueError(
+                    "When passing a Python generator to a Keras model, the generator must yield at "
+                    "least one batch. Received an empty generator."
+                )
             if not isinstance(first[0], tuple):
-                raise ValueError("When passing a Python generator to a Keras model, the generator must return a "
-                                 "tuple, either (input,) or (inputs, targets) or (inputs, targets, "
-                                 f"sample_weights). Received: {first[0]}")
+                raise ValueError(
+                    "When passing a Python generator to a Keras model, the generator must return a "
+                    "tuple, either (input,) or (inputs, targets) or (inputs, targets, "
+                    f"sample_weights). Received: {first[0]}"
+                )
             self._source = lambda: itertools.chain(first, x)
             self._num = None
         self._current = None
@@ -186,9 +206,12 @@ class IterableBatches:
 
 
 def _ran_out():
-    warnings.warn("Your input ran out of data; interrupting training. Make sure that your dataset or generator "
-                  "can generate at least `steps_per_epoch * epochs` batches. You may need to use the "
-                  "`.repeat()` function when building your dataset.", stacklevel=4)
+    warnings.warn(
+        "Your input ran out of data; interrupting training. Make sure that your dataset or generator "
+        "can generate at least `steps_per_epoch * epochs` batches. You may need to use the "
+        "`.repeat()` function when building your dataset.",
+        stacklevel=4,
+    )
 
 
 def _arrays(value):

@@ -27,13 +27,23 @@ def _model(keras, inputs_named=False):
         out = keras.layers.Dense(3, activation="softmax")(keras.layers.Dense(5, activation="tanh")(h))
         model = keras.Model({"a": a, "b": b}, out)
     else:
-        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5, activation="tanh"),
-                                  keras.layers.Dense(3, activation="softmax")])
-    weights = [np.random.default_rng(i).uniform(-0.5, 0.5, w.shape).astype("float32")
-               for i, w in enumerate(model.get_weights())]
+        model = keras.Sequential(
+            [
+                keras.Input((4,)),
+                keras.layers.Dense(5, activation="tanh"),
+                keras.layers.Dense(3, activation="softmax"),
+            ]
+        )
+    weights = [
+        np.random.default_rng(i).uniform(-0.5, 0.5, w.shape).astype("float32")
+        for i, w in enumerate(model.get_weights())
+    ]
     model.set_weights(weights)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.1),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -74,39 +84,68 @@ def _close(a, b):
 
 def test_fit_on_a_dataset_reaches_what_fit_on_arrays_reaches():
     on_arrays = _model(ours)
-    arrays = on_arrays.fit(X, Y, batch_size=8, epochs=3, shuffle=False, verbose=0,
-                           validation_data=(X[:20], Y[:20])).history
+    arrays = on_arrays.fit(
+        X, Y, batch_size=8, epochs=3, shuffle=False, verbose=0, validation_data=(X[:20], Y[:20])
+    ).history
     model, history, per_epoch, _ = _fit(
-        "ours", lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(8), epochs=3,
-        validation_data=SIDES["ours"].data.Dataset.from_tensor_slices((X[:20], Y[:20])).batch(32))
+        "ours",
+        lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(8),
+        epochs=3,
+        validation_data=SIDES["ours"].data.Dataset.from_tensor_slices((X[:20], Y[:20])).batch(32),
+    )
     _close(history, arrays)
     assert per_epoch == [8, 8, 8]
     for a, b in zip(model.get_weights(), on_arrays.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(model.evaluate(X, Y, verbose=0), on_arrays.evaluate(X, Y, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(
+        model.evaluate(X, Y, verbose=0), on_arrays.evaluate(X, Y, verbose=0), rtol=1e-6
+    )
 
 
 CASES = {
     "dataset": (lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(8), {"epochs": 2}),
-    "dataset_sample_weight": (lambda tf: tf.data.Dataset.from_tensor_slices((X, Y, W)).batch(16), {"epochs": 2}),
+    "dataset_sample_weight": (
+        lambda tf: tf.data.Dataset.from_tensor_slices((X, Y, W)).batch(16),
+        {"epochs": 2},
+    ),
     "dataset_mapped_and_cached": (
-        lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).map(lambda x, y: (x * 0.5, y)).cache().batch(10)
-        .prefetch(tf.data.AUTOTUNE), {"epochs": 2}),
-    "repeat_with_steps_per_epoch": (lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(8).repeat(),
-                                    {"epochs": 3, "steps_per_epoch": 5}),
-    "steps_per_epoch_past_the_data": (lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(8).take(5),
-                                      {"epochs": 2, "steps_per_epoch": 7}),
-    "steps_per_epoch_in_step_with_the_data": (lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(15),
-                                              {"epochs": 3, "steps_per_epoch": 2}),
-    "unknown_length": (lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).filter(lambda x, y: y < 2).batch(8),
-                       {"epochs": 2}),
+        lambda tf: (
+            tf.data.Dataset.from_tensor_slices((X, Y))
+            .map(lambda x, y: (x * 0.5, y))
+            .cache()
+            .batch(10)
+            .prefetch(tf.data.AUTOTUNE)
+        ),
+        {"epochs": 2},
+    ),
+    "repeat_with_steps_per_epoch": (
+        lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(8).repeat(),
+        {"epochs": 3, "steps_per_epoch": 5},
+    ),
+    "steps_per_epoch_past_the_data": (
+        lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(8).take(5),
+        {"epochs": 2, "steps_per_epoch": 7},
+    ),
+    "steps_per_epoch_in_step_with_the_data": (
+        lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(15),
+        {"epochs": 3, "steps_per_epoch": 2},
+    ),
+    "unknown_length": (
+        lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).filter(lambda x, y: y < 2).batch(8),
+        {"epochs": 2},
+    ),
     "validation_dataset_with_steps": (
         lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(12),
-        {"epochs": 2, "validation_steps": 2, "validation_data": "repeat"}),
-    "dict_inputs": (lambda tf: tf.data.Dataset.from_tensor_slices(({"a": X[:, :2], "b": X[:, 2:]}, Y)).batch(10),
-                    {"epochs": 2, "inputs_named": True}),
-    "shuffled_multiset": (lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).shuffle(60).batch(60),
-                          {"epochs": 1}),
+        {"epochs": 2, "validation_steps": 2, "validation_data": "repeat"},
+    ),
+    "dict_inputs": (
+        lambda tf: tf.data.Dataset.from_tensor_slices(({"a": X[:, :2], "b": X[:, 2:]}, Y)).batch(10),
+        {"epochs": 2, "inputs_named": True},
+    ),
+    "shuffled_multiset": (
+        lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).shuffle(60).batch(60),
+        {"epochs": 1},
+    ),
 }
 
 
@@ -117,7 +156,9 @@ def test_fit_matches_real_keras(name):
     for side in ("ours", "tf"):
         args = dict(kwargs)
         if args.get("validation_data") == "repeat":
-            args["validation_data"] = SIDES[side].data.Dataset.from_tensor_slices((X[:30], Y[:30])).batch(10).repeat()
+            args["validation_data"] = (
+                SIDES[side].data.Dataset.from_tensor_slices((X[:30], Y[:30])).batch(10).repeat()
+            )
         got[side] = _fit(side, build, **args)
     (m1, h1, b1, w1), (m2, h2, b2, w2) = got["ours"], got["tf"]
     _close(h1, h2)
@@ -131,7 +172,7 @@ def test_generator_with_steps_per_epoch_matches_real_keras():
     def batches():
         while True:
             for i in range(0, 60, 12):
-                yield X[i:i + 12], Y[i:i + 12]
+                yield X[i : i + 12], Y[i : i + 12]
 
     results = {side: _fit(side, lambda tf: batches(), epochs=2, steps_per_epoch=5) for side in ("ours", "tf")}
     _close(results["ours"][1], results["tf"][1])
@@ -141,7 +182,7 @@ def test_generator_with_steps_per_epoch_matches_real_keras():
 def test_finite_generator_without_steps_sees_keras_peeked_batches_again():
     def batches():
         for i in range(0, 60, 12):
-            yield X[i:i + 12], Y[i:i + 12]
+            yield X[i : i + 12], Y[i : i + 12]
 
     results = {side: _fit(side, lambda tf: batches(), epochs=3) for side in ("ours", "tf")}
     _close(results["ours"][1], results["tf"][1])

@@ -37,8 +37,14 @@ def test_ours_reads_nothing_until_asked_and_no_more_than_asked():
             pulled.append(i)
             yield i
 
-    ds = (tf.data.Dataset.from_generator(gen, output_signature=tf.TensorSpec((), tf.int64))
-          .repeat().map(lambda v: v + 1).shuffle(4, seed=0).batch(3).prefetch(tf.data.AUTOTUNE))
+    ds = (
+        tf.data.Dataset.from_generator(gen, output_signature=tf.TensorSpec((), tf.int64))
+        .repeat()
+        .map(lambda v: v + 1)
+        .shuffle(4, seed=0)
+        .batch(3)
+        .prefetch(tf.data.AUTOTUNE)
+    )
     assert pulled == []
     it = iter(ds)
     first = next(it)
@@ -77,30 +83,54 @@ def _error(build, side):
 
 
 ERRORS = {
-    "slices_of_unequal_length": (lambda tf: tf.data.Dataset.from_tensor_slices((np.zeros(3), np.zeros(2))),
-                                 "ValueError", "Dimensions 3 and 2 are not compatible"),
-    "slices_of_a_scalar": (lambda tf: tf.data.Dataset.from_tensor_slices(1.0),
-                           "ValueError", "Unbatching a tensor is only supported for rank >= 1"),
+    "slices_of_unequal_length": (
+        lambda tf: tf.data.Dataset.from_tensor_slices((np.zeros(3), np.zeros(2))),
+        "ValueError",
+        "Dimensions 3 and 2 are not compatible",
+    ),
+    "slices_of_a_scalar": (
+        lambda tf: tf.data.Dataset.from_tensor_slices(1.0),
+        "ValueError",
+        "Unbatching a tensor is only supported for rank >= 1",
+    ),
     "batch_of_different_shapes": (
-        lambda tf: tf.data.Dataset.from_generator(lambda: iter([np.zeros(2), np.zeros(3)]),
-                                                  output_signature=tf.TensorSpec([None], tf.float64)).batch(2),
-        "InvalidArgumentError", "Cannot batch tensors with different shapes in component 0. First element had "
-        "shape [2] and element 1 had shape [3]."),
+        lambda tf: tf.data.Dataset.from_generator(
+            lambda: iter([np.zeros(2), np.zeros(3)]), output_signature=tf.TensorSpec([None], tf.float64)
+        ).batch(2),
+        "InvalidArgumentError",
+        "Cannot batch tensors with different shapes in component 0. First element had "
+        "shape [2] and element 1 had shape [3].",
+    ),
     "generator_shape": (
-        lambda tf: tf.data.Dataset.from_generator(lambda: iter([np.zeros(2), np.zeros(3)]),
-                                                  output_signature=tf.TensorSpec([2], tf.float64)),
-        "InvalidArgumentError", "`generator` yielded an element of shape (3,) where an element of shape (2,) was "
-        "expected."),
+        lambda tf: tf.data.Dataset.from_generator(
+            lambda: iter([np.zeros(2), np.zeros(3)]), output_signature=tf.TensorSpec([2], tf.float64)
+        ),
+        "InvalidArgumentError",
+        "`generator` yielded an element of shape (3,) where an element of shape (2,) was expected.",
+    ),
     "generator_structure": (
-        lambda tf: tf.data.Dataset.from_generator(lambda: iter([[1, 2.0]]), output_signature=(
-            tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32))),
-        "InvalidArgumentError", "`generator` yielded an element that did not match the expected structure."),
-    "generator_without_signature": (lambda tf: tf.data.Dataset.from_generator(lambda: iter([1])),
-                                    "TypeError", "To specify the output signature you need to provide either the `output_signature` argument"),
-    "filter_not_bool": (lambda tf: tf.data.Dataset.range(3).filter(lambda v: v),
-                        "ValueError", "`predicate` must return a `tf.bool` scalar tensor"),
-    "zero_batch": (lambda tf: tf.data.Dataset.range(3).batch(0),
-                   "InvalidArgumentError", "Batch size must be greater than zero."),
+        lambda tf: tf.data.Dataset.from_generator(
+            lambda: iter([[1, 2.0]]),
+            output_signature=(tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)),
+        ),
+        "InvalidArgumentError",
+        "`generator` yielded an element that did not match the expected structure.",
+    ),
+    "generator_without_signature": (
+        lambda tf: tf.data.Dataset.from_generator(lambda: iter([1])),
+        "TypeError",
+        "To specify the output signature you need to provide either the `output_signature` argument",
+    ),
+    "filter_not_bool": (
+        lambda tf: tf.data.Dataset.range(3).filter(lambda v: v),
+        "ValueError",
+        "`predicate` must return a `tf.bool` scalar tensor",
+    ),
+    "zero_batch": (
+        lambda tf: tf.data.Dataset.range(3).batch(0),
+        "InvalidArgumentError",
+        "Batch size must be greater than zero.",
+    ),
 }
 
 
@@ -113,8 +143,12 @@ def test_same_error(name):
 
 
 def test_generator_values_are_cast_to_the_signature():
-    ds = both(lambda tf: tf.data.Dataset.from_generator(
-        lambda: iter([(1, 2), (3, 4)]), output_signature=(tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.int64))))
+    ds = both(
+        lambda tf: tf.data.Dataset.from_generator(
+            lambda: iter([(1, 2), (3, 4)]),
+            output_signature=(tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.int64)),
+        )
+    )
     assert elements(ds["ours"]) == elements(ds["tf"])
 
 

@@ -33,11 +33,13 @@ PIPELINES = {
     "range_int32": lambda tf: tf.data.Dataset.range(4, output_type=tf.int32),
     "zip_tuple": lambda tf: tf.data.Dataset.zip((tf.data.Dataset.range(3), tf.data.Dataset.range(10, 15))),
     "zip_positional": lambda tf: tf.data.Dataset.zip(tf.data.Dataset.range(3), tf.data.Dataset.range(5)),
-    "zip_dict": lambda tf: tf.data.Dataset.zip({"a": tf.data.Dataset.range(3),
-                                                "b": tf.data.Dataset.from_tensor_slices(WORDS)}),
+    "zip_dict": lambda tf: tf.data.Dataset.zip(
+        {"a": tf.data.Dataset.range(3), "b": tf.data.Dataset.from_tensor_slices(WORDS)}
+    ),
     "map_tf_ops": lambda tf: tf.data.Dataset.from_tensor_slices(X).map(lambda v: tf.reduce_sum(v * 2.0)),
     "map_tuple_args": lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).map(
-        lambda x, y: (x / 10.0, tf.one_hot(y, 3)), num_parallel_calls=tf.data.AUTOTUNE),
+        lambda x, y: (x / 10.0, tf.one_hot(y, 3)), num_parallel_calls=tf.data.AUTOTUNE
+    ),
     "map_dict_arg": lambda tf: tf.data.Dataset.from_tensor_slices({"a": X, "b": Y}).map(lambda d: d["a"][0]),
     "map_returns_list": lambda tf: tf.data.Dataset.range(3).map(lambda v: [v, v * 2]),
     "map_python_constant": lambda tf: tf.data.Dataset.range(3).map(lambda v: 7),
@@ -47,14 +49,19 @@ PIPELINES = {
     "batch": lambda tf: tf.data.Dataset.range(10).batch(4),
     "batch_drop_remainder": lambda tf: tf.data.Dataset.range(10).batch(4, drop_remainder=True),
     "batch_tuple": lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).batch(5),
-    "batch_dict": lambda tf: tf.data.Dataset.from_tensor_slices({"a": X, "b": Y}).batch(5, drop_remainder=True),
+    "batch_dict": lambda tf: tf.data.Dataset.from_tensor_slices({"a": X, "b": Y}).batch(
+        5, drop_remainder=True
+    ),
     "batch_then_unbatch": lambda tf: tf.data.Dataset.range(10).batch(4).unbatch(),
     "batch_drop_then_unbatch": lambda tf: tf.data.Dataset.range(10).batch(4, drop_remainder=True).unbatch(),
     "unbatch_tuple": lambda tf: tf.data.Dataset.from_tensors((X, Y)).unbatch(),
     "batch_of_batches": lambda tf: tf.data.Dataset.range(12).batch(2).batch(3),
     "padded_batch": lambda tf: tf.data.Dataset.range(1, 6).map(lambda v: tf.fill([v], v)).padded_batch(2),
-    "padded_batch_shape": lambda tf: tf.data.Dataset.range(1, 5).map(lambda v: tf.fill([v], v)).padded_batch(
-        2, padded_shapes=[6], padding_values=tf.constant(-1, tf.int64)),
+    "padded_batch_shape": lambda tf: (
+        tf.data.Dataset.range(1, 5)
+        .map(lambda v: tf.fill([v], v))
+        .padded_batch(2, padded_shapes=[6], padding_values=tf.constant(-1, tf.int64))
+    ),
     "repeat_count": lambda tf: tf.data.Dataset.range(3).repeat(3),
     "repeat_forever_take": lambda tf: tf.data.Dataset.range(3).repeat().take(8),
     "take": lambda tf: tf.data.Dataset.range(10).take(4),
@@ -70,18 +77,30 @@ PIPELINES = {
     "shard": lambda tf: tf.data.Dataset.range(10).shard(3, 1),
     "flat_map": lambda tf: tf.data.Dataset.range(1, 4).flat_map(lambda v: tf.data.Dataset.range(v)),
     "interleave": lambda tf: tf.data.Dataset.range(1, 4).interleave(
-        lambda v: tf.data.Dataset.from_tensors(v).repeat(3), cycle_length=2, block_length=2),
+        lambda v: tf.data.Dataset.from_tensors(v).repeat(3), cycle_length=2, block_length=2
+    ),
     "take_while": lambda tf: tf.data.Dataset.range(10).take_while(lambda v: v < 4),
     "generator": lambda tf: tf.data.Dataset.from_generator(
         lambda: ((i, [float(i)] * 2) for i in range(4)),
-        output_signature=(tf.TensorSpec(shape=(), dtype=tf.int32), tf.TensorSpec(shape=(2,), dtype=tf.float32))),
+        output_signature=(
+            tf.TensorSpec(shape=(), dtype=tf.int32),
+            tf.TensorSpec(shape=(2,), dtype=tf.float32),
+        ),
+    ),
     "generator_ragged_padded": lambda tf: tf.data.Dataset.from_generator(
         lambda: (np.arange(n) for n in (1, 3, 2)),
-        output_signature=tf.TensorSpec(shape=(None,), dtype=tf.int64)).padded_batch(2),
+        output_signature=tf.TensorSpec(shape=(None,), dtype=tf.int64),
+    ).padded_batch(2),
     "generator_args": lambda tf: tf.data.Dataset.from_generator(
-        lambda n: iter(range(int(n))), args=(3,), output_types=tf.int64, output_shapes=()),
-    "guide_pipeline": lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).map(
-        lambda x, y: (tf.cast(x, tf.float32) / 23.0, y)).cache().batch(5).prefetch(tf.data.AUTOTUNE),
+        lambda n: iter(range(int(n))), args=(3,), output_types=tf.int64, output_shapes=()
+    ),
+    "guide_pipeline": lambda tf: (
+        tf.data.Dataset.from_tensor_slices((X, Y))
+        .map(lambda x, y: (tf.cast(x, tf.float32) / 23.0, y))
+        .cache()
+        .batch(5)
+        .prefetch(tf.data.AUTOTUNE)
+    ),
 }
 
 
@@ -98,7 +117,9 @@ def test_same_cardinality_and_spec(name):
     assert spec(ds["ours"].element_spec) == spec(ds["tf"].element_spec)
 
 
-@pytest.mark.parametrize("name", ["slices_tuple", "batch_dict", "map_tuple_args", "enumerate", "padded_batch"])
+@pytest.mark.parametrize(
+    "name", ["slices_tuple", "batch_dict", "map_tuple_args", "enumerate", "padded_batch"]
+)
 def test_same_numpy_values(name):
     """as_numpy_iterator: numpy values (numpy scalars for rank 0, bytes for strings)."""
     ds = both(PIPELINES[name])
@@ -119,12 +140,15 @@ CARDINALITIES = {
     "empty_repeat": lambda tf: tf.data.Dataset.range(0).repeat(),
     "filter_then_take": lambda tf: tf.data.Dataset.range(10).filter(lambda v: v > 2).take(3),
     "infinite_then_batch": lambda tf: tf.data.Dataset.range(3).repeat().batch(2),
-    "unknown_concat_infinite": lambda tf: tf.data.Dataset.range(10).filter(lambda v: True).concatenate(
-        tf.data.Dataset.range(3).repeat()),
-    "zip_with_unknown": lambda tf: tf.data.Dataset.zip((tf.data.Dataset.range(3),
-                                                        tf.data.Dataset.range(4).filter(lambda v: True))),
-    "zip_with_infinite": lambda tf: tf.data.Dataset.zip((tf.data.Dataset.range(3),
-                                                         tf.data.Dataset.range(4).repeat())),
+    "unknown_concat_infinite": lambda tf: (
+        tf.data.Dataset.range(10).filter(lambda v: True).concatenate(tf.data.Dataset.range(3).repeat())
+    ),
+    "zip_with_unknown": lambda tf: tf.data.Dataset.zip(
+        (tf.data.Dataset.range(3), tf.data.Dataset.range(4).filter(lambda v: True))
+    ),
+    "zip_with_infinite": lambda tf: tf.data.Dataset.zip(
+        (tf.data.Dataset.range(3), tf.data.Dataset.range(4).repeat())
+    ),
     "infinite_skip": lambda tf: tf.data.Dataset.range(10).repeat().skip(3),
     "generator": lambda tf: tf.data.Dataset.from_generator(lambda: iter([1]), output_types=tf.int32),
     "flat_map": lambda tf: tf.data.Dataset.range(3).flat_map(lambda v: tf.data.Dataset.range(v)),
@@ -143,12 +167,17 @@ def test_cardinality_constants():
         assert getattr(sides["ours"].data, name) == getattr(sides["tf"].data, name)
         assert getattr(sides["ours"].data.experimental, name) == getattr(sides["tf"].data.experimental, name)
     ds = both(lambda tf: tf.data.Dataset.range(4).repeat())
-    assert int(sides["ours"].data.experimental.cardinality(ds["ours"])) == sides["tf"].data.INFINITE_CARDINALITY
+    assert (
+        int(sides["ours"].data.experimental.cardinality(ds["ours"])) == sides["tf"].data.INFINITE_CARDINALITY
+    )
 
 
 def test_len_of_finite_infinite_and_unknown():
-    for build in (lambda tf: tf.data.Dataset.range(7).batch(2), lambda tf: tf.data.Dataset.range(7).repeat(),
-                  lambda tf: tf.data.Dataset.range(7).filter(lambda v: True)):
+    for build in (
+        lambda tf: tf.data.Dataset.range(7).batch(2),
+        lambda tf: tf.data.Dataset.range(7).repeat(),
+        lambda tf: tf.data.Dataset.range(7).filter(lambda v: True),
+    ):
         ds = both(build)
         try:
             expected = len(ds["tf"])
@@ -170,14 +199,21 @@ def test_iteration_yields_eager_tensors():
 def test_reduce_and_repr():
     ds = both(lambda tf: tf.data.Dataset.range(5))
     assert int(ds["ours"].reduce(np.int64(0), lambda s, v: s + v)) == int(
-        ds["tf"].reduce(np.int64(0), lambda s, v: s + v))
-    for build in (lambda tf: tf.data.Dataset.range(3), lambda tf: tf.data.Dataset.from_tensor_slices([1, 2]).batch(2)):
+        ds["tf"].reduce(np.int64(0), lambda s, v: s + v)
+    )
+    for build in (
+        lambda tf: tf.data.Dataset.range(3),
+        lambda tf: tf.data.Dataset.from_tensor_slices([1, 2]).batch(2),
+    ):
         ds = both(build)
         assert repr(ds["ours"]) == repr(ds["tf"])
 
 
 @pytest.mark.parametrize(("cycle", "block"), [(2, 1), (3, 2), (1, 3), (4, 1)])
 def test_interleave_cycles_as_tensorflow_does(cycle, block):
-    ds = both(lambda tf: tf.data.Dataset.range(1, 6).interleave(
-        lambda v: tf.data.Dataset.range(10 * v, 10 * v + v), cycle_length=cycle, block_length=block))
+    ds = both(
+        lambda tf: tf.data.Dataset.range(1, 6).interleave(
+            lambda v: tf.data.Dataset.range(10 * v, 10 * v + v), cycle_length=cycle, block_length=block
+        )
+    )
     assert elements(ds["ours"]) == elements(ds["tf"])

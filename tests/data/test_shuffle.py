@@ -83,6 +83,8 @@ def test_zero_buffer_is_refused_as_tensorflow_refuses_it():
     with pytest.raises(real.errors.InvalidArgumentError) as theirs:
         real.data.Dataset.range(3).shuffle(0)
     ours = SIDES["ours"]
-    with pytest.raises(ours.errors.InvalidArgumentError, match="buffer_size must be greater than zero") as got:
+    with pytest.raises(
+        ours.errors.InvalidArgumentError, match="buffer_size must be greater than zero"
+    ) as got:
         ours.data.Dataset.range(3).shuffle(0)
     assert str(got.value) in str(theirs.value)
