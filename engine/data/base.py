@@ -105,6 +105,11 @@ class Dataset:
         return KINDS["generator"](generator, output_types, output_shapes, args, output_signature)
 
     @staticmethod
+    def counter(start=0, step=1, dtype=None, name=None):
+        """start, start + step, ... forever (int64 unless ``dtype`` says otherwise)."""
+        return KINDS["counter"](start, step, dtype)
+
+    @staticmethod
     def list_files(file_pattern, shuffle=None, seed=None, name=None):
         return KINDS["list_files"](file_pattern, shuffle, seed)
 
@@ -191,6 +196,17 @@ class Dataset:
 
     def options(self):
         return Options()
+
+    def get_single_element(self, name=None):
+        """The one element of a dataset of one element (InvalidArgumentError otherwise)."""
+        from engine.errors import InvalidArgumentError
+
+        it = self._elements()
+        for element in it:
+            for _ in it:
+                raise InvalidArgumentError(None, None, "Dataset had more than one element.")
+            return structure.to_tensors(element)
+        raise InvalidArgumentError(None, None, "Dataset was empty.")
 
     def reduce(self, initial_state, reduce_func, name=None):
         """Fold ``reduce_func(state, element)`` over the elements, from ``initial_state``."""

@@ -5,6 +5,14 @@ from __future__ import annotations
 from engine.data.base import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
 
 
+def Counter(start=0, step=1, dtype=None):  # noqa: N802 - TensorFlow's name
+    return Dataset.counter(start, step, dtype)
+
+
+def get_single_element(dataset):
+    return dataset.get_single_element()
+
+
 def cardinality(dataset):
     return dataset.cardinality()
 

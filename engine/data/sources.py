@@ -95,6 +95,30 @@ class RangeDataset(Dataset):
             yield np.asarray(i, dtype=np_dtype)
 
 
+@kind("counter")
+class CounterDataset(Dataset):
+    """``Dataset.counter`` / ``tf.data.experimental.Counter``: an endless count."""
+
+    _tf_name = "_CounterDataset"
+
+    def __init__(self, start, step, dtype):
+        self._start, self._step = int(structure.as_array(start)), int(structure.as_array(step))
+        self._dtype = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
+
+    def _spec(self):
+        return TensorSpec([], self._dtype)
+
+    def _cardinality(self):
+        return INFINITE_CARDINALITY
+
+    def _elements(self):
+        np_dtype = dtypes.numpy_dtype(self._dtype)
+        value = self._start
+        while True:
+            yield np.asarray(value, dtype=np_dtype)
+            value += self._step
+
+
 def _datasets(value):
     if isinstance(value, Dataset):
         return value

@@ -5,6 +5,7 @@ as far as its own output is read."""
 from __future__ import annotations
 
 import itertools
+import os
 
 import numpy as np
 
@@ -145,7 +146,7 @@ class InterleaveDataset(FlatMapDataset):
         """TensorFlow's cycle: a slot emptied by its dataset running out is refilled from the
         input only when the cycle comes back to it."""
         inputs = self._input._elements()
-        cycle = self._cycle or 2  # AUTOTUNE: TensorFlow picks the CPU count
+        cycle = self._cycle or os.cpu_count() or 1  # AUTOTUNE/None: TensorFlow's CPU count
         slots = [None] * cycle
         index, block, open_count, input_done = 0, 0, 0, False
         while not input_done or open_count:

@@ -8,7 +8,7 @@ import collections
 import numpy as np
 import pytest
 
-from tests.data.peers import both, elements, spec
+from tests.data.peers import SIDES, both, elements, spec
 
 X = np.arange(24, dtype=np.float32).reshape(12, 2)
 Y = np.arange(12, dtype=np.int64) % 3
@@ -217,3 +217,20 @@ def test_interleave_cycles_as_tensorflow_does(cycle, block):
         )
     )
     assert elements(ds["ours"]) == elements(ds["tf"])
+
+
+def test_counter_and_single_element():
+    ds = both(lambda tf: tf.data.Dataset.zip((tf.data.experimental.Counter(), tf.data.Dataset.range(5, 8))))
+    assert elements(ds["ours"]) == elements(ds["tf"])
+    ds = both(lambda tf: tf.data.Dataset.counter(3, 2).take(3))
+    assert elements(ds["ours"]) == elements(ds["tf"])
+    ds = both(lambda tf: tf.data.Dataset.range(4).batch(4))
+    assert elements([ds["ours"].get_single_element()]) == elements([ds["tf"].get_single_element()])
+
+
+def test_element_spec_compares_with_a_tensor_spec():
+    for side, tf in SIDES.items():
+        ds = tf.data.Dataset.from_tensor_slices((X, Y)).batch(4)
+        assert ds.element_spec == (tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.int64)), side
+        assert ds.element_spec[0] != tf.TensorSpec([4, 2], tf.float32)
+    assert repr(SIDES["ours"].TensorSpec([None, 3])) == repr(SIDES["tf"].TensorSpec([None, 3]))
