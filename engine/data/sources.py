@@ -193,13 +193,10 @@ class GeneratorDataset(Dataset):
 
     def _check(self, value):
         spec = self._signature
-        if (
-            isinstance(spec, tuple)
-            and not isinstance(value, tuple)
-            or isinstance(spec, dict)
-            and not isinstance(value, dict)
-            or not structure.is_nested(spec)
-            and structure.is_nested(value)
+        if not structure.is_nested(spec):  # one component: a tuple yielded is its value, (0,) a vector
+            value = value if not isinstance(value, tuple) or isinstance(value, dict) else list(value)
+        if isinstance(spec, tuple) and not isinstance(value, tuple) or isinstance(spec, dict) and not isinstance(
+            value, dict
         ):
             raise InvalidArgumentError(
                 None,
