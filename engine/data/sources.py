@@ -193,11 +193,10 @@ class GeneratorDataset(Dataset):
 
     def _check(self, value):
         spec = self._signature
-        if not structure.is_nested(spec):  # one component: a tuple yielded is its value, (0,) a vector
-            value = value if not isinstance(value, tuple) or isinstance(value, dict) else list(value)
-        if isinstance(spec, tuple) and not isinstance(value, tuple) or isinstance(spec, dict) and not isinstance(
-            value, dict
-        ):
+        if not structure.is_nested(spec) and isinstance(value, tuple):
+            value = list(value)  # one component: a tuple yielded is its value, (0,) a vector
+        wrong_tuple = isinstance(spec, tuple) and not isinstance(value, tuple)
+        if wrong_tuple or isinstance(spec, dict) and not isinstance(value, dict):
             raise InvalidArgumentError(
                 None,
                 None,

@@ -231,6 +231,7 @@ def test_counter_and_single_element():
 def test_element_spec_compares_with_a_tensor_spec():
     for side, tf in SIDES.items():
         ds = tf.data.Dataset.from_tensor_slices((X, Y)).batch(4)
-        assert ds.element_spec == (tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.int64)), side
+        expected = (tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None], tf.int64))
+        assert ds.element_spec == expected, side
         assert ds.element_spec[0] != tf.TensorSpec([4, 2], tf.float32)
     assert repr(SIDES["ours"].TensorSpec([None, 3])) == repr(SIDES["tf"].TensorSpec([None, 3]))

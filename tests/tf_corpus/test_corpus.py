@@ -54,7 +54,9 @@ def _ours_cases():
 def test_corpus_is_bookkept():
     assert len(SCRIPTS) >= 10
     assert not {s.stem for s in SCRIPTS} & {s.stem for s in PENDING_SCRIPTS}
-    assert {s.stem for s in PENDING_SCRIPTS} == set(PENDING), "every pending script needs its reason, and only those"
+    assert {s.stem for s in PENDING_SCRIPTS} == set(PENDING), (
+        "every pending script needs its reason, and only those"
+    )
     readme = (HERE / "README.md").read_text()
     for script in SCRIPTS + PENDING_SCRIPTS:
         assert f"`{script.stem}`" in readme, f"{script.stem} is missing from README.md's table"

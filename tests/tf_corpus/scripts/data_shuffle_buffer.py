@@ -25,5 +25,6 @@ RESULT = {
     "labels_follow_ids": bool((line_batch.numpy() == first_batch * 10).all()),
     "each_epoch_whole": [sorted(sum((b.tolist() for b in epoch_boundary[:5]), [])) == list(range(50)),
                          sorted(sum((b.tolist() for b in epoch_boundary[5:]), [])) == list(range(50))],
-    "repeat_then_shuffle_multiset": sorted(sum((b.tolist() for b in mixed), [])) == sorted(list(range(50)) * 2),
+    "repeat_then_shuffle_multiset": sorted(sum((b.tolist() for b in mixed), []))
+    == sorted(list(range(50)) * 2),
 }

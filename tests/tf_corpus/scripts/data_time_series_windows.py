@@ -13,7 +13,7 @@ def dense_1_step(batch):
 
 
 predict_dense_1_step = batches.map(dense_1_step)
-dense = [(f.numpy(), l.numpy()) for f, l in predict_dense_1_step.take(3)]
+dense = [(f.numpy(), t.numpy()) for f, t in predict_dense_1_step.take(3)]
 
 batches = range_ds.batch(15, drop_remainder=True)
 
@@ -24,14 +24,14 @@ def label_next_5_steps(batch):
 
 
 predict_5_steps = batches.map(label_next_5_steps)
-five = [(f.numpy(), l.numpy()) for f, l in predict_5_steps.take(3)]
+five = [(f.numpy(), t.numpy()) for f, t in predict_5_steps.take(3)]
 
 feature_length = 10
 label_length = 3
 features = range_ds.batch(feature_length, drop_remainder=True)
 labels = range_ds.batch(feature_length).skip(1).map(lambda labels: labels[:label_length])
 predicted_steps = tf.data.Dataset.zip((features, labels))
-overlap = [(f.numpy(), l.numpy()) for f, l in predicted_steps.take(5)]
+overlap = [(f.numpy(), t.numpy()) for f, t in predicted_steps.take(5)]
 
 RESULT = {"first_batches": first_batches, "dense": dense, "five": five, "overlap": overlap,
           "cardinality": int(predicted_steps.cardinality()),
