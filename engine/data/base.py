@@ -197,6 +197,13 @@ class Dataset:
     def options(self):
         return Options()
 
+    def make_one_shot_iterator(self):
+        """TF1's iterator: in a graph, ``get_next()`` reads an element per ``Session.run``."""
+        return KINDS["one_shot_iterator"](self)
+
+    def make_initializable_iterator(self, shared_name=None):
+        return KINDS["initializable_iterator"](self)
+
     def get_single_element(self, name=None):
         """The one element of a dataset of one element (InvalidArgumentError otherwise)."""
         from engine.errors import InvalidArgumentError

@@ -15,7 +15,7 @@ import itertools
 import numpy as np
 
 from engine.data import structure
-from engine.framework import dtypes
+from engine.framework import context, dtypes
 from engine.framework.function import TensorSpec
 from engine.framework.graph import Graph
 from engine.framework.placeholder import placeholder
@@ -24,9 +24,10 @@ from engine.framework.tensor import Tensor
 
 def call_on_element(fn, element):
     args = structure.to_tensors(element)
-    if type(args) is tuple:
-        return fn(*args)
-    return fn(args)
+    with context.eager_mode():  # a TF1 session pulling elements: the function still runs eagerly
+        if type(args) is tuple:
+            return fn(*args)
+        return fn(args)
 
 
 def as_element(value):
