@@ -3,7 +3,7 @@ in one module that both ``engine`` and ``engine.compat.v1``/``v2`` import: so th
 namespaces get every name without importing the ``engine`` package that contains them.
 ``engine/__init__.py`` adds ``compat`` itself."""
 
-from engine import datasets, debugging, errors, io, linalg, math, nn, random, summary, train
+from engine import data, datasets, debugging, errors, io, linalg, math, nn, random, summary, train
 from engine.compat.v1 import layers, losses, metrics  # TF1's tf.layers, tf.losses, tf.metrics
 from engine.compat.v1.init_ops import (
     constant_initializer,
@@ -189,7 +189,7 @@ __all__ = [
     "TensorSpec",
     "Variable", "abs", "add", "add_n", "argmax", "argmin", "as_dtype", "bool_", "broadcast_to", "cast",
     "clip_by_value", "concat", "constant", "control_dependencies", "convert_to_tensor", "cos",
-    "datasets",
+    "data", "datasets", "errors",
     "disable_eager_execution", "divide", "double", "enable_eager_execution", "equal", "executing_eagerly",
     "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor", "function", "gather",
     "get_default_graph",

@@ -54,7 +54,15 @@ _process = _ProcessContext()
 def get_default_graph():
     """The innermost graph this thread entered, else the global default graph."""
     stack = _thread.graphs
-    return stack[-1] if stack else _process.default_graph
+    return stack[-1] if stack and stack[-1] is not None else _process.default_graph
+
+
+@contextlib.contextmanager
+def eager_mode():
+    """Run ops eagerly in this block even in a graph or with eager execution disabled (what a
+    ``tf.data`` function runs under when a TF1 session pulls elements)."""
+    with graph_entered(None):
+        yield
 
 
 def set_global_default_graph(graph) -> None:

@@ -32,8 +32,21 @@ class TensorSpec:
         self.dtype = dtypes.as_dtype(dtype)
         self.name = name
 
-    def __repr__(self) -> str:
-        return f"TensorSpec(shape={self.shape}, dtype=tf.{self.dtype.name})"
+    def __repr__(self) -> str:  # TensorFlow's: TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
+        shape = "<unknown>" if self.shape.rank is None else str(tuple(self.shape))
+        return f"TensorSpec(shape={shape}, dtype=tf.{self.dtype.name}, name={self.name!r})"
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, TensorSpec) and self.dtype == other.dtype and self.name == other.name
+                and self.shape.rank == other.shape.rank and tuple(self.shape) == tuple(other.shape))
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.shape), self.shape.rank, self.dtype.name, self.name))
+
+    def is_compatible_with(self, other) -> bool:
+        """Same dtype and a shape that can hold ``other``'s (a spec, tensor or array)."""
+        dtype = dtypes.as_dtype(other.dtype)
+        return dtype == self.dtype and self.shape.is_compatible_with(TensorShape(other.shape))
 
 
 class _Trace:

@@ -9,6 +9,14 @@ import numpy as np
 
 from engine.framework.tensor import Tensor, eager
 from engine.keras import backend
+from engine.keras.data_adapter import (  # noqa: F401 - the packing helpers are imported from here too
+    ArrayBatches,
+    IterableBatches,
+    class_weight_array,
+    is_iterable_input,
+    pack_x_y_sample_weight,
+    unpack_x_y_sample_weight,
+)
 
 
 def as_array(x):
@@ -25,31 +33,6 @@ def _float_input(arr):
     if arr.dtype == np.float64 and backend.floatx() != "float64":
         return arr.astype(backend.floatx())
     return arr
-
-
-def pack_x_y_sample_weight(x, y=None, sample_weight=None):
-    """Keras's packing: ``x`` alone (a one-tuple when ``x`` is itself a list), ``(x, y)`` or
-    ``(x, y, sample_weight)``."""
-    if y is None:
-        return (x,) if isinstance(x, (list, tuple)) else x
-    if sample_weight is None:
-        return (x, y)
-    return (x, y, sample_weight)
-
-
-def unpack_x_y_sample_weight(data):
-    """``(x, y, sample_weight)`` from what ``pack_x_y_sample_weight`` made (missing ones None)."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if len(data) == 1:
-        return data[0], None, None
-    if len(data) == 2:
-        return data[0], data[1], None
-    if len(data) == 3:
-        return data
-    raise ValueError(f"data is expected as (x,), (x, y) or (x, y, sample_weight), got {len(data)} items")
 
 
 def _pythonify(logs) -> dict:
@@ -128,12 +111,16 @@ class LoopsMixin:
                                "model.compile(optimizer=..., loss=...)")
 
     # -- fit -------------------------------------------------------------------------------------
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1, **kwargs):
-        from engine.keras import callbacks as cbks
-
+    def _train_batches(self, x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch,
+                       validation_split):
+        """The training batches and the validation split's arrays (None without a split)."""
+        if is_iterable_input(x):
+            if validation_split:
+                raise ValueError("Argument `validation_split` is only supported for tensors or NumPy arrays."
+                                 f"Found incompatible type in the input: {[type(x)]}")
+            self._check_compiled()
+            self._resolve_compile()
+            return IterableBatches(self, x, y, sample_weight, steps_per_epoch, class_weight, shuffle), None
         xs, ys = self._arrays(x, y)
         sw = None if sample_weight is None else np.asarray(sample_weight)
         n = len(xs[0])
@@ -142,43 +129,55 @@ class LoopsMixin:
                 raise ValueError(f"all inputs and targets must have the same number of samples; got "
                                  f"{[len(b) for b in xs]} inputs and {[len(b) for b in ys]} targets")
         if class_weight is not None and ys is not None:
-            labels = ys[0].reshape(len(ys[0]), -1)
-            cls = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
-            cw = np.asarray([class_weight.get(int(c), 1.0) for c in cls])
+            cw = class_weight_array(ys[0], class_weight)
             sw = cw if sw is None else sw * cw
         val = None
-        if validation_data is not None:
-            vx, vy = validation_data[0], validation_data[1]
-            vsw = validation_data[2] if len(validation_data) > 2 else None
-            val = (self._x_list(vx), self._y_list(vy), None if vsw is None else np.asarray(vsw))
-        elif validation_split:
+        if validation_split:
             split = int(n * (1.0 - validation_split))
             val = ([a[split:] for a in xs], None if ys is None else [a[split:] for a in ys],
                    None if sw is None else sw[split:])
             xs, ys = [a[:split] for a in xs], None if ys is None else [a[:split] for a in ys]
             sw = None if sw is None else sw[:split]
-            n = split
+        return ArrayBatches(self, xs, ys, sw, batch_size, shuffle, steps_per_epoch), val
+
+    def _validation_batches(self, validation_data, split, batch_size, validation_steps):
+        if validation_data is None:
+            if split is None:
+                return None, None
+            return ArrayBatches(self, *split, batch_size, False, None), split
+        if is_iterable_input(validation_data):
+            return IterableBatches(self, validation_data, steps_per_epoch=validation_steps), None
+        vx, vy, vsw = unpack_x_y_sample_weight(validation_data)
+        val = (self._x_list(vx), self._y_list(vy), None if vsw is None else np.asarray(vsw))
+        return ArrayBatches(self, *val, batch_size, False, None), val
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **kwargs):
+        from engine.keras import callbacks as cbks
+
         batch_size = batch_size or 32
-        steps = max(1, -(-n // batch_size)) if steps_per_epoch is None else steps_per_epoch
+        train, split = self._train_batches(x, y, sample_weight, batch_size, shuffle, class_weight,
+                                           steps_per_epoch, validation_split)
+        val_batches, val = self._validation_batches(validation_data, split,
+                                                    validation_batch_size or batch_size, validation_steps)
         verbose = 1 if verbose == "auto" else verbose
         callback_list = cbks.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
-                                          model=self, verbose=verbose, epochs=epochs, steps=steps)
+                                          model=self, verbose=verbose, epochs=epochs, steps=train.num_batches)
         self.stop_training = False
         self._fit_validation_data = val
         callback_list.on_train_begin()
         epoch_logs = {}
+        logs = {}
         # BackupAndRestore's on_train_begin names the epoch a resumed fit starts at
         initial_epoch, self._initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch, None
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
-            order = backend.rng().permutation(n) if shuffle else np.arange(n)
-            logs = {}
-            for step in range(steps):
-                start = (step * batch_size) % n
-                idx = order[start:start + batch_size] if shuffle else slice(start, start + batch_size)
+            for step, batch in train.epoch():
                 callback_list.on_train_batch_begin(step)
-                logs = _pythonify(self.train_step(self._batch(xs, ys, sw, idx)))
+                logs = _pythonify(self.train_step(batch))
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
@@ -186,10 +185,9 @@ class LoopsMixin:
                 self._distribute_strategy._sync(self)  # steps in flight land before the epoch's callbacks
                 logs = self._logs()
             epoch_logs = dict(logs)
-            if val is not None and (epoch + 1) % validation_freq == 0:
+            if val_batches is not None and (epoch + 1) % validation_freq == 0:
                 callback_list.on_test_begin()
-                val_logs = self._evaluate_arrays(val[0], val[1], val[2], validation_batch_size or batch_size,
-                                                 callback_list)
+                val_logs = self._evaluate_batches(val_batches, callback_list)
                 callback_list.on_test_end(val_logs)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
@@ -199,14 +197,15 @@ class LoopsMixin:
         return self.history
 
     # -- evaluate --------------------------------------------------------------------------------
-    def _evaluate_arrays(self, xs, ys, sw, batch_size, callback_list=None):
+    def _evaluate_batches(self, batches, callback_list=None):
+        if hasattr(batches, "reset"):
+            batches.reset()
         self.reset_metrics()
-        n = len(xs[0])
         logs = {}
-        for step, start in enumerate(range(0, n, batch_size)):
+        for step, batch in batches.epoch():
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
-            logs = _pythonify(self.test_step(self._batch(xs, ys, sw, slice(start, start + batch_size))))
+            logs = _pythonify(self.test_step(batch))
             if callback_list is not None:
                 callback_list.on_test_batch_end(step, logs)
         return logs
@@ -215,29 +214,39 @@ class LoopsMixin:
                  callbacks=None, return_dict=False, **kwargs):
         from engine.keras import callbacks as cbks
 
-        xs, ys = self._arrays(x, y)
         batch_size = batch_size or 32
+        if is_iterable_input(x):
+            self._check_compiled()
+            self._resolve_compile()
+            batches = IterableBatches(self, x, y, sample_weight, steps)
+        else:
+            xs, ys = self._arrays(x, y)
+            sw = None if sample_weight is None else np.asarray(sample_weight)
+            batches = ArrayBatches(self, xs, ys, sw, batch_size, False, None)
         verbose = 1 if verbose == "auto" else verbose
-        n_steps = max(1, -(-len(xs[0]) // batch_size))
         callback_list = cbks.CallbackList(callbacks, add_progbar=verbose != 0, model=self,
-                                          verbose=verbose, epochs=1, steps=n_steps, mode="test")
+                                          verbose=verbose, epochs=1, steps=batches.num_batches, mode="test")
         callback_list.on_test_begin()
-        logs = self._evaluate_arrays(xs, ys, None if sample_weight is None else np.asarray(sample_weight),
-                                     batch_size, callback_list)
+        logs = self._evaluate_batches(batches, callback_list)
         callback_list.on_test_end(logs)
         return logs if return_dict else _in_order(logs, self.metrics_names)
 
     # -- predict ---------------------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
-        xs = self._x_list(x)
         batch_size = batch_size or 32
-        if (getattr(self, "_distribute_strategy", None) is not None
-                and getattr(type(self).predict_step, "_builtin", False)):
-            return self._distribute_strategy._predict(self, xs, batch_size)
-        n = len(xs[0])
+        if is_iterable_input(x):
+            batches = IterableBatches(self, x, steps_per_epoch=steps, for_predict=True)
+        else:
+            xs = self._x_list(x)
+            if (getattr(self, "_distribute_strategy", None) is not None
+                    and getattr(type(self).predict_step, "_builtin", False)):
+                return self._distribute_strategy._predict(self, xs, batch_size)
+            batches = ArrayBatches(self, xs, None, None, batch_size, False, None)
+            if steps is not None:
+                batches.num_batches = min(steps, batches.num_batches)
         chunks, structure = None, None
-        for start in range(0, n, batch_size):
-            out = self.predict_step(self._batch(xs, None, None, slice(start, start + batch_size)))
+        for _, batch in batches.epoch():
+            out = self.predict_step(batch)
             structure, flat = _structure(out)
             if chunks is None:
                 chunks = [[] for _ in flat]

@@ -10,9 +10,6 @@ PENDING: dict[str, str] = {
         'a @tf.function step traces into a TF1 graph: calling the Keras model on its placeholder '
         "raises 'tensor arg1:0 is symbolic ... has no value yet'"
     ),
-    "loop_tf_data": (
-        'there is no tf.data (Dataset.from_tensor_slices(...).batch(...))'
-    ),
     "prep_adapt_then_fit": (
         'there is no layers.Normalization (with adapt)'
     ),
