@@ -93,7 +93,10 @@ class Functional(Model):
     def _init_graph(self, inputs, outputs):
         self._nested_inputs, self._nested_outputs = inputs, outputs
         self.inputs = [inputs[k] for k in inputs] if isinstance(inputs, dict) else _flatten(inputs)
-        self.outputs = _flatten(outputs)
+        # Outputs given as a dict: flattened in sorted key order (Keras's ``tree.flatten``), the
+        # keys name them for losses, metrics and targets, and calls and predict return the dict.
+        self._output_keys = sorted(outputs) if isinstance(outputs, dict) else None
+        self.outputs = [outputs[k] for k in self._output_keys] if self._output_keys else _flatten(outputs)
         for t in self.inputs:
             if not isinstance(t, KerasTensor) or not isinstance(_node_of(t).layer, InputLayer):
                 raise ValueError(f"Model inputs must be tensors returned by Input(...), got {t!r}")
@@ -122,6 +125,17 @@ class Functional(Model):
     @property
     def output(self):
         return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
+    def _output_names(self):
+        """The names losses, metrics and targets are keyed by: the outputs dict's keys, if the
+        model was built with one (Keras 3 names the logs after them too), else the layer names."""
+        return list(self._output_keys) if self._output_keys else super()._output_names()
+
+    def _nest_outputs(self, outs):
+        if self._output_keys:
+            by_key = dict(zip(self._output_keys, outs, strict=True))
+            return {k: by_key[k] for k in self._nested_outputs}  # the order the dict was given in
+        return outs[0] if len(outs) == 1 else outs
 
     def _run(self, inputs, training=False, masks=None):
         values = {id(t): (x, None) for t, x in zip(self.inputs, inputs, strict=False)}
@@ -153,17 +167,31 @@ class Functional(Model):
         return [values[id(t)][0] for t in self.outputs]
 
     def call(self, inputs, training=None, mask=None):
-        outs = self._run(_flatten(inputs), training=training)
-        return outs[0] if len(outs) == 1 else outs
+        return self._nest_outputs(self._run(self._input_list(inputs), training=training))
 
     __call__ = Layer.__call__
 
     def _call_eager(self, inputs, *args, training=None, mask=None, **kwargs):
-        outs = self._run([_to_tensor(t) for t in _flatten(inputs)], training=training)
-        return outs[0] if len(outs) == 1 else outs
+        return self._nest_outputs(self._run([_to_tensor(t) for t in self._input_list(inputs)],
+                                            training=training))
+
+    def _input_list(self, inputs):
+        """A call's inputs, one per model input: a dict is matched by input name (or by the keys
+        of the dict the model was built with)."""
+        if not isinstance(inputs, dict):
+            return _flatten(inputs)
+        names = self.input_names
+        if not all(n in inputs for n in names) and isinstance(self._nested_inputs, dict):
+            names = list(self._nested_inputs)
+        missing = [n for n in names if n not in inputs]
+        if missing:
+            raise ValueError(f"the inputs dict has no entries for {missing}; expected keys {names}")
+        return [inputs[n] for n in names]
 
     def compute_output_shape(self, input_shape):
         shapes = [t.shape for t in self.outputs]
+        if self._output_keys:
+            return self._nest_outputs(shapes)
         return shapes[0] if len(shapes) == 1 else shapes
 
     def _ensure_built(self, xs):
@@ -217,7 +245,8 @@ def functional_config(model) -> dict:
                        "inbound_nodes": inbound})
     return {"name": model.name, "layers": layers,
             "input_layers": [ref(t) for t in model.inputs],
-            "output_layers": [ref(t) for t in model.outputs]}
+            "output_layers": ({k: ref(t) for k, t in model._nest_outputs(list(model.outputs)).items()}
+                              if model._output_keys else [ref(t) for t in model.outputs])}
 
 
 class _TensorRef(tuple):
@@ -369,5 +398,8 @@ def functional_from_config(config):
         return out
 
     ins, outs = tensors(config.get("input_layers")), tensors(config.get("output_layers"))
-    return Functional(inputs=ins if len(ins) > 1 else ins[0], outputs=outs if len(outs) > 1 else outs[0],
-                      name=config.get("name"))
+    if isinstance(config.get("output_layers"), dict):  # outputs built as a dict (both Keras write it)
+        outs = dict(zip(config["output_layers"], outs, strict=True))
+    elif len(outs) == 1:
+        outs = outs[0]
+    return Functional(inputs=ins if len(ins) > 1 else ins[0], outputs=outs, name=config.get("name"))
