@@ -40,9 +40,6 @@ PENDING: dict[str, str] = {
     "prep_rescaling_in_model": (
         'there is no layers.Rescaling (nor GlobalAveragePooling2D)'
     ),
-    "rnn_cell_wrapper": (
-        'there is no layers.RNN / layers.LSTMCell'
-    ),
     "save_custom_objects": (
         'there is no keras.utils.register_keras_serializable'
     ),

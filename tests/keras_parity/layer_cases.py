@@ -138,6 +138,11 @@ LAYERS = [
     layer("Normalization", lambda k: k.layers.Normalization(mean=0.5, variance=4.0), (B, 3)),
     layer("Attention", lambda k: _two_inputs(k, k.layers.Attention()), (B, 4, 3)),
     layer("MultiHeadAttention", lambda k: _mha(k), (B, 4, 3)),
+    # layers.RNN over cells (fuller cases in tests/keras_layers/test_rnn_cells.py)
+    layer("RNN-LSTMCell", lambda k: k.layers.RNN(k.layers.LSTMCell(3)), (B, 5, 2)),
+    layer("RNN-StackedRNNCells-seq",
+          lambda k: k.layers.RNN(k.layers.StackedRNNCells([k.layers.GRUCell(3), k.layers.SimpleRNNCell(2)]),
+                                 return_sequences=True, go_backwards=True), (B, 5, 2)),
 ]
 
 

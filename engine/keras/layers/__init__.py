@@ -84,3 +84,8 @@ __all__ += ["GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDrop
 from engine.keras.layers.attention import Attention, MultiHeadAttention  # noqa: E402
 
 __all__ += ["Attention", "MultiHeadAttention"]
+
+from engine.keras.layers.rnn import RNN  # noqa: E402
+from engine.keras.layers.rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells  # noqa: E402
+
+__all__ += ["RNN", "GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"]
