@@ -34,12 +34,6 @@ PENDING: dict[str, str] = {
     "mask_compute_mask_layer": (
         "there is no keras.ops (Keras 3's op namespace, used by every Keras 3 guide's custom layer)"
     ),
-    "prep_adapt_then_fit": (
-        'there is no layers.Normalization (with adapt)'
-    ),
-    "prep_rescaling_in_model": (
-        'there is no layers.Rescaling (nor GlobalAveragePooling2D)'
-    ),
     "save_custom_objects": (
         'there is no keras.utils.register_keras_serializable'
     ),

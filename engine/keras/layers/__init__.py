@@ -64,9 +64,9 @@ from engine.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper
 
 __all__ += ["Bidirectional", "TimeDistributed", "Wrapper"]
 
-from engine.keras.layers.preprocessing import Normalization  # noqa: E402
+from engine.keras.layers.preprocessing import Normalization, Rescaling  # noqa: E402
 
-__all__ += ["Normalization"]
+__all__ += ["Normalization", "Rescaling"]
 
 from engine.keras.layers.lambda_layer import Lambda  # noqa: E402
 
