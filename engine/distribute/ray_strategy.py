@@ -148,7 +148,7 @@ class RayStrategy(Strategy):
 
     @staticmethod
     def _check_reductions(model) -> None:
-        for fn in model._loss_fns:
+        for fn in (f for f in model._loss_fns if f is not None):
             reduction = getattr(fn, "reduction", "sum_over_batch_size")
             if reduction not in ("sum_over_batch_size", "auto", None):
                 raise NotImplementedError(

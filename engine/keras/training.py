@@ -97,10 +97,12 @@ class TrainingMixin(LoopsMixin):
         if loss is None:
             fns = []  # a custom train_step computes its own loss
         elif isinstance(loss, dict) and not {"class_name", "config"} <= set(loss):  # per output, by name
-            missing = [n for n in names if n not in loss]
-            if missing:
-                raise ValueError(f"compile(loss=...) has no loss for outputs {missing}; outputs: {names}")
-            fns = [losses.get(loss[n]) for n in names]
+            unknown = sorted(str(k) for k in loss if k not in names)
+            if unknown:
+                raise ValueError(f"compile(loss=...) names {unknown}, which are not outputs of the model; "
+                                 f"its outputs are {names}")
+            # an output the dict leaves out has no loss (Keras 2 and 3 train the others)
+            fns = [losses.get(loss[n]) if n in loss else None for n in names]
         elif isinstance(loss, (list, tuple)):
             if len(loss) != len(names):
                 raise ValueError(f"compile got {len(loss)} losses for {len(names)} outputs {names}")
@@ -120,8 +122,9 @@ class TrainingMixin(LoopsMixin):
             if m.name in taken:  # Keras's name for a weighted metric that is also unweighted
                 m.name = f"weighted_{m.name}"
         self._loss_trackers = [metrics_mod.Mean(name="loss")]
-        if len(names) > 1 and fns:
-            self._loss_trackers += [metrics_mod.Mean(name=f"{n}_loss") for n in names]
+        if len(names) > 1 and fns:  # as Keras 2, one per output that has a loss
+            self._loss_trackers += [metrics_mod.Mean(name=f"{n}_loss")
+                                    for n, fn in zip(names, fns, strict=True) if fn is not None]
 
     def _resolve_metrics(self, metrics, names, fns):
         """One list of Metric objects per output from compile's ``metrics``/``weighted_metrics``."""
@@ -264,6 +267,8 @@ class TrainingMixin(LoopsMixin):
         total = None
         per_output = []
         for i, (fn, w) in enumerate(zip(self._loss_fns, self._loss_weights, strict=False)):
+            if fn is None:
+                continue
             value = fn(ys[i], outs[i], sample_weight, mask=masks[i] if masks else None)
             per_output.append(value)
             term = value if w == 1.0 else value * w

@@ -138,6 +138,14 @@ LAYERS = [
     layer("Normalization", lambda k: k.layers.Normalization(mean=0.5, variance=4.0), (B, 3)),
     layer("Attention", lambda k: _two_inputs(k, k.layers.Attention()), (B, 4, 3)),
     layer("MultiHeadAttention", lambda k: _mha(k), (B, 4, 3)),
+    layer("Rescaling", lambda k: k.layers.Rescaling(1.0 / 16, offset=-0.5), (B, 4, 3)),
+    layer("Rescaling-per-channel", lambda k: k.layers.Rescaling([0.5, 2.0, -1.0], offset=[0.0, 1.0, 2.0]),
+          (B, 2, 3)),
+    # layers.RNN over cells (fuller cases in tests/keras_layers/test_rnn_cells.py)
+    layer("RNN-LSTMCell", lambda k: k.layers.RNN(k.layers.LSTMCell(3)), (B, 5, 2)),
+    layer("RNN-StackedRNNCells-seq",
+          lambda k: k.layers.RNN(k.layers.StackedRNNCells([k.layers.GRUCell(3), k.layers.SimpleRNNCell(2)]),
+                                 return_sequences=True, go_backwards=True), (B, 5, 2)),
 ]
 
 

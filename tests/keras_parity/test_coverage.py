@@ -38,7 +38,8 @@ def per_sample_functions(module):
 def _layer_types(obj, seen):
     cls = type(obj)  # a case's own subclass (of Model, say) covers the engine's class it derives from
     seen.update(cls.__mro__ if not cls.__module__.startswith("engine.") else (cls,))
-    for sub in getattr(obj, "layers", None) or ():
+    cells = getattr(obj, "cells", None) or ([obj.cell] if hasattr(obj, "cell") else [])
+    for sub in list(getattr(obj, "layers", None) or ()) + list(cells):  # an RNN's cells count too
         _layer_types(sub, seen)
     return seen
 

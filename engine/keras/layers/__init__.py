@@ -64,9 +64,9 @@ from engine.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper
 
 __all__ += ["Bidirectional", "TimeDistributed", "Wrapper"]
 
-from engine.keras.layers.preprocessing import Normalization  # noqa: E402
+from engine.keras.layers.preprocessing import Normalization, Rescaling  # noqa: E402
 
-__all__ += ["Normalization"]
+__all__ += ["Normalization", "Rescaling"]
 
 from engine.keras.layers.lambda_layer import Lambda  # noqa: E402
 
@@ -84,3 +84,8 @@ __all__ += ["GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDrop
 from engine.keras.layers.attention import Attention, MultiHeadAttention  # noqa: E402
 
 __all__ += ["Attention", "MultiHeadAttention"]
+
+from engine.keras.layers.rnn import RNN  # noqa: E402
+from engine.keras.layers.rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells  # noqa: E402
+
+__all__ += ["RNN", "GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"]

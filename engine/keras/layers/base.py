@@ -104,6 +104,8 @@ def _map(fn, x):
         return [_map(fn, i) for i in x]
     if isinstance(x, tuple):
         return tuple(_map(fn, i) for i in x)
+    if isinstance(x, dict):
+        return {k: _map(fn, v) for k, v in x.items()}
     return fn(x)
 
 

@@ -129,3 +129,32 @@ class Normalization(Layer):
         return {**super().get_config(), "axis": list(self.axis), "invert": self.invert,
                 "mean": listed(self.input_mean), "variance": listed(self.input_variance)}
 
+
+
+class Rescaling(Layer):
+    """``x * scale + offset`` (scalars, or arrays that broadcast against the input), in the
+    layer's float dtype: integer pixels come out as floats, as in Keras 2 and 3."""
+
+    def __init__(self, scale, offset=0.0, **kwargs):
+        super().__init__(**kwargs)
+        for what, value in (("scale", scale), ("offset", offset)):
+            if not np.all(np.isfinite(np.asarray(value, np.float64))):
+                raise ValueError(f"Rescaling: {what} must be finite numbers, got {value!r}")
+        self.scale, self.offset = scale, offset
+        self.supports_masking = True
+
+    def call(self, inputs):
+        x = array_ops.cast(inputs, self.dtype) if inputs.dtype.name != self.dtype else inputs
+        return x * np.asarray(self.scale, self.dtype) + np.asarray(self.offset, self.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def _output_dtype(self, inputs):
+        return self.dtype
+
+    def get_config(self):
+        def plain(v):
+            return np.asarray(v).tolist() if np.ndim(v) else float(v)
+
+        return {**super().get_config(), "scale": plain(self.scale), "offset": plain(self.offset)}

@@ -44,11 +44,11 @@ def clone_model(model, input_tensors=None, clone_function=None, **kwargs):
 
 
 def _functional_with(config, make_layer):
-    from engine.keras.models import functional
+    from engine.keras.models import functional, functional_config
 
-    original = functional.deserialize_layer
-    functional.deserialize_layer = make_layer
+    original = functional_config.deserialize_layer
+    functional_config.deserialize_layer = make_layer
     try:
         return functional.functional_from_config(config)
     finally:
-        functional.deserialize_layer = original
+        functional_config.deserialize_layer = original
