@@ -17,7 +17,7 @@ from board.diagnostics import checks
 class HealthMonitor:
     def __init__(self, provider: DataProvider):
         self.provider = provider
-        self._cache: dict[str, tuple] = {}  # run -> (fingerprint, findings, loss scalars)
+        self._cache: dict[str, tuple] = {}  # run -> (fingerprint, findings, cross-run summary)
         self._lock = threading.Lock()
 
     def findings(self, run: str | None = None) -> list[checks.Finding]:
@@ -26,23 +26,21 @@ class HealthMonitor:
         if run is not None and run not in names:
             raise NotFoundError(f"no run named {run!r}")
         with self._lock:
-            out, losses = [], {}
+            per_run, summaries = {}, {}
             for name in names:
-                _, found, loss = self._checked(name)
-                out += found
-                losses[name] = loss
-            out += checks.diagnose_overfitting(losses)
+                _, per_run[name], summaries[name] = self._checked(name)
+            out = checks.combine(per_run, summaries)
             for gone in set(self._cache) - set(names):
                 del self._cache[gone]
         if run is not None:
             out = [f for f in out if f.run == run]
-        return checks.ordered(out)
+        return out
 
     def _checked(self, run: str) -> tuple:
         try:
             fingerprint = self.provider.fingerprint(run)
         except NotFoundError:  # the run vanished between listing and looking
-            return None, [], {}
+            return None, [], {"scalars": {}, "classes": None}
         cached = self._cache.get(run)
         if cached is not None and cached[0] == fingerprint:
             return cached
@@ -52,8 +50,12 @@ class HealthMonitor:
             scalars[tag] = (steps, values)
         histograms = {tag: [(h.step, h.buckets) for h in self.provider.histograms(run, tag)]
                       for tag, _, _ in fingerprint[1]}
-        entry = (fingerprint, checks.diagnose_run(run, scalars, histograms),
-                 checks.loss_tags(scalars))
+        try:
+            config = self.provider.keras_model(run).data
+        except NotFoundError:
+            config = None
+        entry = (fingerprint, checks.diagnose_run(run, scalars, histograms, config),
+                 checks.summary(scalars, config))
         self._cache[run] = entry
         return entry
 
