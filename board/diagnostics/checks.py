@@ -19,8 +19,8 @@ from board.diagnostics.curves import (ACCURACY_TAG, LOSS_TAG, LR_TAG, VAL_TOKEN,
                                       check_chance, check_inverse, check_loss_curve,
                                       check_lr_schedule, check_nonfinite)
 from board.diagnostics.findings import CAUSES, KINDS, SEVERITIES, Finding, merged
-from board.diagnostics.generalization import (check_overfitting, diagnose_across, diagnose_within,
-                                              is_validation_run)
+from board.diagnostics.generalization import (TRAIN_RUN, VALIDATION_RUN, check_overfitting,
+                                              diagnose_across, diagnose_within, is_validation_run)
 from board.diagnostics.histograms import (check_activations, check_gradients, check_weights, role,
                                           wasserstein)
 
@@ -182,7 +182,23 @@ def combine(per_run: dict, summaries: dict) -> list[Finding]:
     touched = {f.run for f in across}
     out = [f for run, fs in per_run.items() if run not in touched for f in fs]
     out += reconcile([f for run in touched for f in per_run.get(run, [])] + across)
-    return ordered(out)
+    return ordered(_agree_with_training(out))
+
+
+def _agree_with_training(findings: list[Finding]) -> list[Finding]:
+    """A validation run's finding takes the cause its training run found for the same kind of
+    red flag: the training run holds the histograms and the config that explain it."""
+    train = {}
+    for f in findings:
+        if TRAIN_RUN.search(f.run):
+            train.setdefault((f.run[: -len("train")], f.kind), f)
+    out = []
+    for f in findings:
+        match = VALIDATION_RUN.search(f.run)
+        partner = train.get((f.run[: match.start(2)], f.kind)) if match else None
+        out.append(_explain(f, partner) if partner and f.cause in GENERIC + ("learning_rate_too_high",)
+                   and f.cause != "label_noise" else f)
+    return out
 
 
 def diagnose_overfitting(loss_scalars: dict) -> list[Finding]:

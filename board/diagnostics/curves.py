@@ -233,9 +233,11 @@ def check_inverse(run: str, loss_tag: str, loss, acc_tag: str, acc) -> list[Find
                     "loss_accuracy_mismatch", {"rank_correlation": corr})]
 
 
-def chance_classes(acc_values, classes: int | None, initial_loss: float | None = None) -> int | None:
+def chance_classes(acc_values, classes: int | None, initial_loss: float | None = None,
+                   loss_level: float | None = None) -> int | None:
     """k: the config's, else the one an accuracy stuck at its floor implies (None if neither),
-    refined by the first training loss (ln k for an untrained classifier) when the two agree."""
+    refined by the first training loss (ln k for an untrained classifier) when the two agree;
+    without that, the loss must sit near ln k for the floor to count."""
     if classes and classes > 1:
         return classes
     a = np.asarray(acc_values, np.float64)
@@ -252,6 +254,8 @@ def chance_classes(acc_values, classes: int | None, initial_loss: float | None =
         from_loss = int(round(math.exp(initial_loss)))
         if (1 - FLOOR_REL) / level <= from_loss <= (1 + FLOOR_REL) / level:
             return from_loss
+    if loss_level is not None and not (1 - FLOOR_REL) * math.log(k) <= loss_level <= (1 + FLOOR_REL) * math.log(k):
+        return None
     return k
 
 
@@ -259,11 +263,13 @@ def check_chance(run: str, loss_tag: str, loss, acc_tag: str, acc, ctx: Context)
     """stuck_at_chance: loss at or above ln k with accuracy near 1/k, whatever the slope."""
     _, lv = finite(*loss)
     _, av = finite(*acc)
-    k = chance_classes(av, ctx.classes, ctx.initial_loss)
-    if k is None or lv.size < MIN_WINDOW or av.size < MIN_WINDOW:
+    if lv.size < MIN_WINDOW or av.size < MIN_WINDOW:
+        return []
+    _, loss_end, _ = levels(lv)
+    k = chance_classes(av, ctx.classes, ctx.initial_loss, loss_end)
+    if k is None:
         return []
     chance_loss, chance_acc = math.log(k), 1.0 / k
-    _, loss_end, _ = levels(lv)
     acc_end = float(np.median(av[-_window(av.size):]))
     if loss_end < CHANCE_LOSS * chance_loss or acc_end > CHANCE_ACC_REL * chance_acc + CHANCE_ACC_ABS:
         return []

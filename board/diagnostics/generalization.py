@@ -21,14 +21,14 @@ OVERFIT_PATIENCE = 3
 # label_noise: validation accuracy at chance while training accuracy reached twice chance.
 MEMORISED = 2.0
 
-_VALIDATION_RUN = re.compile(r"(^|/)(validation|val|eval)$")
-_TRAIN_RUN = re.compile(r"(^|/)train$")
+VALIDATION_RUN = re.compile(r"(^|/)(validation|val|eval)$")
+TRAIN_RUN = re.compile(r"(^|/)train$")
 _TRAIN_TOKEN = re.compile(r"(^|[/_ .])(train|training)([/_ .]|$)", re.IGNORECASE)
 VAL_NAMES = ("val", "validation", "valid", "test", "eval")
 
 
 def is_validation_run(run: str) -> bool:
-    return bool(_VALIDATION_RUN.search(run))
+    return bool(VALIDATION_RUN.search(run))
 
 
 def check_overfitting(train_run: str, val_run: str, tag: str, train, val, val_tag: str | None = None) -> list[Finding]:
@@ -127,7 +127,7 @@ def diagnose_across(summaries: dict) -> list[Finding]:
     ``summaries``: run -> {"scalars": {tag: (steps, values)} of loss/accuracy tags, "classes": k}."""
     out = []
     for run, summary in summaries.items():
-        match = _TRAIN_RUN.search(run)
+        match = TRAIN_RUN.search(run)
         if not match:
             continue
         base = run[: match.end() - len("train")]
