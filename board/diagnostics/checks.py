@@ -27,7 +27,7 @@ from board.diagnostics.histograms import (check_activations, check_gradients, ch
 __all__ = ["CAUSES", "KINDS", "SEVERITIES", "Finding", "check_inverse", "check_loss_curve",
            "check_nonfinite", "check_overfitting", "check_weights", "diagnose", "diagnose_run",
            "diagnose_overfitting", "combine", "summary", "ordered", "loss_tags", "wasserstein",
-           "output_classes", "primary"]
+           "output_classes", "primary", "training_run"]
 
 # Which finding tells a run's story first: the most specific evidence wins.
 RANK = {kind: i for i, kind in enumerate((
@@ -217,11 +217,19 @@ def primary(findings: list[Finding]) -> Finding | None:
     return min(findings, key=_key, default=None)
 
 
+def training_run(run: str) -> str | None:
+    """``X/train`` for Keras's validation run ``X/validation`` (its config lives there)."""
+    match = VALIDATION_RUN.search(run)
+    return run[: match.start(2)] + "train" if match else None
+
+
 def diagnose(runs: dict) -> list[Finding]:
     """All findings for ``runs``: run -> (scalars, histograms[, config])."""
     per_run, summaries = {}, {}
     for run, data in runs.items():
         scalars, histograms, config = (*data, None)[:3]
+        if config is None and training_run(run) in runs:
+            config = (*runs[training_run(run)], None)[2]
         per_run[run] = diagnose_run(run, scalars, histograms, config)
         summaries[run] = summary(scalars, config)
     return combine(per_run, summaries)

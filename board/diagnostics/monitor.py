@@ -50,10 +50,13 @@ class HealthMonitor:
             scalars[tag] = (steps, values)
         histograms = {tag: [(h.step, h.buckets) for h in self.provider.histograms(run, tag)]
                       for tag, _, _ in fingerprint[1]}
-        try:
-            config = self.provider.keras_model(run).data
-        except NotFoundError:
-            config = None
+        config = None
+        for source in (run, checks.training_run(run)):  # Keras writes it in X/train only
+            try:
+                config = self.provider.keras_model(source).data if source else None
+            except NotFoundError:
+                continue
+            break
         entry = (fingerprint, checks.diagnose_run(run, scalars, histograms, config),
                  checks.summary(scalars, config))
         self._cache[run] = entry
@@ -72,6 +75,9 @@ def report(findings: list[checks.Finding]) -> str:
         lines.append(f"run {run}")
         for f in (f for f in findings if f.run == run):
             where = f"step {f.step}" if f.step is not None else "-"
-            lines.append(f"  {f.severity.upper():7s} {f.kind:18s} {f.tag}  ({where})")
+            lines.append(f"  {f.severity.upper():7s} {f.kind:18s} {', '.join(f.tags)}  ({where})")
             lines.append(f"          {f.message}")
+            if f.cause:
+                numbers = ", ".join(f"{k}={v:.4g}" for k, v in f.evidence.items())
+                lines.append(f"          cause: {f.cause}" + (f"; evidence: {numbers}" if numbers else ""))
     return "\n".join(lines) + "\n"
