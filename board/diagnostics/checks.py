@@ -14,15 +14,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from board.diagnostics.curves import (ACCURACY_TAG, LOSS_TAG, LR_TAG, VAL_TOKEN, Context,
-                                      accuracy_pairs,
-                                      check_chance, check_inverse, check_loss_curve,
-                                      check_lr_schedule, check_nonfinite)
+from board.diagnostics.curves import (
+    ACCURACY_TAG,
+    LOSS_TAG,
+    LR_TAG,
+    VAL_TOKEN,
+    Context,
+    accuracy_pairs,
+    check_chance,
+    check_inverse,
+    check_loss_curve,
+    check_lr_schedule,
+    check_nonfinite,
+)
 from board.diagnostics.findings import CAUSES, KINDS, SEVERITIES, Finding, merged
-from board.diagnostics.generalization import (TRAIN_RUN, VALIDATION_RUN, check_overfitting,
-                                              diagnose_across, diagnose_within, is_validation_run)
-from board.diagnostics.histograms import (check_activations, check_gradients, check_weights, role,
-                                          wasserstein)
+from board.diagnostics.generalization import (
+    TRAIN_RUN,
+    VALIDATION_RUN,
+    check_overfitting,
+    diagnose_across,
+    diagnose_within,
+    is_validation_run,
+)
+from board.diagnostics.histograms import check_activations, check_gradients, check_weights, role, wasserstein
 
 __all__ = ["CAUSES", "KINDS", "SEVERITIES", "Finding", "check_inverse", "check_loss_curve",
            "check_nonfinite", "check_overfitting", "check_weights", "diagnose", "diagnose_run",

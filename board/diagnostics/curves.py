@@ -135,7 +135,8 @@ def check_nonfinite(run: str, tag: str, steps, values) -> list[Finding]:
         rose = before[-1] > DIVERGE_FACTOR * before[0]
         cause = "learning_rate_too_high" if rose else "nonfinite_values"
         advice = (lower_advice(Context()) if rose else
-                  "Look for a log of zero or a division by zero in the loss, and NaN in the batch at that step")
+                  "Look for a log of zero or a division by zero in the loss, and NaN in the batch "
+                  "at that step")
     return [finding(run, tag, "nonfinite", "error", step, what, advice, cause, evidence)]
 
 
@@ -164,7 +165,8 @@ def check_loss_curve(run: str, tag: str, steps, values, ctx: Context | None = No
     if (end > DIVERGE_FACTOR * initial and end > 0) or gave_back or (flat and blown):
         best_text = f" (best {fmt(best)})" if best < 0.95 * initial else ""
         if flat:
-            where = f" ({fmt(end / chance)}x the chance level ln {ctx.classes} = {fmt(chance)})" if chance else ""
+            where = (f" ({fmt(end / chance)}x the chance level ln {ctx.classes} = {fmt(chance)})"
+                     if chance else "")
             what = f"{tag} blew up to {fmt(end)}{where} and stayed there, from {fmt(reference)} at the start"
             evidence["start"] = reference
         else:
@@ -175,7 +177,8 @@ def check_loss_curve(run: str, tag: str, steps, values, ctx: Context | None = No
         what = (f"{tag} stayed at {fmt(start)} from step {int(steps[0])} to {last_step} "
                 f"(under {FLAT_REL:.0%} change): the model learned nothing")
         out.append(finding(run, tag, "flat_loss", "warning", last_step, what, raise_advice(ctx),
-                           "learning_rate_too_low", {**evidence, "change": abs(start - end) / abs(start or 1)}))
+                           "learning_rate_too_low",
+                           {**evidence, "change": abs(start - end) / abs(start or 1)}))
     half = values[values.size // 2:]
     jumps = float(np.mean(np.abs(np.diff(half)))) if half.size > 1 else 0.0
     level = float(np.mean(np.abs(half)))
@@ -254,7 +257,8 @@ def chance_classes(acc_values, classes: int | None, initial_loss: float | None =
         from_loss = int(round(math.exp(initial_loss)))
         if (1 - FLOOR_REL) / level <= from_loss <= (1 + FLOOR_REL) / level:
             return from_loss
-    if loss_level is not None and not (1 - FLOOR_REL) * math.log(k) <= loss_level <= (1 + FLOOR_REL) * math.log(k):
+    chance = math.log(k)
+    if loss_level is not None and not (1 - FLOOR_REL) * chance <= loss_level <= (1 + FLOOR_REL) * chance:
         return None
     return k
 

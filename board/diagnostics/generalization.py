@@ -9,8 +9,14 @@ import re
 
 import numpy as np
 
-from board.diagnostics.curves import (CHANCE_ACC_ABS, CHANCE_ACC_REL, LOSS_TAG, MIN_WINDOW,
-                                      accuracy_pairs, chance_classes)
+from board.diagnostics.curves import (
+    CHANCE_ACC_ABS,
+    CHANCE_ACC_REL,
+    LOSS_TAG,
+    MIN_WINDOW,
+    accuracy_pairs,
+    chance_classes,
+)
 from board.diagnostics.findings import Finding, finding, fmt
 
 # overfitting: validation loss 10% above its best, for most of at least 3 evaluations after the
@@ -31,7 +37,8 @@ def is_validation_run(run: str) -> bool:
     return bool(VALIDATION_RUN.search(run))
 
 
-def check_overfitting(train_run: str, val_run: str, tag: str, train, val, val_tag: str | None = None) -> list[Finding]:
+def check_overfitting(train_run: str, val_run: str, tag: str, train, val,
+                      val_tag: str | None = None) -> list[Finding]:
     """Validation loss rising from its best while training loss keeps falling."""
     vs, vv = np.asarray(val[0]), np.asarray(val[1], np.float64)
     ts, tv = np.asarray(train[0]), np.asarray(train[1], np.float64)
@@ -57,7 +64,8 @@ def check_overfitting(train_run: str, val_run: str, tag: str, train, val, val_ta
             f"falling ({fmt(tv[at_best])} -> {fmt(tv[-1])}): the model is overfitting from step {onset}")
     advice = (f"Restore the weights of step {best_step} (EarlyStopping(restore_best_weights=True)), "
               "then add data, augmentation or regularisation (dropout, weight decay)")
-    return [finding(val_run, vtag, "overfitting", "warning", best_step, what, advice, "overfitting", evidence)]
+    return [finding(val_run, vtag, "overfitting", "warning", best_step, what, advice, "overfitting",
+                    evidence)]
 
 
 def check_label_noise(val_run: str, val_tag: str, val_loss, train_acc, val_acc, classes) -> list[Finding]:
@@ -119,7 +127,8 @@ def same_run_pairs(tags) -> list[tuple[str, str]]:
 
 
 def diagnose_within(run: str, scalars: dict, classes) -> list[Finding]:
-    return [f for t, v in same_run_pairs(scalars) for f in _check_pair(run, run, scalars, scalars, t, v, classes)]
+    return [f for t, v in same_run_pairs(scalars)
+            for f in _check_pair(run, run, scalars, scalars, t, v, classes)]
 
 
 def diagnose_across(summaries: dict) -> list[Finding]:

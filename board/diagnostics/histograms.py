@@ -208,7 +208,8 @@ def check_gradients(run: str, series_by_tag: dict) -> list[Finding]:
             growth = math.inf if bad else peak / start if start > 0 else math.inf
             what = (f"{tag} became non-finite at step {step}" if bad else
                     f"{tag} reached an RMS of {peak:.3g} at step {step} (from {start:.3g}, {growth:,.0f}x)")
-            out.append(finding(run, tag, "exploding_gradients", "error", step, what + ": the gradients explode",
+            out.append(finding(run, tag, "exploding_gradients", "error", step,
+                               what + ": the gradients explode",
                                "Clip the gradients (torch.nn.utils.clip_grad_norm_(params, 1.0) or "
                                "clipnorm=1.0) and lower the learning rate", "exploding_gradients",
                                {"rms_start": start, "rms_peak": peak, "growth": growth}))

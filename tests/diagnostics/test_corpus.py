@@ -70,7 +70,8 @@ def test_keras_lr_10_is_stuck_at_chance_not_a_weight_note(corpus):
     blow-up as its cause and the numbers behind it."""
     _, scores = corpus
     for name in ("keras3-sgd_lr10", "tf_keras-sgd_lr10"):
-        (stuck,) = [f for f in scores.findings[name] if f.run.endswith("train") and f.kind == "stuck_at_chance"]
+        (stuck,) = [f for f in scores.findings[name]
+                    if f.run.endswith("train") and f.kind == "stuck_at_chance"]
         assert stuck.severity == "error" and stuck.cause == "learning_rate_too_high"
         assert stuck.evidence["classes"] == 10 and stuck.evidence["accuracy"] < 0.15
         assert stuck.evidence["loss"] >= 0.9 * stuck.evidence["chance_loss"]
@@ -88,7 +89,8 @@ def test_overfitting_names_the_epoch_to_restore(corpus):
 
 def test_cli_json_carries_the_evidence(corpus):
     logdir, _ = corpus
-    result = subprocess.run([*board_command(), "diagnose", "--logdir", str(logdir / "torch-relu_rnn"), "--json"],
+    command = [*board_command(), "diagnose", "--logdir", str(logdir / "torch-relu_rnn"), "--json"]
+    result = subprocess.run(command,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     (f,) = [f for f in json.loads(result.stdout)["findings"] if f["kind"] == "exploding_gradients"]

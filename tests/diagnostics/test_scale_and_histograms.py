@@ -55,7 +55,8 @@ def test_flat_loss_far_above_chance_is_a_blow_up():
     flat = _curve(230 + RNG.normal(scale=1, size=40))
     (f,) = check_loss_curve("r", "loss", *flat, Context(classes=10))
     assert (f.kind, f.cause) == ("diverging", "learning_rate_too_high") and "blew up" in f.message
-    (slow,) = check_loss_curve("r", "loss", *_curve(2.3 + RNG.normal(scale=0.005, size=40)), Context(classes=10))
+    slow_curve = _curve(2.3 + RNG.normal(scale=0.005, size=40))
+    (slow,) = check_loss_curve("r", "loss", *slow_curve, Context(classes=10))
     assert (slow.kind, slow.cause) == ("flat_loss", "learning_rate_too_low")
     converged = _curve(0.02 + RNG.normal(scale=1e-4, size=40))
     assert check_loss_curve("r", "loss", *converged, Context(classes=10)) == []
@@ -94,7 +95,8 @@ def test_dead_relu_and_saturation_from_activation_histograms():
     dead = [(s, _hist(np.maximum(RNG.normal(-3, 1, size=4000), 0))) for s in range(3)]
     (f,) = check_activations("r", "activations/fc1", dead)
     assert (f.kind, f.cause, f.evidence["since_step"]) == ("dead_relu", "dead_relu", 0)
-    assert check_activations("r", "activations/fc1", [(0, np.array([[0.0, 0.0, 100.0]]))])[0].kind == "dead_relu"
+    zeros = [(0, np.array([[0.0, 0.0, 100.0]]))]
+    assert check_activations("r", "activations/fc1", zeros)[0].kind == "dead_relu"
     tanh_ok = [(0, _hist(np.tanh(RNG.normal(size=4000))))]
     assert check_activations("r", "tanh/out", tanh_ok) == []
     (sat,) = check_activations("r", "tanh/act", [(0, _hist(np.tanh(RNG.normal(scale=30, size=4000))))])

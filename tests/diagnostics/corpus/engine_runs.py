@@ -50,7 +50,8 @@ def train(logdir, shape="mlp", activation="relu", lr=0.01, optimizer="adam", epo
     model = keras.Sequential([first, L.Dense(10, activation="softmax")])
     model.layers[0].trainable = not frozen
     if schedule == "exponential":
-        lr = keras.optimizers.schedules.ExponentialDecay(lr, decay_steps=3 * len(x) // batch_size, decay_rate=0.01)
+        lr = keras.optimizers.schedules.ExponentialDecay(lr,
+            decay_steps=3 * len(x) // batch_size, decay_rate=0.01)
     opt = (keras.optimizers.Adam(learning_rate=lr) if optimizer == "adam"
            else keras.optimizers.SGD(learning_rate=lr))
     model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])

@@ -59,16 +59,19 @@ def confusion_table(scores: Scores, runs=RUNS) -> str:
     short = {c: c.replace("learning_rate", "lr").replace("_", " ") for c in causes}
     width = max(len(lb) for lb in labels) + 2
     cols = [max(len(short[c]), 3) for c in causes]
-    lines = [" " * width + " ".join(short[c].rjust(w) for c, w in zip(causes, cols)) + "  recall"]
+    header = " ".join(short[c].rjust(w) for c, w in zip(causes, cols, strict=True))
+    lines = [" " * width + header + "  recall"]
     for label in labels:
         mine = [r for r in runs if r.label == label]
         counts = collections.Counter(scores.predicted[r.name] for r in mine)
-        cells = " ".join((str(counts[c]) if counts[c] else ".").rjust(w) for c, w in zip(causes, cols))
+        cells = " ".join((str(counts[c]) if counts[c] else ".").rjust(w)
+                         for c, w in zip(causes, cols, strict=True))
         lines.append(label.ljust(width) + cells + f"  {scores.recall[label]:.2f}")
     by_fw = collections.Counter(r.framework for r in runs)
     lines.append("")
     lines.append(f"{len(runs)} runs ({', '.join(f'{n} {fw}' for fw, n in by_fw.items())}); "
-                 f"precision {scores.precision:.2f}; healthy runs without a finding {scores.healthy_clean:.2f}")
+                 f"precision {scores.precision:.2f}; "
+                 f"healthy runs without a finding {scores.healthy_clean:.2f}")
     wrong = [r for r in runs if scores.predicted[r.name] != (EXPECTED[r.label] or NONE)]
     for r in wrong:
         lines.append(f"  miss: {r.name} ({r.label}) -> {scores.predicted[r.name]}")

@@ -40,7 +40,8 @@ def train(framework, logdir, shape="mlp", lr=0.01, optimizer="adam", epochs=10, 
         model.layers[0].trainable = False
     steps = epochs * -(-len(x) // batch_size)
     if schedule == "exponential":  # to 1/100 every 3 epochs: nothing left after 5
-        lr = K.optimizers.schedules.ExponentialDecay(lr, decay_steps=3 * len(x) // batch_size, decay_rate=0.01)
+        lr = K.optimizers.schedules.ExponentialDecay(lr,
+            decay_steps=3 * len(x) // batch_size, decay_rate=0.01)
     elif schedule == "cosine":  # to 0 at the very last step: healthy
         lr = K.optimizers.schedules.CosineDecay(lr, decay_steps=steps)
     opt = (K.optimizers.Adam(learning_rate=lr) if optimizer == "adam"

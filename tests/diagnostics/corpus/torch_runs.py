@@ -27,7 +27,7 @@ class Net(nn.Module):
             width = units
         else:
             sizes = [64] + [units] * depth
-            self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
+            self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:], strict=False))
             width = units
         self.act = {"relu": nn.ReLU(), "sigmoid": nn.Sigmoid(), "tanh": nn.Tanh()}[act]
         self.out = nn.Linear(width, 10)
@@ -76,7 +76,7 @@ def train(logdir, shape="mlp", act="relu", lr=0.01, optimizer="adam", epochs=10,
     gen = torch.Generator().manual_seed(0)
     step = 0
     with SummaryWriter(str(logdir)) as writer:
-        for epoch in range(epochs):
+        for _ in range(epochs):
             model.train()
             for idx in torch.randperm(len(x), generator=gen).split(batch_size):
                 out = model(x[idx])
