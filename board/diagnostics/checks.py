@@ -133,8 +133,12 @@ def _key(f: Finding):
 def _explain(f: Finding, by: Finding) -> Finding:
     if f is by or f.cause == by.cause:
         return f
-    reason = by.message.split(". ")[0]
-    return f.with_cause(by.cause, f"{f.message.split('. ')[0]}; the cause: {reason}", by.advice)
+    where = by.tag if by.run == f.run else f"{by.tag} of run {by.run}"
+    said = f.advice and f.message.endswith(f.advice)
+    what = f.message[: -len(f.advice)].rstrip(". ") if said else f.message
+    cause = by.cause.replace("_", " ")
+    return f.with_cause(by.cause, f"{what}; the cause: {cause} ({by.kind.replace('_', ' ')} on {where})",
+                        by.advice)
 
 
 def reconcile(findings: list[Finding]) -> list[Finding]:
