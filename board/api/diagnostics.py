@@ -18,5 +18,6 @@ def diagnostics_impl(monitor, run: str | None = None) -> dict:
 @router.get("/diagnostics")
 def diagnostics(request: Request,
                 run: Annotated[str | None, Query(min_length=1, max_length=65536)] = None):
-    """``{"findings": [{"run", "tag", "kind", "severity", "step", "message"}]}``, errors first."""
+    """``{"findings": [{"run", "tag", "kind", "severity", "step", "message", "cause", "evidence",
+    "advice", "tags"}]}``, errors first (the last four added by issue 18)."""
     return JSON(diagnostics_impl(request.app.state.health, run))

@@ -1,10 +1,11 @@
-// Diagnostics: the red flags found in the runs, errors first, each with a link to its chart.
+// Diagnostics: one card per diagnosis (run and tags, cause, the evidence in numbers, the next
+// step), errors first, each with a link to its chart.
 import { api } from "./common/api.js";
 import { debounce, el, userRegex } from "./common/dom.js";
 import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
 import { Settings } from "./common/settings.js";
 import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
-import { chartLink, kindLabel } from "./findings.js";
+import { chartLink, findingTags, kindLabel } from "./findings.js";
 
 const settings = new Settings({ tags: "", runs: "", hide: [] });
 const groupsBox = document.getElementById("groups");
@@ -20,7 +21,7 @@ tagFilter.addEventListener("input", debounce(() => { settings.set("tags", tagFil
 function render() {
   const selected = new Set(sidebar.selected());
   const re = userRegex(tagFilter.value, tagFilter);
-  const shown = findings.filter((f) => selected.has(f.run) && (!re || re.test(f.tag)));
+  const shown = findings.filter((f) => selected.has(f.run) && (!re || findingTags(f).some((t) => re.test(t))));
   document.getElementById("tag-count").textContent =
     `${shown.length} of ${findings.length} finding${findings.length === 1 ? "" : "s"}`;
   if (!allRuns.length) return;
@@ -30,24 +31,39 @@ function render() {
       "weights moving away from their initialisation without collapsing or exploding."));
     return;
   }
-  const rows = shown.map((f) => {
-    const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
-    swatch.style.setProperty("--swatch", runColor(f.run));
-    const link = chartLink(f, histogramTags);
-    return el("tr", { class: f.severity, "data-run": f.run, "data-tag": f.tag, "data-kind": f.kind },
-      el("td", {}, el("span", { class: `severity ${f.severity}` }, f.severity)),
-      el("td", {}, kindLabel(f.kind)),
-      el("td", { class: "run" }, swatch, f.run),
-      el("td", { class: "tag" }, f.tag),
-      el("td", { class: "num" }, f.step === null ? "–" : String(f.step)),
-      el("td", { class: "message" }, f.message),
-      el("td", {}, el("a", { href: link.href, class: "chart-link" }, `Show on ${link.page}`)));
-  });
-  const table = el("table", { class: "findings", "aria-label": "Findings" },
-    el("thead", {}, el("tr", {}, ...["Severity", "Finding", "Run", "Tag", "Step", "What it means", ""]
-      .map((h) => el("th", { scope: "col" }, h)))),
-    el("tbody", {}, ...rows));
-  groupsBox.replaceChildren(table);
+  groupsBox.replaceChildren(el("div", { class: "diagnoses", role: "list", "aria-label": "Diagnoses" },
+    ...shown.map(diagnosisCard)));
+}
+
+function number(v) {
+  if (typeof v !== "number") return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+}
+
+function diagnosisCard(f) {
+  const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+  swatch.style.setProperty("--swatch", runColor(f.run));
+  const link = chartLink(f, histogramTags);
+  const tags = findingTags(f);
+  const what = f.advice && f.message.endsWith(f.advice)
+    ? f.message.slice(0, f.message.length - f.advice.length).replace(/[.\s]+$/, "") : f.message;
+  const evidence = Object.entries(f.evidence ?? {});
+  return el("article", { class: `diagnosis ${f.severity}`, role: "listitem", "data-run": f.run,
+                         "data-tag": f.tag, "data-kind": f.kind, "data-cause": f.cause ?? "" },
+    el("header", {},
+      el("span", { class: `severity ${f.severity}` }, f.severity),
+      el("h3", {}, kindLabel(f.kind)),
+      el("span", { class: "run" }, swatch, f.run),
+      el("span", { class: "num" }, f.step === null ? "" : `step ${f.step}`)),
+    el("p", { class: "tags" }, tags.join(", ")),
+    el("p", { class: "message" }, what),
+    f.cause ? el("p", { class: "cause" }, el("strong", {}, "Cause: "), f.cause.replaceAll("_", " ")) : null,
+    evidence.length ? el("dl", { class: "evidence", "aria-label": "Evidence" },
+      ...evidence.flatMap(([k, v]) => [el("dt", {}, k.replaceAll("_", " ")), el("dd", {}, number(v))])) : null,
+    f.advice ? el("p", { class: "advice" }, el("strong", {}, "Next step: "), f.advice) : null,
+    el("a", { href: link.href, class: "chart-link" }, `Show on ${link.page}`));
 }
 
 async function load() {

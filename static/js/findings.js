@@ -9,7 +9,13 @@ const KIND_LABEL = {
   degenerate_weights: "degenerate weights", not_learning: "not learning", exploding: "exploding",
   nonfinite: "NaN/inf", diverging: "diverging", flat_loss: "flat loss", oscillating: "oscillating",
   not_inverse: "loss/accuracy not inverse", overfitting: "overfitting",
+  stuck_at_chance: "stuck at chance", dead_relu: "dead ReLUs", saturated: "saturated",
+  vanishing_gradients: "vanishing gradients", exploding_gradients: "exploding gradients",
+  lr_decayed: "learning rate decayed to 0",
 };
+
+/** Every tag a finding covers (older servers sent only ``tag``). */
+export function findingTags(f) { return f.tags?.length ? f.tags : [f.tag]; }
 
 export function kindLabel(kind) { return KIND_LABEL[kind] ?? kind; }
 
@@ -50,7 +56,7 @@ function mark() {
   }
   for (const card of document.querySelectorAll(".card[data-tag]")) {
     const run = card.dataset.run;
-    const list = findings.filter((f) => f.tag === card.dataset.tag && (!run || f.run === run));
+    const list = findings.filter((f) => findingTags(f).includes(card.dataset.tag) && (!run || f.run === run));
     const head = card.querySelector(".card-head");
     let badge = head?.querySelector(".finding-badge");
     if (!list.length) { badge?.remove(); continue; }

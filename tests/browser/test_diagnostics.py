@@ -14,19 +14,25 @@ def torch_board(fixtures_dir):
         yield server
 
 
-def test_findings_table_links_to_the_chart(page, torch_board):
+def test_one_card_per_diagnosis_links_to_the_chart(page, torch_board):
     page.goto(f"{torch_board.url}/diagnostics")
-    rows = wait_for(page, """() => { const r = [...document.querySelectorAll('table.findings tbody tr')];
+    rows = wait_for(page, """() => { const r = [...document.querySelectorAll('article.diagnosis')];
         return r.length ? r.map(t => [t.dataset.run, t.dataset.tag, t.dataset.kind,
                                       t.querySelector('.severity').textContent]) : null; }""")
     assert rows == [["edge_values", "edge/special", "nonfinite", "error"],
                     ["lr_0.01", "fc1/weight", "not_learning", "warning"]]
+    # Each card reads as one diagnosis: its cause, the evidence in numbers, one next step.
+    card = page.locator('article.diagnosis[data-kind="not_learning"]')
+    assert card.locator(".cause").text_content() == "Cause: layer not learning"
+    assert card.locator("dl.evidence dt", has_text="moved").count() == 1
+    assert float(card.locator("dl.evidence dd").nth(3).text_content()) < 0.05
+    assert card.locator(".advice").text_content().startswith("Next step: Check that the layer is trainable")
     count = wait_for(page, "() => document.querySelector('.tabs a[data-tab=\"diagnostics\"]').dataset.count")
     assert count == "2"
     screenshot(page, "diagnostics")
     # Unticking a run hides its findings.
     page.locator('#run-list input[data-run="edge_values"]').uncheck()
-    wait_for(page, "() => document.querySelectorAll('table.findings tbody tr').length === 1")
+    wait_for(page, "() => document.querySelectorAll('article.diagnosis').length === 1")
     # The link opens the distributions page filtered to that run and tag, with the badge on it.
     page.get_by_role("link", name="Show on distributions").click()
     page.wait_for_url("**/distributions?**")

@@ -61,16 +61,21 @@ def test_well_tuned_mlp_has_no_finding(tmp_path, data):
 def test_learning_rate_of_10_diverges(tmp_path, data):
     _train(tmp_path, data, lr=10.0, optimizer="sgd", activation="tanh", update_freq=1)
     findings = _findings(tmp_path)
-    diverging = [f for f in findings if f.kind == "diverging"]
-    assert diverging and all(f.severity == "error" for f in diverging)
-    assert any(f.tag == "batch_loss" for f in diverging)
+    high = [f for f in findings if f.cause == "learning_rate_too_high"]
+    loss = [f for f in high if f.kind in ("stuck_at_chance", "diverging", "nonfinite")]
+    assert loss and all(f.severity == "error" for f in loss)
+    assert any("batch_loss" in f.tags for f in loss)
+    assert {f.cause for f in findings} == {"learning_rate_too_high"}  # the weights agree
+    assert not any(f.cause == "learning_rate_too_low" for f in findings)
 
 
 def test_learning_rate_of_1e_7_is_flat(tmp_path, data):
     _train(tmp_path, data, lr=1e-7, optimizer="sgd")
-    kinds = _kinds(_findings(tmp_path))
-    assert ("train", "flat_loss") in kinds
-    assert ("train", "not_learning") in kinds
+    findings = _findings(tmp_path)
+    kinds = _kinds(findings)
+    # Loss at ln 10 and accuracy at 1/10 from the start: stuck at chance, the loss never moved.
+    assert ("train", "stuck_at_chance") in kinds and ("train", "not_learning") in kinds
+    assert {f.cause for f in findings} == {"learning_rate_too_low"}
 
 
 def test_frozen_layer_does_not_learn(tmp_path, data):

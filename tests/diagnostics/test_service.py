@@ -26,7 +26,12 @@ def test_route_lists_findings_and_filters_by_run(fixtures_dir):
         assert kinds == {("edge_values", "edge/special", "nonfinite", "error"),
                          ("lr_0.01", "fc1/weight", "not_learning", "warning")}
         assert body["findings"][0]["severity"] == "error"  # errors first
-        assert set(body["findings"][0]) == {"run", "tag", "kind", "severity", "step", "message"}
+        # The original fields stay; cause, evidence (numbers), advice and tags are added.
+        assert set(body["findings"][0]) == {"run", "tag", "kind", "severity", "step", "message",
+                                            "cause", "evidence", "advice", "tags"}
+        (stale,) = [f for f in body["findings"] if f["kind"] == "not_learning"]
+        assert stale["cause"] == "layer_not_learning" and stale["tags"] == ["fc1/weight"]
+        assert stale["evidence"]["moved"] < 0.05 and stale["advice"] in stale["message"]
         only = client.get("/api/diagnostics", params={"run": "lr_0.1"}).json()
         assert only == {"findings": []}
         missing = client.get("/api/diagnostics", params={"run": "nope"})
