@@ -77,6 +77,7 @@ from engine.ops.array_ops import (
     zeros,
     zeros_like,
 )
+from engine.ops.cond_ops import case, cond, switch_case
 from engine.ops.control_ops import group, no_op
 from engine.ops.math_ops import (
     abs,  # noqa: A004 - TensorFlow's name
@@ -120,6 +121,7 @@ from engine.ops.math_ops import (
     where,
 )
 from engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from engine.ops.while_ops import while_loop
 from engine.ops.reduction_ops import (
     argmax,
     argmin,
@@ -167,5 +169,6 @@ __all__ = [
     "summary", "tanh", "tensordot", "tile", "train", "trainable_variables", "transpose", "truediv",
     "truncated_normal", "uint8", "uint16", "uint32", "uint64", "unstack", "variables_initializer", "where",
     "zeros", "zeros_like", "cumsum", "norm", "pad", "reduce_all", "reduce_any", "reduce_logsumexp",
+    "case", "cond", "switch_case", "while_loop",
 ]
 
