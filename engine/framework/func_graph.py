@@ -118,6 +118,7 @@ def as_outputs(graph: FuncGraph, values) -> list:
 
 def merged_shape(a, b):
     """The most specific shape both ``a`` and ``b`` have (``None`` where they differ)."""
+    a, b = TensorShape(a), TensorShape(b)
     if a.rank is None or b.rank is None or a.rank != b.rank:
         return None
-    return [x if x == y else None for x, y in zip(a, b, strict=True)]
+    return TensorShape([x if x == y else None for x, y in zip(a, b, strict=True)])

@@ -210,10 +210,11 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
         raise ValueError("switch_case needs at least one branch")
     fns = [_call(f, "each of switch_case's branch_fns") for f in fns]
     fns.append(_call(default, "default") if default is not None else fns[-1])
+    if not isinstance(branch_index, (Tensor, TensorLike)):
+        raise TypeError(f"'branch_index' must be a Tensor, got {type(branch_index)}")
     graph = _graph_of(branch_index)
     if graph is None:
-        index = int(np.asarray(branch_index.numpy() if isinstance(branch_index, Tensor) else branch_index))
-        return fns[_pick_case(index, len(fns))]()
+        return fns[_pick_case(convert(branch_index).numpy(), len(fns))]()
     index = convert(branch_index)
     if not index.dtype.is_integer:
         raise TypeError(f"switch_case's branch_index must be an int32 or int64 tensor, got {index.dtype.name}")
@@ -231,6 +232,10 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
             raise TypeError(f"each of tf.case's pred_fn_pairs must be a (predicate, callable) tuple, got {pair!r}")
         _call(pair[1], "each fn of tf.case")
     if default is None:
+        # As TensorFlow: the last fn runs when no predicate holds, which eagerly is an error.
+        if context.explicit_graph() is None and not any(_truth(p) for p, _ in pairs):
+            raise ValueError("Input error: None of conditions evaluated as True: "
+                             + ", ".join(str(_truth(p)) for p, _ in pairs))
         *pairs, (_, default) = pairs
     if not pairs:
         return default()
@@ -242,3 +247,9 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         return cond(pred, fn, lambda: chain(i + 1), name=name if i == 0 else "case")
 
     return chain(0)
+
+
+def _truth(pred) -> bool:
+    if isinstance(pred, Tensor):
+        return bool(pred.numpy()) if pred._graph is None else True
+    return bool(pred)

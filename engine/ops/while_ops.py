@@ -90,7 +90,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     leaves, _ = _flatten(list(packed))
     graph = next((g for g in (_graph_of(v) for v in leaves) if g is not None), None) or _graph_of(None)
     if graph is None:
-        result = _eager_loop(cond, body, list(packed), maximum_iterations)
+        return _eager_loop(cond, body, loop_vars, maximum_iterations)
     else:
         result = _graph_loop(cond, body, list(packed), shape_invariants, maximum_iterations, graph,
                              name or "while")
@@ -98,13 +98,20 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
 
 
 def _eager_loop(cond, body, values, maximum_iterations):
+    """A Python loop, as TensorFlow runs it eagerly: the result has the body's structure."""
+    single = not isinstance(values, (list, tuple))
+    values = [values] if single else values
     limit = None if maximum_iterations is None else int(np.asarray(maximum_iterations))
     count = 0
     while (limit is None or count < limit) and _truth(cond(*values)):
-        values = _as_list(body(*values), values)
+        result = body(*values)
+        values = _as_list(result, values)
+        if isinstance(result, (list, tuple)) and len(result) == len(values):
+            values = type(result)(values) if isinstance(result, tuple) else values
         count += 1
     leaves, rebuild = _flatten(values)
-    return rebuild([convert(v) if not isinstance(v, Tensor) else v for v in leaves])
+    values = rebuild([convert(v) if not isinstance(v, Tensor) else v for v in leaves])
+    return values[0] if single else values
 
 
 def _truth(value):
@@ -127,9 +134,7 @@ def _graph_loop(cond, body, values, shape_invariants, maximum_iterations, graph,
     n_user = len(leaves)
     invariants = [None] * n_user
     if shape_invariants is not None:
-        inv_leaves, _ = _flatten(shape_invariants if isinstance(shape_invariants, list) and
-                                 isinstance(values, list) else list(shape_invariants)
-                                 if isinstance(shape_invariants, tuple) else [shape_invariants])
+        inv_leaves = _shapes_like(values, shape_invariants)
         if len(inv_leaves) != n_user:
             raise ValueError(f"shape_invariants has {len(inv_leaves)} shapes for {n_user} loop variables")
         invariants = [None if s is None else TensorShape(s) for s in inv_leaves]
@@ -176,6 +181,17 @@ def _graph_loop(cond, body, values, shape_invariants, maximum_iterations, graph,
     if maximum_iterations is not None:
         outs = outs[1:]
     return rebuild(outs)
+
+
+def _shapes_like(values, shapes) -> list:
+    """The shapes of ``shapes`` (nested as ``values``) at the positions of its leaves."""
+    if isinstance(values, dict):
+        return [s for k in values for s in _shapes_like(values[k], shapes[k])]
+    if isinstance(values, (list, tuple)):
+        if not isinstance(shapes, (list, tuple)) or isinstance(shapes, TensorShape) or len(shapes) != len(values):
+            raise ValueError(f"shape_invariants {shapes!r} does not have the structure of the loop variables")
+        return [s for v, sh in zip(values, shapes, strict=True) for s in _shapes_like(v, sh)]
+    return [shapes]
 
 
 def _symbolic(value) -> Tensor:

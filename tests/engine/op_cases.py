@@ -159,6 +159,13 @@ CASES = [
     ("avg_pool_grad", lambda g: apply_op("AvgPoolGrad", [np.array([1, 4, 4, 1], np.int32), g],
                                          ksize=(1, 2, 2, 1), strides=(1, 2, 2, 1), padding="VALID"),
      [rand(1, 2, 2, 1)], NO_BATCH),
+    # Control flow (tests/engine/test_control_flow.py compares them with TensorFlow too).
+    ("cond", lambda x, y: tf.cond(tf.reduce_sum(x) > -100.0, lambda: tf.sin(x) * y, lambda: x + y),
+     [rand(2, 3), rand(2, 3)], {}),
+    ("switch_case", lambda x, y: tf.switch_case(tf.constant(1), [lambda: x + y, lambda: x * y * y]),
+     [rand(2, 3), rand(2, 3)], NO_BATCH),
+    ("while_loop", lambda x, w: tf.while_loop(lambda i, h: i < 3, lambda i, h: (i + 1, tf.tanh(h * w)),
+                                              (0, x))[1], [rand(2, 3), rand(2, 3)], {}),
 ]
 
 # The fused Keras kernels (one op per Dense layer, embedding lookup, activation or whole recurrent
@@ -241,7 +248,12 @@ NOT_DIFFERENTIABLE = {
     "ApplyAdam": "optimizer update", "Mul_beta_power": "optimizer update", "NoOp": "no outputs",
     "ScalarSummary": "serialized output", "HistogramSummary": "serialized output",
     "TextSummary": "serialized output", "MergeSummary": "serialized output",
+    "WhileGrad": "the backward loop of While, differentiated once",
 }
 
 # Differentiable ops whose gradient is checked by another test file.
-COVERED_ELSEWHERE = {"ReadVariable": "test_variables.py: gradients reach Variables through W/read"}
+COVERED_ELSEWHERE = {
+    "ReadVariable": "test_variables.py: gradients reach Variables through W/read",
+    **{op: "test_control_flow.py: the stateful variant (a branch or body with an assignment) of the "
+           "op checked here" for op in ("If", "Case", "While")},
+}
