@@ -20,7 +20,7 @@ from engine.framework.tensor import Tensor
 from engine.framework.tensor_shape import TensorShape
 
 # Stateful ops that only read or set up state: not side effects of running a body.
-NOT_EFFECTS = frozenset({"VariableV2", "ReadVariable", "Placeholder", "NoOp"})
+NOT_EFFECTS = frozenset({"VariableV2", "ReadVariable", "ReadKerasVariable", "Placeholder", "NoOp"})
 
 
 class FuncGraph(Graph):
@@ -70,7 +70,7 @@ class FuncGraph(Graph):
     def effects(self) -> list:
         """The ops with side effects (assignments, prints) that must run whenever this graph does."""
         return [op for op in self._ops
-                if op.op_def.stateful and op.type not in NOT_EFFECTS and not op.attrs.get("_initializer")]
+                if op.op_def.stateful and op.op_def.type not in NOT_EFFECTS and not op.attrs.get("_initializer")]
 
 
 def _encloses(graph, inner) -> bool:

@@ -14,14 +14,13 @@ import functools
 import numpy as np
 
 from engine.framework import dtypes
+from engine.framework.func_graph import NOT_EFFECTS as _NOT_EFFECTS
 from engine.framework.graph import Graph
 from engine.framework.placeholder import placeholder
 from engine.framework.session import _compile, _execute, _flatten
 from engine.framework.tensor import Tensor, TensorLike, eager
 from engine.framework.tensor_shape import TensorShape
 
-# Stateful ops that only read or set up state: they do not run as side effects of a call.
-_NOT_EFFECTS = {"VariableV2", "ReadVariable", "Placeholder", "NoOp"}
 
 
 class TensorSpec:
@@ -135,7 +134,7 @@ class Function:
             outputs = self.python_function(*args, **kwargs)
         flat_out, rebuild_out = _flatten(outputs)
         effects = [op for op in graph.get_operations()
-                   if op.op_def.stateful and op.type not in _NOT_EFFECTS and not op.attrs.get("_initializer")]
+                   if op.op_def.stateful and op.op_def.type not in _NOT_EFFECTS and not op.attrs.get("_initializer")]
         fetch, eager_out = list(effects), []
         for leaf in flat_out:
             if isinstance(leaf, TensorLike):

@@ -30,10 +30,6 @@ PENDING: dict[str, str] = {
         "a custom layer's symbolic output shape is its input shape ((None, 8)) instead of what "
         'call() returns ((None, 4) and (None, 4, 2))'
     ),
-    "loop_metrics_tf_function": (
-        'a @tf.function step traces into a TF1 graph: calling the Keras model on its placeholder '
-        "raises 'tensor arg1:0 is symbolic ... has no value yet'"
-    ),
     "loop_tf_data": (
         'there is no tf.data (Dataset.from_tensor_slices(...).batch(...))'
     ),
