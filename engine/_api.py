@@ -79,6 +79,9 @@ from engine.ops.array_ops import (
 )
 from engine.ops.cond_ops import case, cond, switch_case
 from engine.ops.control_ops import group, no_op
+from engine.ops.logging_ops import print_ as print  # noqa: A004 - TensorFlow's name
+from engine.ops.script_ops import py_function
+from engine.ops.sequence_ops import range  # noqa: A004
 from engine.ops.math_ops import (
     abs,  # noqa: A004 - TensorFlow's name
     add,
@@ -169,6 +172,6 @@ __all__ = [
     "summary", "tanh", "tensordot", "tile", "train", "trainable_variables", "transpose", "truediv",
     "truncated_normal", "uint8", "uint16", "uint32", "uint64", "unstack", "variables_initializer", "where",
     "zeros", "zeros_like", "cumsum", "norm", "pad", "reduce_all", "reduce_any", "reduce_logsumexp",
-    "case", "cond", "switch_case", "while_loop",
+    "case", "cond", "switch_case", "while_loop", "print", "py_function", "range",
 ]
 

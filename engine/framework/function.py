@@ -13,7 +13,7 @@ import functools
 
 import numpy as np
 
-from engine.framework import dtypes
+from engine.framework import autograph, dtypes
 from engine.framework.func_graph import NOT_EFFECTS as _NOT_EFFECTS
 from engine.framework.graph import Graph
 from engine.framework.placeholder import placeholder
@@ -46,8 +46,9 @@ class _Trace:
 class Function:
     """A traced function; see ``function``."""
 
-    def __init__(self, python_function, input_signature=None, reduce_retracing=False):
+    def __init__(self, python_function, input_signature=None, reduce_retracing=False, autograph=True):
         self.python_function = python_function
+        self.autograph = autograph
         self.input_signature = input_signature
         self.reduce_retracing = reduce_retracing
         self._traces: dict[tuple, _Trace] = {}
@@ -64,7 +65,7 @@ class Function:
         key = id(instance)
         if key not in bound:
             bound[key] = Function(self.python_function.__get__(instance, owner), self.input_signature,
-                                  self.reduce_retracing)
+                                  self.reduce_retracing, self.autograph)
         return bound[key]
 
     def __call__(self, *args, **kwargs):
@@ -131,7 +132,8 @@ class Function:
                 placeholders.append(ph)
                 leaves[i] = ph
             args, kwargs = rebuild(leaves)
-            outputs = self.python_function(*args, **kwargs)
+            fn = autograph.convert(self.python_function) if self.autograph else self.python_function
+            outputs = fn(*args, **kwargs)
         flat_out, rebuild_out = _flatten(outputs)
         effects = [op for op in graph.get_operations()
                    if op.op_def.stateful and op.op_def.type not in _NOT_EFFECTS and not op.attrs.get("_initializer")]
@@ -155,5 +157,5 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None, 
     axis)."""
     relax = reduce_retracing or experimental_relax_shapes
     if func is None:
-        return lambda f: Function(f, input_signature, relax)
-    return Function(func, input_signature, relax)
+        return lambda f: Function(f, input_signature, relax, autograph)
+    return Function(func, input_signature, relax, autograph)

@@ -249,6 +249,8 @@ NOT_DIFFERENTIABLE = {
     "ScalarSummary": "serialized output", "HistogramSummary": "serialized output",
     "TextSummary": "serialized output", "MergeSummary": "serialized output",
     "WhileGrad": "the backward loop of While, differentiated once",
+    "ReadKerasVariable": "no inputs (gradients collect at its output: the Keras weight)",
+    "EagerPyFunc": "an opaque Python function, as in TensorFlow without a custom gradient",
 }
 
 # Differentiable ops whose gradient is checked by another test file.
