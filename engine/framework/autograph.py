@@ -86,15 +86,26 @@ def _walk_local(nodes, into_loops=True):
     stack = list(reversed(nodes))
     while stack:
         node = stack.pop()
+        if isinstance(node, _SCOPES):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                yield node  # its name is bound here; its body is another scope
+            continue
         yield node
         for child in reversed(list(ast.iter_child_nodes(node))):
-            if isinstance(child, _SCOPES):
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    yield child  # its name is bound here
-                continue
             if not into_loops and isinstance(child, (ast.For, ast.While, ast.AsyncFor)):
                 continue
             stack.append(child)
+
+
+def _walk_converted(nodes):
+    """Like ``_walk_local``, and into the functions this rewriting made (``__ag_then_1``...)."""
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPES) and not (isinstance(node, ast.FunctionDef) and node.name.startswith("__ag_")):
+            continue
+        yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 def _assigned(nodes) -> list[str]:
@@ -165,9 +176,16 @@ class _Converter:
 
     def _live(self, names, stmt) -> tuple:
         """Which of ``names`` the function reads outside ``stmt`` (so the statement must output them)."""
-        inside = set(map(id, _walk_local([stmt])))
-        loaded = {n.id for n in _walk_local(self.fdef.body) if isinstance(n, ast.Name)
-                  and isinstance(n.ctx, ast.Load) and id(n) not in inside}
+        inside = set(map(id, _walk_converted([stmt])))
+        loaded = set()
+        for n in _walk_converted(self.fdef.body):
+            if id(n) in inside:
+                continue
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                loaded.add(n.id)
+            elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "ld"
+                  and isinstance(n.func.value, ast.Name) and n.func.value.id == "ag__"):
+                loaded.add(n.args[1].value)  # a statement already rewritten reads it by name
         return tuple(n in loaded for n in names)
 
     def statements(self, body):

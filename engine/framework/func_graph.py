@@ -32,6 +32,7 @@ class FuncGraph(Graph):
         self.outer_graph = outer_graph
         self.name = name
         self.seed = outer_graph.seed
+        self.function_graph = getattr(outer_graph, "function_graph", False)
         self.captures: list[tuple[Tensor, Tensor]] = []  # (tensor of outer_graph, placeholder here)
         self._captured: dict[int, Tensor] = {}
 

@@ -173,6 +173,7 @@ class Function:
 
     def _trace(self, leaves, rebuild, specs) -> _Trace:
         graph = Graph()
+        graph.function_graph = True  # TensorFlow 2 semantics inside: tensors compare element-wise
         leaves = list(leaves)
         with graph.as_default():
             placeholders = []

@@ -15,10 +15,11 @@ from engine.framework.tensor_shape import TensorShape
 
 
 class _Nodes:
-    __slots__ = ("variable", "assign", "read", "name")
+    __slots__ = ("variable", "assign", "read", "name", "latest")
 
     def __init__(self, variable, assign, read, name):
         self.variable, self.assign, self.read, self.name = variable, assign, read, name
+        self.latest = read  # in a tf.function trace: the read made since the last stateful op
 
 
 def _assign_kernel(ref, value, _variable, mode="set", **attrs):
@@ -108,13 +109,16 @@ class Variable(_Operators, TensorLike):
             # Inside `with tf.control_dependencies([...])`: a read of its own, run after them (so a
             # read after `v.assign(...)` sees the new value, as in TensorFlow).
             read = self._fresh_read(graph)
-        elif getattr(graph, "outer_graph", None) is not None:
+        elif getattr(graph, "outer_graph", None) is not None and graph.last_effect is None:
             return graph.capture(self._graph_tensor(graph.outer_graph))  # a cond branch, a loop body
         else:
             nodes = self._nodes.get(id(graph))
             if nodes is None:
                 nodes = self._bind(graph)
-            read = nodes.read
+            read = nodes.latest
+            if graph.last_effect is not None and graph.last_effect not in read.op.control_inputs:
+                # In a tf.function trace, after a stateful op (an assignment): a read that follows it.
+                read = nodes.latest = self._fresh_read(graph)
         for tape in context.active_tapes():  # a tape inside tf.function: watched_variables() sees this read
             tape._note_variable_read(self, read)
         return read

@@ -93,7 +93,7 @@ def _structure(value):
         return ("dict", tuple(value), tuple(_structure(v) for v in value.values()))
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, tuple(_structure(v) for v in value))
-    return "op" if isinstance(value, Operation) else None
+    return "op" if isinstance(value, Operation) else "none" if value is None else "value"
 
 
 def _select(selector, fns, graph, kind, name, what):

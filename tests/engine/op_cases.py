@@ -251,6 +251,7 @@ NOT_DIFFERENTIABLE = {
     "WhileGrad": "the backward loop of While, differentiated once",
     "ReadKerasVariable": "no inputs (gradients collect at its output: the Keras weight)",
     "EagerPyFunc": "an opaque Python function, as in TensorFlow without a custom gradient",
+    "PrintV2": "no outputs", "Range": "integer sequence from its bounds",
 }
 
 # Differentiable ops whose gradient is checked by another test file.
