@@ -80,8 +80,6 @@ from engine.ops.array_ops import (
 from engine.ops.cond_ops import case, cond, switch_case
 from engine.ops.control_ops import group, no_op
 from engine.ops.logging_ops import print_ as print  # noqa: A004 - TensorFlow's name
-from engine.ops.script_ops import py_function
-from engine.ops.sequence_ops import range  # noqa: A004
 from engine.ops.math_ops import (
     abs,  # noqa: A004 - TensorFlow's name
     add,
@@ -124,7 +122,6 @@ from engine.ops.math_ops import (
     where,
 )
 from engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
-from engine.ops.while_ops import while_loop
 from engine.ops.reduction_ops import (
     argmax,
     argmin,
@@ -138,6 +135,9 @@ from engine.ops.reduction_ops import (
     reduce_prod,
     reduce_sum,
 )
+from engine.ops.script_ops import py_function
+from engine.ops.sequence_ops import range  # noqa: A004
+from engine.ops.while_ops import while_loop
 
 float = float32  # noqa: A001 - np-style alias some TF1 code uses
 bool = bool_  # noqa: A001

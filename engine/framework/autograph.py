@@ -64,10 +64,18 @@ def _compile(target):
     freevars = list(target.__code__.co_freevars)
     factory = ast.FunctionDef(
         name="__ag_factory",
-        args=ast.arguments(posonlyargs=[], args=[ast.arg("ag__")] + [ast.arg(v) for v in freevars],
-                           kwonlyargs=[], kw_defaults=[], defaults=[]),
-        body=[fdef, ast.Return(ast.Name(fdef.name, ast.Load()))], decorator_list=[], returns=None,
-        type_params=[])
+        args=ast.arguments(
+            posonlyargs=[],
+            args=[ast.arg("ag__")] + [ast.arg(v) for v in freevars],
+            kwonlyargs=[],
+            kw_defaults=[],
+            defaults=[],
+        ),
+        body=[fdef, ast.Return(ast.Name(fdef.name, ast.Load()))],
+        decorator_list=[],
+        returns=None,
+        type_params=[],
+    )
     module = ast.Module(body=[factory], type_ignores=[])
     ast.fix_missing_locations(module)
     ast.increment_lineno(module, first_line - 1)
@@ -77,8 +85,16 @@ def _compile(target):
 
 
 # -- reading the tree ---------------------------------------------------------------------------------
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp,
-           ast.DictComp, ast.GeneratorExp)
+_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 def _walk_local(nodes, into_loops=True):
@@ -102,7 +118,9 @@ def _walk_converted(nodes):
     stack = list(reversed(nodes))
     while stack:
         node = stack.pop()
-        if isinstance(node, _SCOPES) and not (isinstance(node, ast.FunctionDef) and node.name.startswith("__ag_")):
+        if isinstance(node, _SCOPES) and not (
+            isinstance(node, ast.FunctionDef) and node.name.startswith("__ag_")
+        ):
             continue
         yield node
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
@@ -149,9 +167,15 @@ def _strs(names):
 
 def _local_fn(name, params, body):
     return ast.FunctionDef(
-        name=name, args=ast.arguments(posonlyargs=[], args=[ast.arg(p) for p in params], kwonlyargs=[],
-                                      kw_defaults=[], defaults=[]),
-        body=body or [ast.Pass()], decorator_list=[], returns=None, type_params=[])
+        name=name,
+        args=ast.arguments(
+            posonlyargs=[], args=[ast.arg(p) for p in params], kwonlyargs=[], kw_defaults=[], defaults=[]
+        ),
+        body=body or [ast.Pass()],
+        decorator_list=[],
+        returns=None,
+        type_params=[],
+    )
 
 
 def _call(fn, *args):
@@ -183,8 +207,13 @@ class _Converter:
                 continue
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
                 loaded.add(n.id)
-            elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "ld"
-                  and isinstance(n.func.value, ast.Name) and n.func.value.id == "ag__"):
+            elif (
+                isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute)
+                and n.func.attr == "ld"
+                and isinstance(n.func.value, ast.Name)
+                and n.func.value.id == "ag__"
+            ):
                 loaded.add(n.args[1].value)  # a statement already rewritten reads it by name
         return tuple(n in loaded for n in names)
 
@@ -192,9 +221,13 @@ class _Converter:
         out = []
         body = list(body)
         for i, stmt in enumerate(body):
-            if (isinstance(stmt, ast.If) and _ends_in_return(stmt.body) and not stmt.orelse
-                    and i + 1 < len(body)):
-                stmt.orelse = body[i + 1:]  # `if t: return a` then the rest: the rest is the else branch
+            if (
+                isinstance(stmt, ast.If)
+                and _ends_in_return(stmt.body)
+                and not stmt.orelse
+                and i + 1 < len(body)
+            ):
+                stmt.orelse = body[i + 1 :]  # `if t: return a` then the rest: the rest is the else branch
                 out.extend(self.statement(stmt))
                 return out
             out.extend(self.statement(stmt))
@@ -237,10 +270,19 @@ class _Converter:
         if returns:
             fns = [_local_fn(then_name, params, stmt.body), _local_fn(else_name, params, stmt.orelse)]
         else:
-            fns = [_local_fn(fn, params, [*b, ast.Return(_tuple(params))])
-                   for fn, b in ((then_name, stmt.body), (else_name, stmt.orelse))]
-        call = _call("if_stmt", stmt.test, _name(then_name), _name(else_name), _current(params), _strs(params),
-                     ast.Constant(returns))
+            fns = [
+                _local_fn(fn, params, [*b, ast.Return(_tuple(params))])
+                for fn, b in ((then_name, stmt.body), (else_name, stmt.orelse))
+            ]
+        call = _call(
+            "if_stmt",
+            stmt.test,
+            _name(then_name),
+            _name(else_name),
+            _current(params),
+            _strs(params),
+            ast.Constant(returns),
+        )
         self.changed = True
         if returns:
             return [*fns, ast.Return(call)]
@@ -259,10 +301,18 @@ class _Converter:
             return [stmt]
         names, live = self._loop_parts(stmt)
         cond_name, body_name = self._fresh("cond"), self._fresh("body")
-        fns = [_local_fn(cond_name, names, [ast.Return(stmt.test)]),
-               _local_fn(body_name, names, [*stmt.body, ast.Return(_tuple(names))])]
-        call = _call("while_stmt", _name(cond_name), _name(body_name), _current(names), _strs(names),
-                     ast.Tuple([ast.Constant(v) for v in live], ast.Load()))
+        fns = [
+            _local_fn(cond_name, names, [ast.Return(stmt.test)]),
+            _local_fn(body_name, names, [*stmt.body, ast.Return(_tuple(names))]),
+        ]
+        call = _call(
+            "while_stmt",
+            _name(cond_name),
+            _name(body_name),
+            _current(names),
+            _strs(names),
+            ast.Tuple([ast.Constant(v) for v in live], ast.Load()),
+        )
         self.changed = True
         if not names:
             return [*fns, ast.Expr(call)]
@@ -276,8 +326,14 @@ class _Converter:
         names, live = self._loop_parts(stmt, unpack)
         body_name = self._fresh("body")
         fns = [_local_fn(body_name, [item, *names], [*unpack, *stmt.body, ast.Return(_tuple(names))])]
-        call = _call("for_stmt", stmt.iter, _name(body_name), _current(names), _strs(names),
-                     ast.Tuple([ast.Constant(v) for v in live], ast.Load()))
+        call = _call(
+            "for_stmt",
+            stmt.iter,
+            _name(body_name),
+            _current(names),
+            _strs(names),
+            ast.Tuple([ast.Constant(v) for v in live], ast.Load()),
+        )
         self.changed = True
         if not names:
             return [*fns, ast.Expr(call)]

@@ -64,14 +64,22 @@ class FuncGraph(Graph):
             same = shape.rank is not None and t.shape.rank is not None and tuple(shape) == tuple(t.shape)
             probe = t._probe if same else probe_values(shape, t.dtype)
         with context.graph_entered(self), self.control_dependencies(None):
-            op = self.create_op(get_op_def("Placeholder"), [], {"dtype": t.dtype, "shape": shape}, name,
-                                [(shape, t.dtype, probe)])
+            op = self.create_op(
+                get_op_def("Placeholder"),
+                [],
+                {"dtype": t.dtype, "shape": shape},
+                name,
+                [(shape, t.dtype, probe)],
+            )
         return op.outputs[0]
 
     def effects(self) -> list:
         """The ops with side effects (assignments, prints) that must run whenever this graph does."""
-        return [op for op in self._ops
-                if op.op_def.stateful and op.op_def.type not in NOT_EFFECTS and not op.attrs.get("_initializer")]
+        return [
+            op
+            for op in self._ops
+            if op.op_def.stateful and op.op_def.type not in NOT_EFFECTS and not op.attrs.get("_initializer")
+        ]
 
 
 def _encloses(graph, inner) -> bool:
@@ -101,7 +109,7 @@ class Body:
     def run(self, arrays) -> list:
         if self._plan is None:
             self._plan = _compile([*self.effects, *self.outputs], self.inputs)
-        values = _execute(self._plan, arrays)[len(self.effects):]
+        values = _execute(self._plan, arrays)[len(self.effects) :]
         return [np.asarray(v) for v in values]
 
     def __repr__(self) -> str:

@@ -22,7 +22,6 @@ from engine.framework.tensor import Tensor, TensorLike, eager
 from engine.framework.tensor_shape import TensorShape
 
 
-
 class TensorSpec:
     """The shape (``None`` for any size) and dtype an argument of a ``tf.function`` must have."""
 
@@ -185,7 +184,8 @@ class Function:
             outputs = self._python(*args, **kwargs)
         flat_out, rebuild_out = _flatten(outputs)
         effects = [op for op in graph.get_operations()
-                   if op.op_def.stateful and op.op_def.type not in _NOT_EFFECTS and not op.attrs.get("_initializer")]
+                   if op.op_def.stateful and op.op_def.type not in _NOT_EFFECTS
+                   and not op.attrs.get("_initializer")]
         fetch, eager_out = list(effects), []
         for leaf in flat_out:
             if isinstance(leaf, TensorLike):

@@ -142,7 +142,8 @@ class Graph:
             full = self.unique_name(state.scope + (name or op_def.type))
         controls = [op for deps in state.control_deps for op in deps]
         op = Operation(self, op_def, full, inputs, attrs, controls)
-        if self.function_graph and op_def.stateful and op_def.type not in _UNORDERED and "_initializer" not in attrs:
+        if (self.function_graph and op_def.stateful and op_def.type not in _UNORDERED
+                and "_initializer" not in attrs):
             self._order(op)
         n_out = op_def.outputs_for(len(inputs), attrs)
         if output_specs is None:

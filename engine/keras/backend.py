@@ -107,8 +107,10 @@ class KerasVariable(_Operators, TensorLike):
         if read is None:
             value = self._value
             with graph.control_dependencies(None):
-                op = graph.create_op(get_op_def("ReadKerasVariable"), [], {"dtype": self.dtype, "_variable": self},
-                                     self._name.rsplit("/", 1)[-1], [(value.shape, value.dtype, (value, value))])
+                attrs = {"dtype": self.dtype, "_variable": self}
+                name = self._name.rsplit("/", 1)[-1]
+                op = graph.create_op(get_op_def("ReadKerasVariable"), [], attrs, name,
+                                     [(value.shape, value.dtype, (value, value))])
             op.type = "ReadVariableOp"
             read = reads[graph] = op.outputs[0]
         for tape in context.active_tapes():

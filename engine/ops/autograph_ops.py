@@ -22,8 +22,10 @@ class Undefined:
         self.name = name
 
     def _fail(self, *args, **kwargs):
-        raise NameError(f"'{self.name}' is used before it is assigned on every path through the "
-                        f"tf.function's control flow; assign it before the if/while/for")
+        raise NameError(
+            f"'{self.name}' is used before it is assigned on every path through the "
+            f"tf.function's control flow; assign it before the if/while/for"
+        )
 
     __getattr__ = __call__ = __array__ = __bool__ = __add__ = __mul__ = _fail
 
@@ -66,6 +68,7 @@ def if_stmt(test, then, orelse, values, names, returns):
                     passed[which].add(i)
                     out[i] = None
             return tuple(out)
+
         return run
 
     try:
@@ -112,8 +115,9 @@ def while_stmt(test_fn, body, values, names, live):
         out = body(*_merge(values, carried, carried_values))
         return [out[i] for i in carried]
 
-    result = while_loop(lambda *c: test_fn(*_merge(values, carried, c)), loop_body,
-                        [values[i] for i in carried])
+    result = while_loop(
+        lambda *c: test_fn(*_merge(values, carried, c)), loop_body, [values[i] for i in carried]
+    )
     return tuple(_merge(values, carried, result))
 
 
@@ -123,7 +127,11 @@ def for_stmt(iterable, body, values, names, live):
             values = body(item, *values)
         return values
     carried = _loop_vars(values, names, live)
-    n = iterable.shape[0] if iterable.shape.rank and iterable.shape[0] is not None else array_ops.shape(iterable)[0]
+    n = (
+        iterable.shape[0]
+        if iterable.shape.rank and iterable.shape[0] is not None
+        else array_ops.shape(iterable)[0]
+    )
 
     def loop_body(i, *carried_values):
         out = body(array_ops.gather(iterable, i), *_merge(values, carried, carried_values))

@@ -47,8 +47,14 @@ def _branch_grad(op, *grads):
     grad_branches = [_gradient_body(b, diff_in, diff_out) for b in branches]
     specs = [(inputs[i].shape, inputs[i].dtype, inputs[i]._probe) for i in diff_in]
     seeds = [grads[j] for j in diff_out]
-    outs = _branch_op(op.attrs["_kind"], op.inputs[0], [*inputs, *seeds], grad_branches, specs,
-                      op.name.rsplit("/", 1)[-1] + "_grad")
+    outs = _branch_op(
+        op.attrs["_kind"],
+        op.inputs[0],
+        [*inputs, *seeds],
+        grad_branches,
+        specs,
+        op.name.rsplit("/", 1)[-1] + "_grad",
+    )
     outs = list(outs)  # a callable num_outputs: always a tuple
     result = [None] * len(op.inputs)
     for i, g in zip(diff_in, outs, strict=True):
@@ -75,16 +81,29 @@ def _gradient_body(body: Body, diff_in, diff_out) -> Body:
 
 for _kind in ("If", "Case"):
     for _prefix in ("", "Stateless"):
-        register_op(_prefix + _kind, _branch_kernel, _branch_grad,
-                    num_outputs=lambda n, attrs: attrs["_n_out"], stateful=not _prefix)
+        register_op(
+            _prefix + _kind,
+            _branch_kernel,
+            _branch_grad,
+            num_outputs=lambda n, attrs: attrs["_n_out"],
+            stateful=not _prefix,
+        )
 
 
 def _branch_op(kind, selector, inputs, branches, specs, name):
     """Add an If/Case node selecting among ``branches`` (Bodies over ``inputs``)."""
     op_type = ("" if any(b.stateful for b in branches) else "Stateless") + kind
     pick = _pick_if if kind == "If" else _pick_case
-    return apply_op(op_type, [selector, *inputs], name=name, output_specs=specs, _branches=tuple(branches),
-                    _n_out=len(specs), _pick=pick, _kind=kind)
+    return apply_op(
+        op_type,
+        [selector, *inputs],
+        name=name,
+        output_specs=specs,
+        _branches=tuple(branches),
+        _n_out=len(specs),
+        _pick=pick,
+        _kind=kind,
+    )
 
 
 def _structure(value):
@@ -134,7 +153,9 @@ def _select(selector, fns, graph, kind, name, what):
         op = graph.get_operations()[-1]
     it = iter(outs)
     leaves, rebuild = _flatten(traced[0][1])
-    return rebuild([op if isinstance(leaf, Operation) else None if leaf is None else next(it) for leaf in leaves])
+    return rebuild(
+        [op if isinstance(leaf, Operation) else None if leaf is None else next(it) for leaf in leaves]
+    )
 
 
 def _describe(result):
@@ -153,8 +174,10 @@ def _output_specs(flat, what):
         for _, outs in flat[1:]:
             other = outs[j]
             if other.dtype != t.dtype:
-                raise TypeError(f"the branches of {what} return {t.dtype.name} and {other.dtype.name} "
-                                f"for output {j}; cast one of them with tf.cast")
+                raise TypeError(
+                    f"the branches of {what} return {t.dtype.name} and {other.dtype.name} "
+                    f"for output {j}; cast one of them with tf.cast"
+                )
             merged = merged_shape(shape, other.shape)
             if merged is None or tuple(merged) != tuple(shape):
                 probe = None
@@ -217,7 +240,9 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
         return fns[_pick_case(convert(branch_index).numpy(), len(fns))]()
     index = convert(branch_index)
     if not index.dtype.is_integer:
-        raise TypeError(f"switch_case's branch_index must be an int32 or int64 tensor, got {index.dtype.name}")
+        raise TypeError(
+            f"switch_case's branch_index must be an int32 or int64 tensor, got {index.dtype.name}"
+        )
     return _select(index, fns, graph, "Case", name or "switch_case", "tf.switch_case")
 
 
@@ -229,13 +254,17 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         raise ValueError("tf.case needs at least one (predicate, fn) pair")
     for pair in pairs:
         if not isinstance(pair, tuple) or len(pair) != 2:
-            raise TypeError(f"each of tf.case's pred_fn_pairs must be a (predicate, callable) tuple, got {pair!r}")
+            raise TypeError(
+                f"each of tf.case's pred_fn_pairs must be a (predicate, callable) tuple, got {pair!r}"
+            )
         _call(pair[1], "each fn of tf.case")
     if default is None:
         # As TensorFlow: the last fn runs when no predicate holds, which eagerly is an error.
         if context.explicit_graph() is None and not any(_truth(p) for p, _ in pairs):
-            raise ValueError("Input error: None of conditions evaluated as True: "
-                             + ", ".join(str(_truth(p)) for p, _ in pairs))
+            raise ValueError(
+                "Input error: None of conditions evaluated as True: "
+                + ", ".join(str(_truth(p)) for p, _ in pairs)
+            )
         *pairs, (_, default) = pairs
     if not pairs:
         return default()

@@ -90,16 +90,31 @@ def print_(*inputs, output_stream=sys.stderr, summarize=3, sep=" ", end="\n", na
     tensors = [x for x in leaves if isinstance(x, (Tensor, TensorLike))]
     template = rebuild([_TENSOR if isinstance(x, (Tensor, TensorLike)) else x for x in leaves])
     summarize = -1 if summarize is None else int(summarize)
-    symbolic = explicit_graph() is not None or any(isinstance(t, Tensor) and t._graph is not None for t in tensors)
+    symbolic = explicit_graph() is not None or any(
+        isinstance(t, Tensor) and t._graph is not None for t in tensors
+    )
     if not symbolic:
-        arrays = [np.asarray(t.numpy() if isinstance(t, Tensor) else t._eager_tensor().numpy()) for t in tensors]
+        arrays = [
+            np.asarray(t.numpy() if isinstance(t, Tensor) else t._eager_tensor().numpy()) for t in tensors
+        ]
         _print_kernel(*arrays, _template=template, _stream=stream, _sep=sep, _end=end, _summarize=summarize)
         return None
-    outs = apply_op("PrintV2", tensors, name=name, output_specs=[], _template=template, _stream=stream, _sep=sep,
-                    _end=end, _summarize=summarize)
+    outs = apply_op(
+        "PrintV2",
+        tensors,
+        name=name,
+        output_specs=[],
+        _template=template,
+        _stream=stream,
+        _sep=sep,
+        _end=end,
+        _summarize=summarize,
+    )
     return outs[0].op if outs else _last_op(tensors)
 
 
 def _last_op(tensors):
-    graph = explicit_graph() or next(t._graph for t in tensors if isinstance(t, Tensor) and t._graph is not None)
+    graph = explicit_graph() or next(
+        t._graph for t in tensors if isinstance(t, Tensor) and t._graph is not None
+    )
     return graph.get_operations()[-1]

@@ -19,8 +19,10 @@ def _py_kernel(*arrays, _fn, _tout, **_):
     outs = list(out) if isinstance(out, (list, tuple)) else [out]
     if len(outs) != len(_tout):
         raise ValueError(f"py_function's func returned {len(outs)} values, Tout lists {len(_tout)}")
-    arrays = [np.asarray(o.numpy() if isinstance(o, Tensor) else o, dtypes.numpy_dtype(t))
-              for o, t in zip(outs, _tout, strict=True)]
+    arrays = [
+        np.asarray(o.numpy() if isinstance(o, Tensor) else o, dtypes.numpy_dtype(t))
+        for o, t in zip(outs, _tout, strict=True)
+    ]
     return arrays[0] if len(arrays) == 1 else tuple(arrays)
 
 

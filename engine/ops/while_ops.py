@@ -16,7 +16,7 @@ from engine.framework.execute import apply_op, convert
 from engine.framework.func_graph import Body, FuncGraph, as_outputs
 from engine.framework.op_registry import register_op
 from engine.framework.session import _flatten
-from engine.framework.tensor import Tensor, TensorLike
+from engine.framework.tensor import Tensor
 from engine.framework.tensor_shape import TensorShape
 from engine.ops import math_ops
 from engine.ops.cond_ops import _gradient_body, _graph_of
@@ -46,9 +46,18 @@ def _while_grad(op, *grads):
     vjp = _gradient_body(body, diff_vars + diff_caps, diff_vars)
     wanted = [op.inputs[i] for i in diff_vars + diff_caps]
     specs = [(t.shape, t.dtype, t._probe) for t in wanted]
-    outs = apply_op("WhileGrad", [*op.inputs, *[grads[i] for i in diff_vars]],
-                    name=op.name.rsplit("/", 1)[-1] + "_grad", output_specs=specs, _cond=op.attrs["_cond"],
-                    _body=body, _vjp=vjp, _n=n, _diff_vars=diff_vars, _diff_caps=diff_caps)
+    outs = apply_op(
+        "WhileGrad",
+        [*op.inputs, *[grads[i] for i in diff_vars]],
+        name=op.name.rsplit("/", 1)[-1] + "_grad",
+        output_specs=specs,
+        _cond=op.attrs["_cond"],
+        _body=body,
+        _vjp=vjp,
+        _n=n,
+        _diff_vars=diff_vars,
+        _diff_caps=diff_caps,
+    )
     outs = list(outs)  # a callable num_outputs: always a tuple
     result = [None] * len(op.inputs)
     for i, g in zip(diff_vars + diff_caps, outs, strict=True):
@@ -64,19 +73,33 @@ def _while_grad_kernel(*inputs, _cond, _body, _vjp, _n, _diff_vars, _diff_caps):
     var_grads = seeds
     for state in reversed(states):
         out = _vjp.run([*state, *captures, *var_grads])
-        var_grads = out[:len(_diff_vars)]
-        cap_grads = [a + b for a, b in zip(cap_grads, out[len(_diff_vars):], strict=True)]
+        var_grads = out[: len(_diff_vars)]
+        cap_grads = [a + b for a, b in zip(cap_grads, out[len(_diff_vars) :], strict=True)]
     out = [*var_grads, *cap_grads]
     return out[0] if len(out) == 1 else tuple(out)
 
 
 register_op("While", _while_kernel, _while_grad, num_outputs=lambda n, attrs: attrs["_n"], stateful=True)
 register_op("StatelessWhile", _while_kernel, _while_grad, num_outputs=lambda n, attrs: attrs["_n"])
-register_op("WhileGrad", _while_grad_kernel, num_outputs=lambda n, attrs: len(attrs["_diff_vars"] + attrs["_diff_caps"]))
+register_op(
+    "WhileGrad",
+    _while_grad_kernel,
+    num_outputs=lambda n, attrs: len(attrs["_diff_vars"] + attrs["_diff_caps"]),
+)
 
 
-def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,
-               swap_memory=False, maximum_iterations=None, name=None, return_same_structure=True):
+def while_loop(
+    cond,
+    body,
+    loop_vars,
+    shape_invariants=None,
+    parallel_iterations=10,
+    back_prop=True,
+    swap_memory=False,
+    maximum_iterations=None,
+    name=None,
+    return_same_structure=True,
+):
     """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``, at most
     ``maximum_iterations`` times; ``loop_vars`` is a tuple or list (nested structures allowed)."""
     if not callable(cond) or not callable(body):
@@ -92,8 +115,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if graph is None:
         return _eager_loop(cond, body, loop_vars, maximum_iterations)
     else:
-        result = _graph_loop(cond, body, list(packed), shape_invariants, maximum_iterations, graph,
-                             name or "while")
+        result = _graph_loop(
+            cond, body, list(packed), shape_invariants, maximum_iterations, graph, name or "while"
+        )
     return result[0] if single else type(loop_vars)(result) if isinstance(loop_vars, tuple) else result
 
 
@@ -147,13 +171,19 @@ def _graph_loop(cond, body, values, shape_invariants, maximum_iterations, graph,
 
         def traced(fn, what):
             g = FuncGraph(graph, f"{scope.rstrip('/')}_{what}")
-            phs = [g.placeholder_like(t, name="loop_var", shape=inv) for t, inv in zip(inits, invariants, strict=True)]
+            phs = [
+                g.placeholder_like(t, name="loop_var", shape=inv)
+                for t, inv in zip(inits, invariants, strict=True)
+            ]
             with context.graph_entered(g):
                 user = phs[1:] if maximum_iterations is not None else phs
                 out = fn(*rebuild(list(user)))
                 if what == "cond":
-                    out = [out if maximum_iterations is None else
-                           math_ops.logical_and(math_ops.less(phs[0], limit), out)]
+                    out = [
+                        out
+                        if maximum_iterations is None
+                        else math_ops.logical_and(math_ops.less(phs[0], limit), out)
+                    ]
                 else:
                     out = _flatten(_as_list(out, values))[0]
                     if maximum_iterations is not None:
@@ -175,8 +205,15 @@ def _graph_loop(cond, body, values, shape_invariants, maximum_iterations, graph,
         loop_body = Body(body_graph, body_phs + [body_graph.capture(t) for t in outer], body_out)
         specs = [(ph.shape, ph.dtype, ph._probe) for ph in body_phs]
         op_type = "While" if cond_body.stateful or loop_body.stateful else "StatelessWhile"
-        outs = apply_op(op_type, [*inits, *outer], name=scope, output_specs=specs, _cond=cond_body,
-                        _body=loop_body, _n=len(inits))
+        outs = apply_op(
+            op_type,
+            [*inits, *outer],
+            name=scope,
+            output_specs=specs,
+            _cond=cond_body,
+            _body=loop_body,
+            _n=len(inits),
+        )
     outs = list(outs)  # a callable num_outputs: always a tuple
     if maximum_iterations is not None:
         outs = outs[1:]
@@ -188,7 +225,11 @@ def _shapes_like(values, shapes) -> list:
     if isinstance(values, dict):
         return [s for k in values for s in _shapes_like(values[k], shapes[k])]
     if isinstance(values, (list, tuple)):
-        if not isinstance(shapes, (list, tuple)) or isinstance(shapes, TensorShape) or len(shapes) != len(values):
+        if (
+            not isinstance(shapes, (list, tuple))
+            or isinstance(shapes, TensorShape)
+            or len(shapes) != len(values)
+        ):
             raise ValueError(f"shape_invariants {shapes!r} does not have the structure of the loop variables")
         return [s for v, sh in zip(values, shapes, strict=True) for s in _shapes_like(v, sh)]
     return [shapes]
@@ -202,15 +243,19 @@ def _symbolic(value) -> Tensor:
 
 def _check_iteration(init, out, ph):
     if out.dtype != init.dtype:
-        raise TypeError(f"loop variable {init.name!r} enters the loop as {init.dtype.name} but the body "
-                        f"returns {out.dtype.name}")
+        raise TypeError(
+            f"loop variable {init.name!r} enters the loop as {init.dtype.name} but the body "
+            f"returns {out.dtype.name}"
+        )
     if not ph.shape.is_compatible_with(out.shape) or (ph.shape.rank is not None and out.shape.rank is None):
         raise ValueError(
             f"Input tensor {init.name!r} enters the loop with shape {ph.shape}, but has shape {out.shape} "
             f"after one iteration. To allow the shape to vary across iterations, use the "
             f"`shape_invariants` argument of tf.while_loop to specify a less-specific shape."
         )
-    if ph.shape.rank is not None and any(d is not None and o is None for d, o in zip(ph.shape, out.shape, strict=True)):
+    if ph.shape.rank is not None and any(
+        d is not None and o is None for d, o in zip(ph.shape, out.shape, strict=True)
+    ):
         raise ValueError(
             f"Input tensor {init.name!r} enters the loop with shape {ph.shape}, but has shape {out.shape} "
             f"after one iteration. To allow the shape to vary across iterations, use the "

@@ -22,6 +22,7 @@ W = np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6], [-0.2, 0.3, 0.7]], np.float32)
 # The same program for both libraries: ``lib`` is real TensorFlow or ours.
 def rnn_loss(lib, x, w, steps=4):
     """A tanh recurrence in a while_loop, a cond choosing the loss: weights captured by the body."""
+
     def body(i, h, acc):
         h = lib.tanh(lib.reshape(lib.matmul(lib.reshape(h, [1, 3]), w), [3]) + x)
         return i + 1, h, acc + lib.reduce_sum(h * h)
@@ -180,21 +181,38 @@ def assert_same(ours, real):
         np.testing.assert_allclose(np.asarray(a), b.numpy(), rtol=1e-6)
 
 
-@pytest.mark.parametrize("program", [
-    lambda lib: lib.while_loop(lambda i, s: i < 10, lambda i, s: (i + 1, s + lib.cast(i, lib.float32)),
-                               (lib.constant(0), lib.constant(0.0)), maximum_iterations=4),
-    lambda lib: lib.while_loop(lambda i, d: i < 3, lambda i, d: (i + 1, {"a": d["a"] * 2.0, "b": (d["b"][0] + 1,)}),
-                               [lib.constant(0), {"a": lib.constant(1.5), "b": (lib.constant(2),)}]),
-    lambda lib: lib.while_loop(lambda x: lib.reduce_sum(x) < 10.0, lambda x: lib.concat([x, x], 0),
-                               [lib.constant([1.0, 2.0])], shape_invariants=[lib.TensorShape([None])]),
-    lambda lib: lib.while_loop(lambda i: i < 3, lambda i: (i + 1,), [lib.constant(0)]),
-], ids=["maximum_iterations", "nested", "shape_invariants", "single"])
+@pytest.mark.parametrize(
+    "program",
+    [
+        lambda lib: lib.while_loop(
+            lambda i, s: i < 10,
+            lambda i, s: (i + 1, s + lib.cast(i, lib.float32)),
+            (lib.constant(0), lib.constant(0.0)),
+            maximum_iterations=4,
+        ),
+        lambda lib: lib.while_loop(
+            lambda i, d: i < 3,
+            lambda i, d: (i + 1, {"a": d["a"] * 2.0, "b": (d["b"][0] + 1,)}),
+            [lib.constant(0), {"a": lib.constant(1.5), "b": (lib.constant(2),)}],
+        ),
+        lambda lib: lib.while_loop(
+            lambda x: lib.reduce_sum(x) < 10.0,
+            lambda x: lib.concat([x, x], 0),
+            [lib.constant([1.0, 2.0])],
+            shape_invariants=[lib.TensorShape([None])],
+        ),
+        lambda lib: lib.while_loop(lambda i: i < 3, lambda i: (i + 1,), [lib.constant(0)]),
+    ],
+    ids=["maximum_iterations", "nested", "shape_invariants", "single"],
+)
 def test_while_loop_arguments_match_tensorflow(program):
     assert_same(*both(program))
 
 
 def test_a_loop_variable_changing_shape_needs_a_shape_invariant():
-    f = tf.function(lambda x: tf.while_loop(lambda x: tf.reduce_sum(x) < 10, lambda x: tf.concat([x, x], 0), [x]))
+    f = tf.function(
+        lambda x: tf.while_loop(lambda x: tf.reduce_sum(x) < 10, lambda x: tf.concat([x, x], 0), [x])
+    )
     with pytest.raises(ValueError, match="enters the loop with shape .* use the `shape_invariants` argument"):
         f(tf.constant([1.0, 2.0]))
 
@@ -208,8 +226,11 @@ def test_eager_while_loop_is_a_python_loop_with_tensorflows_result_structure():
 # -- case, switch_case, where -------------------------------------------------------------------------
 @pytest.mark.parametrize("index", [0, 1, 5, -1])
 def test_switch_case_matches_tensorflow(index):
-    program = lambda lib: lib.switch_case(lib.constant(index), [lambda: lib.constant(1.0), lambda: lib.constant(2.0)],
-                                          default=lambda: lib.constant(7.0))
+    program = lambda lib: lib.switch_case(
+        lib.constant(index),
+        [lambda: lib.constant(1.0), lambda: lib.constant(2.0)],
+        default=lambda: lib.constant(7.0),
+    )
     assert_same(*both(program))
     eager = tf.switch_case(tf.constant(index), {0: lambda: 1, 1: lambda: 2})
     assert eager == real_tf.switch_case(real_tf.constant(index), {0: lambda: 1, 1: lambda: 2})
@@ -219,8 +240,11 @@ def test_switch_case_matches_tensorflow(index):
 def test_case_matches_tensorflow(flags):
     def program(lib):
         a, b = (lib.constant(f) for f in flags)
-        return lib.case([(a, lambda: lib.constant(1.0)), (b, lambda: lib.constant(2.0))],
-                        default=lambda: lib.constant(3.0))
+        return lib.case(
+            [(a, lambda: lib.constant(1.0)), (b, lambda: lib.constant(2.0))],
+            default=lambda: lib.constant(3.0),
+        )
+
     assert_same(*both(program))
 
 

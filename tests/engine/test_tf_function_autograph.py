@@ -36,6 +36,7 @@ def make_sign_square(lib):
             return x * x
         else:
             return -x // 2
+
     return f
 
 
@@ -53,6 +54,7 @@ def make_loops(lib):
             s = s / 2.0
             steps += 1
         return s, steps
+
     return f
 
 
@@ -64,6 +66,7 @@ def make_python_flag(lib):
         for k in range(times):
             x = x * 2.0 + k
         return x
+
     return f
 
 
@@ -76,6 +79,7 @@ def make_branch_local(lib):
         else:
             y = -x
         return y
+
     return f
 
 
@@ -85,6 +89,7 @@ def make_one_branch_only(lib):
         if x > 0:
             y = x * 2.0
         return y  # noqa: F821 - the error under test
+
     return f
 
 
@@ -99,6 +104,7 @@ def make_collatz(lib):
                 n = 3 * n + 1
             steps += 1
         return steps
+
     return collatz
 
 
@@ -197,7 +203,9 @@ def test_autograph_false_leaves_python_control_flow_alone():
 # -- signatures and concrete functions -------------------------------------------------------------------
 @pytest.mark.parametrize("lib", LIBS)
 def test_input_signature_traces_once_and_rejects_other_shapes(lib):
-    f = lib.function(lambda x: lib.reduce_sum(x, axis=1), input_signature=[lib.TensorSpec([None, 2], lib.float32)])
+    f = lib.function(
+        lambda x: lib.reduce_sum(x, axis=1), input_signature=[lib.TensorSpec([None, 2], lib.float32)]
+    )
     assert f(np.ones((3, 2), np.float32)).numpy().tolist() == [2.0] * 3
     assert f(np.ones((5, 2), np.float32)).numpy().tolist() == [2.0] * 5
     assert count(f) == 1
@@ -226,10 +234,10 @@ def test_tensor_spec_reads_as_tensorflows():
 def test_retracing_rules(lib):
     f = lib.function(lambda x: x + 1)
     f(lib.constant(1.0))
-    f(lib.constant(2.0))            # same shape and dtype: no new trace
-    f(lib.constant([1.0, 2.0]))     # new shape
-    f(lib.constant(1))              # new dtype
-    f(2.0)                          # a Python value: traced for that value
+    f(lib.constant(2.0))  # same shape and dtype: no new trace
+    f(lib.constant([1.0, 2.0]))  # new shape
+    f(lib.constant(1))  # new dtype
+    f(2.0)  # a Python value: traced for that value
     f(2.0)
     f(3.0)
     assert count(f) == 5
@@ -248,13 +256,24 @@ def test_tf_print_inside_a_function_prints_every_call(lib, capfd):
     f(lib.constant([1.0, 1.0 / 3.0]))
     out = capfd.readouterr().out
     assert out.splitlines() == [
-        "tracing", "x: [1.5 2] {'n': [0 1 2 ... 7 8 9]}", "x: [1 0.333333343] {'n': [0 1 2 ... 7 8 9]}"]
+        "tracing",
+        "x: [1.5 2] {'n': [0 1 2 ... 7 8 9]}",
+        "x: [1 0.333333343] {'n': [0 1 2 ... 7 8 9]}",
+    ]
 
 
 def test_tf_print_formats_as_tensorflow(capfd):
     printed = []
     for lib in (tf, real_tf):
-        lib.print(lib.constant([[1, 2], [3, 4]]), lib.constant(True), lib.zeros([2, 8]), lib.constant(["a", "b"]),
-                  lib.constant(123456789.0), output_stream=sys.stdout, summarize=2, sep="|")
+        lib.print(
+            lib.constant([[1, 2], [3, 4]]),
+            lib.constant(True),
+            lib.zeros([2, 8]),
+            lib.constant(["a", "b"]),
+            lib.constant(123456789.0),
+            output_stream=sys.stdout,
+            summarize=2,
+            sep="|",
+        )
         printed.append(capfd.readouterr().out)
     assert printed[0] == printed[1]

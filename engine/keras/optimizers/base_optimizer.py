@@ -24,8 +24,8 @@ import numpy as np
 from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.optimizers.schedules import learning_rate_schedule as schedules
-from engine.ops import script_ops
 from engine.keras.saving import registry
+from engine.ops import script_ops
 
 
 class OptimizerVariable(backend.KerasVariable):
