@@ -115,8 +115,10 @@ from engine.ops.array_ops import (
     zeros,
     zeros_like,
 )
+from engine.ops.cond_ops import case, cond, switch_case
 from engine.ops.control_ops import group, no_op
 from engine.ops.linalg_ops import einsum, eye
+from engine.ops.logging_ops import print_ as print  # noqa: A004 - TensorFlow's name
 from engine.ops.math_ops import (
     abs,  # noqa: A004 - TensorFlow's name
     add,
@@ -172,6 +174,9 @@ from engine.ops.reduction_ops import (
     reduce_prod,
     reduce_sum,
 )
+from engine.ops.script_ops import py_function
+from engine.ops.sequence_ops import range  # noqa: A004
+from engine.ops.while_ops import while_loop
 
 float = float32  # noqa: A001 - np-style alias some TF1 code uses
 bool = bool_  # noqa: A001
@@ -216,5 +221,6 @@ __all__ = [
     "random_normal_initializer", "random_uniform_initializer", "truncated_normal_initializer",
     "variable_scope", "variance_scaling_initializer", "zeros_initializer",
     "Module", "debugging", "einsum", "errors", "eye", "io", "linalg",
+    "case", "cond", "switch_case", "while_loop", "print", "py_function", "range",
 ]
 

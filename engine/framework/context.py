@@ -97,6 +97,12 @@ def explicit_graph():
     return None
 
 
+def building_function() -> bool:
+    """Whether this thread builds into a cond branch or loop body (a graph with an outer graph)."""
+    stack = _thread.graphs
+    return bool(stack) and getattr(stack[-1], "outer_graph", None) is not None
+
+
 def executing_eagerly() -> bool:
     return explicit_graph() is None
 

@@ -26,6 +26,9 @@ def apply_op(op_type: str, inputs, name=None, output_specs=None, **attrs):
     else:
         graph = explicit_graph()
     if graph is not None:
+        if context.building_function():
+            # Inside a cond branch or loop body: outer tensors become captures of that graph.
+            graph = explicit_graph()
         op = graph.create_op(op_def, [to_graph_tensor(x, graph) for x in inputs], attrs, name, output_specs)
         outs = op.outputs
         return outs[0] if op_def.num_outputs == 1 else tuple(outs)
@@ -75,6 +78,8 @@ def to_graph_tensor(x, graph) -> Tensor:
             return x
         if x._graph is None:
             return constant_node(x._value, graph)
+        if hasattr(graph, "capture"):
+            return graph.capture(x)
         raise ValueError(
             f"tensor {x.name!r} belongs to another graph; build all ops of one program inside the "
             f"same `with graph.as_default():` block"

@@ -13,15 +13,13 @@ import functools
 
 import numpy as np
 
-from engine.framework import dtypes
+from engine.framework import autograph, dtypes
+from engine.framework.func_graph import NOT_EFFECTS as _NOT_EFFECTS
 from engine.framework.graph import Graph
 from engine.framework.placeholder import placeholder
 from engine.framework.session import _compile, _execute, _flatten
 from engine.framework.tensor import Tensor, TensorLike, eager
 from engine.framework.tensor_shape import TensorShape
-
-# Stateful ops that only read or set up state: they do not run as side effects of a call.
-_NOT_EFFECTS = {"VariableV2", "ReadVariable", "Placeholder", "NoOp"}
 
 
 class TensorSpec:
@@ -50,18 +48,20 @@ class TensorSpec:
 
 
 class _Trace:
-    __slots__ = ("graph", "plan", "rebuild_out", "eager_out", "n_effects")
+    __slots__ = ("graph", "plan", "rebuild_out", "eager_out", "n_effects", "structured_outputs")
 
-    def __init__(self, graph, plan, rebuild_out, eager_out, n_effects):
+    def __init__(self, graph, plan, rebuild_out, eager_out, n_effects, structured_outputs=None):
         self.graph, self.plan, self.rebuild_out = graph, plan, rebuild_out
         self.eager_out, self.n_effects = eager_out, n_effects
+        self.structured_outputs = structured_outputs
 
 
 class Function:
     """A traced function; see ``function``."""
 
-    def __init__(self, python_function, input_signature=None, reduce_retracing=False):
+    def __init__(self, python_function, input_signature=None, reduce_retracing=False, autograph=True):
         self.python_function = python_function
+        self.autograph = autograph
         self.input_signature = input_signature
         self.reduce_retracing = reduce_retracing
         self._traces: dict[tuple, _Trace] = {}
@@ -78,7 +78,7 @@ class Function:
         key = id(instance)
         if key not in bound:
             bound[key] = Function(self.python_function.__get__(instance, owner), self.input_signature,
-                                  self.reduce_retracing)
+                                  self.reduce_retracing, self.autograph)
         return bound[key]
 
     def __call__(self, *args, **kwargs):
@@ -86,12 +86,43 @@ class Function:
             fast = self._fast_key(args)
             if fast is not None and fast[0] in self._traces:
                 return self._run(self._traces[fast[0]], fast[1])
+        trace, arrays = self._lookup(args, kwargs)
+        if trace is None:  # called while another trace is built: inlined, as TensorFlow inlines it
+            return self._python(*args, **kwargs)
+        return self._run(trace, arrays)
+
+    experimental_get_tracing_count = trace_count.fget
+
+    def _python(self, *args, **kwargs):
+        fn = autograph.convert(self.python_function) if self.autograph else self.python_function
+        return fn(*args, **kwargs)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """The trace for these arguments (arrays, tensors, or ``tf.TensorSpec``s; by default the
+        ``input_signature``), made if needed: callable, with its ``graph``."""
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        trace, _ = self._lookup(args, kwargs)
+        if trace is None:
+            raise ValueError("get_concrete_function cannot be called while another function is traced")
+        return ConcreteFunction(self, trace)
+
+    def _lookup(self, args, kwargs):
+        """(the trace for these arguments, made if needed, and the arrays it is fed), or (None, None)
+        when an argument is a symbolic tensor."""
         leaves, rebuild = _flatten([list(args), kwargs])
+        if any(isinstance(leaf, Tensor) and leaf._graph is not None for leaf in leaves):
+            return None, None
         arrays, key, specs = [], [], []
         for i, leaf in enumerate(leaves):
             if isinstance(leaf, Tensor) and leaf._graph is None:
                 leaf = leaf._value
-            if isinstance(leaf, np.ndarray):
+            if isinstance(leaf, TensorSpec):
+                spec = self.input_signature[len(specs)] if self.input_signature is not None else leaf
+                arrays.append(None)
+                specs.append((i, spec))
+                key.append((tuple(spec.shape) if spec.shape.rank is not None else None, spec.dtype.name))
+            elif isinstance(leaf, np.ndarray):
                 spec = self._spec_for(len(specs), leaf)
                 arrays.append(leaf)
                 specs.append((i, spec))
@@ -106,7 +137,7 @@ class Function:
         trace = self._traces.get(key)
         if trace is None:
             trace = self._traces[key] = self._trace(leaves, rebuild, specs)
-        return self._run(trace, arrays)
+        return trace, arrays
 
     def _fast_key(self, args):
         """(key, arrays) when every argument is an array or eager tensor, else None."""
@@ -129,7 +160,14 @@ class Function:
 
     def _spec_for(self, index, array) -> TensorSpec:
         if self.input_signature is not None:
-            return self.input_signature[index]
+            if index >= len(self.input_signature):
+                raise TypeError(f"this tf.function's input_signature has {len(self.input_signature)} "
+                                f"tensors; it was called with more tensor arguments")
+            spec = self.input_signature[index]
+            if not spec.shape.is_compatible_with(array.shape):
+                raise ValueError(f"argument {index} has shape {array.shape}, not compatible with "
+                                 f"{spec} of the input_signature")
+            return spec
         shape = array.shape
         if self.reduce_retracing and shape:
             shape = (None, *shape[1:])
@@ -137,6 +175,7 @@ class Function:
 
     def _trace(self, leaves, rebuild, specs) -> _Trace:
         graph = Graph()
+        graph.function_graph = True  # TensorFlow 2 semantics inside: tensors compare element-wise
         leaves = list(leaves)
         with graph.as_default():
             placeholders = []
@@ -145,10 +184,11 @@ class Function:
                 placeholders.append(ph)
                 leaves[i] = ph
             args, kwargs = rebuild(leaves)
-            outputs = self.python_function(*args, **kwargs)
+            outputs = self._python(*args, **kwargs)
         flat_out, rebuild_out = _flatten(outputs)
         effects = [op for op in graph.get_operations()
-                   if op.op_def.stateful and op.type not in _NOT_EFFECTS and not op.attrs.get("_initializer")]
+                   if op.op_def.stateful and op.op_def.type not in _NOT_EFFECTS
+                   and not op.attrs.get("_initializer")]
         fetch, eager_out = list(effects), []
         for leaf in flat_out:
             if isinstance(leaf, TensorLike):
@@ -159,7 +199,30 @@ class Function:
             else:
                 eager_out.append((False, leaf))
         plan = _compile(fetch, placeholders)
-        return _Trace(graph, plan, rebuild_out, eager_out, len(effects))
+        return _Trace(graph, plan, rebuild_out, eager_out, len(effects), outputs)
+
+
+class ConcreteFunction:
+    """One trace of a ``tf.function``: ``graph``, its ``inputs`` (placeholders) and
+    ``structured_outputs``; calling it runs the trace on tensors of its input shapes."""
+
+    def __init__(self, function, trace):
+        self._function, self._trace = function, trace
+        self.graph = trace.graph
+        self.inputs = [op.outputs[0] for op in trace.graph.get_operations() if op.type == "Placeholder"]
+
+    @property
+    def structured_outputs(self):
+        return self._trace.structured_outputs
+
+    def __call__(self, *args):
+        arrays = [np.asarray(a.numpy() if isinstance(a, (Tensor, TensorLike)) else a) for a in args]
+        if len(arrays) != len(self.inputs):
+            raise TypeError(f"this concrete function takes {len(self.inputs)} tensors, got {len(arrays)}")
+        return self._function._run(self._trace, arrays)
+
+    def __repr__(self) -> str:
+        return f"<ConcreteFunction {self._function.__name__}({', '.join(t.name for t in self.inputs)})>"
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None, reduce_retracing=False,
@@ -169,5 +232,5 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None, 
     axis)."""
     relax = reduce_retracing or experimental_relax_shapes
     if func is None:
-        return lambda f: Function(f, input_signature, relax)
-    return Function(func, input_signature, relax)
+        return lambda f: Function(f, input_signature, relax, autograph)
+    return Function(func, input_signature, relax, autograph)

@@ -22,6 +22,10 @@ from engine.framework.tensor_shape import TensorShape
 # An op that only orders others (through its control inputs): tf.group, the variables initializer.
 register_op("NoOp", lambda: (), num_outputs=0, stateful=True)
 
+# Stateful ops that need no ordering: graph inputs and variable declarations.
+_UNORDERED = frozenset({"Placeholder", "VariableV2"})
+_READS = frozenset({"ReadVariable", "ReadKerasVariable"})
+
 # Sizes substituted for unknown (None) dimensions when a new node's kernel is run to learn its
 # output shape: a dimension that differs between the two runs depends on a None and stays None.
 PROBE_SIZES = (5, 7)
@@ -65,6 +69,9 @@ class Graph:
         self._name_counts: dict[str, int] = {}
         self._collections: dict[str, list] = {}
         self.seed = None
+        self.function_graph = False  # a tf.function trace (TensorFlow 2 semantics) rather than a TF1 graph
+        self.last_effect = None  # in a function graph: the latest stateful op, which the next one follows
+        self._reads_since: list = []
 
     # -- building --------------------------------------------------------------------------------
     def as_default(self):
@@ -138,6 +145,9 @@ class Graph:
             full = self.unique_name(state.scope + (name or op_def.type))
         controls = [op for deps in state.control_deps for op in deps]
         op = Operation(self, op_def, full, inputs, attrs, controls)
+        if (self.function_graph and op_def.stateful and op_def.type not in _UNORDERED
+                and "_initializer" not in attrs):
+            self._order(op)
         n_out = op_def.outputs_for(len(inputs), attrs)
         if output_specs is None:
             output_specs = _infer(op_def, inputs, attrs, n_out)
@@ -146,6 +156,18 @@ class Graph:
         self._ops.append(op)
         self._by_name[full] = op
         return op
+
+    def _order(self, op) -> None:
+        """TensorFlow 2's automatic control dependencies: stateful ops run in program order; a read
+        follows the last effect, and the next effect follows the reads made since."""
+        after = [self.last_effect] if self.last_effect is not None else []
+        if op.op_def.type in _READS:
+            self._reads_since.append(op)
+        else:
+            after += self._reads_since
+            self._reads_since = []
+            self.last_effect = op
+        op.control_inputs.extend(c for c in after if c not in op.control_inputs)
 
     # -- looking things up -----------------------------------------------------------------------
     def get_operations(self) -> list[Operation]:

@@ -15,10 +15,11 @@ from engine.framework.tensor_shape import TensorShape
 
 
 class _Nodes:
-    __slots__ = ("variable", "assign", "read", "name")
+    __slots__ = ("variable", "assign", "read", "name", "latest")
 
     def __init__(self, variable, assign, read, name):
         self.variable, self.assign, self.read, self.name = variable, assign, read, name
+        self.latest = read  # in a tf.function trace: the read made since the last stateful op
 
 
 def _assign_kernel(ref, value, _variable, mode="set", **attrs):
@@ -107,12 +108,23 @@ class Variable(_Operators, TensorLike):
         return t
 
     def _graph_tensor(self, graph) -> Tensor:
-        nodes = self._nodes.get(id(graph))
-        if nodes is None:
-            nodes = self._bind(graph)
+        if context.build_state(graph).control_deps:
+            # Inside `with tf.control_dependencies([...])`: a read of its own, run after them (so a
+            # read after `v.assign(...)` sees the new value, as in TensorFlow).
+            read = self._fresh_read(graph)
+        elif getattr(graph, "outer_graph", None) is not None and graph.last_effect is None:
+            return graph.capture(self._graph_tensor(graph.outer_graph))  # a cond branch, a loop body
+        else:
+            nodes = self._nodes.get(id(graph))
+            if nodes is None:
+                nodes = self._bind(graph)
+            read = nodes.latest
+            if graph.last_effect is not None and graph.last_effect not in read.op.control_inputs:
+                # In a tf.function trace, after a stateful op (an assignment): a read that follows it.
+                read = nodes.latest = self._fresh_read(graph)
         for tape in context.active_tapes():  # a tape inside tf.function: watched_variables() sees this read
-            tape._note_variable_read(self, nodes.read)
-        return nodes.read
+            tape._note_variable_read(self, read)
+        return read
 
     def _bind(self, graph) -> _Nodes:
         """Add this variable's VariableV2 / initial_value / Assign / read nodes to ``graph``."""
@@ -143,8 +155,8 @@ class Variable(_Operators, TensorLike):
         return nodes
 
     def _graph_nodes(self, graph) -> _Nodes:
-        self._graph_tensor(graph)
-        return self._nodes[id(graph)]
+        nodes = self._nodes.get(id(graph))
+        return self._bind(graph) if nodes is None else nodes
 
     # -- what users call -------------------------------------------------------------------------
     @property
@@ -186,6 +198,9 @@ class Variable(_Operators, TensorLike):
         graph = explicit_graph()
         if graph is None:
             return self._eager_tensor()
+        return self._fresh_read(graph)
+
+    def _fresh_read(self, graph) -> Tensor:
         nodes = self._graph_nodes(graph)
         with graph.name_scope(nodes.name + "/"):
             attrs = {"T": self.dtype, "_variable": self}
@@ -215,7 +230,7 @@ class Variable(_Operators, TensorLike):
 
     def _update(self, op_type, mode, value, name):
         graph = explicit_graph()
-        if isinstance(value, Tensor) and value._graph is not None:
+        if isinstance(value, Tensor) and value._graph is not None and not context.building_function():
             graph = value._graph
         if graph is None:
             value = value.numpy() if isinstance(value, (Tensor, Variable)) else np.asarray(value)

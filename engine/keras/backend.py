@@ -4,11 +4,12 @@ layers own. Everything here is small on purpose; the math lives in the engine's 
 from __future__ import annotations
 
 import re
+import weakref
 
 import numpy as np
 
 from engine.framework import context
-from engine.framework.execute import constant_node
+from engine.framework.op_registry import get_op_def, register_op
 from engine.framework.tensor import Tensor, TensorLike, _Operators, eager
 
 _state = {"floatx": "float32", "epsilon": 1e-7, "names": {}}
@@ -72,6 +73,10 @@ def set_random_seed(seed: int) -> None:
     random_ops.set_seed(seed)
 
 
+# Stateful: never folded into a constant, and run again at each Session.run / traced call.
+register_op("ReadKerasVariable", lambda _variable, **attrs: np.array(_variable._value), stateful=True)
+
+
 class KerasVariable(_Operators, TensorLike):
     """A weight a layer owns: a numpy array updated in place by optimizers. Reading it inside a
     ``GradientTape`` makes the tape watch it (trainable ones), as a ``tf.Variable`` would."""
@@ -93,7 +98,24 @@ class KerasVariable(_Operators, TensorLike):
         return t
 
     def _graph_tensor(self, graph) -> Tensor:
-        return constant_node(self._value, graph, name=self._name.rsplit("/", 1)[-1])
+        """A node reading the current value each time the graph runs (one per graph), so a traced
+        ``tf.function`` step sees the optimizer's updates and differentiates with respect to it."""
+        if getattr(graph, "outer_graph", None) is not None:  # a cond branch, a loop body
+            return graph.capture(self._graph_tensor(graph.outer_graph))
+        reads = self.__dict__.setdefault("_reads", weakref.WeakKeyDictionary())
+        read = reads.get(graph)
+        if read is None:
+            value = self._value
+            with graph.control_dependencies(None):
+                attrs = {"dtype": self.dtype, "_variable": self}
+                name = self._name.rsplit("/", 1)[-1]
+                op = graph.create_op(get_op_def("ReadKerasVariable"), [], attrs, name,
+                                     [(value.shape, value.dtype, (value, value))])
+            op.type = "ReadVariableOp"
+            read = reads[graph] = op.outputs[0]
+        for tape in context.active_tapes():
+            tape._note_variable_read(self, read)
+        return read
 
     def value(self) -> Tensor:
         return self._eager_tensor()

@@ -68,10 +68,16 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     y_pred = _as_pred(y_pred)
-    labels = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
-    if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
-        labels = labels[..., 0]
-    labels = eager(labels.astype(np.int64))
+    if isinstance(y_true, Tensor) and y_true._graph is not None:  # inside tf.function or a graph
+        labels = y_true
+        if labels.shape.rank == len(y_pred.shape) and labels.shape[-1] == 1:
+            labels = array_ops.squeeze(labels, axis=-1)
+        labels = math_ops.cast(labels, "int64")
+    else:
+        labels = np.asarray(y_true.numpy() if isinstance(y_true, Tensor) else y_true)
+        if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
+            labels = labels[..., 0]
+        labels = eager(labels.astype(np.int64))
     y_pred, from_logits = _cached_logits(y_pred, from_logits, "sparse_categorical_crossentropy",
                                          "Softmax")
     if from_logits:

@@ -17,4 +17,4 @@ TensorFlow-named functions that call them:
 
 # Imported for what they do on import: Keras's ops are registered wherever the ops are, and
 # Tensor gets its operators.
-from engine.ops import fused_ops, operators  # noqa: F401
+from engine.ops import autograph_ops, fused_ops, operators  # noqa: F401

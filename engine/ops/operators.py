@@ -31,16 +31,22 @@ def _reflected(fn):
     return method
 
 
+def _by_identity(self, other) -> bool:
+    """TF1 graph tensors (and comparisons with ``None``) compare by identity, so they can be dict
+    keys and list members while a graph is built; eager tensors and those of a ``tf.function``
+    trace compare element-wise, as in TensorFlow 2 (``if i % 2 == 0:`` inside a tf.function)."""
+    graph = self._graph
+    return other is None or (graph is not None and not getattr(graph, "function_graph", False))
+
+
 def _tensor_eq(self, other):
-    """Eager tensors compare element-wise; graph tensors (and ``None``) by identity, so they can be
-    dict keys and list members while a graph is built."""
-    if self._graph is not None or other is None:
+    if _by_identity(self, other):
         return self is other
     return math_ops.equal(self, other)
 
 
 def _tensor_ne(self, other):
-    if self._graph is not None or other is None:
+    if _by_identity(self, other):
         return self is not other
     return math_ops.not_equal(self, other)
 

@@ -159,6 +159,13 @@ CASES = [
     ("avg_pool_grad", lambda g: apply_op("AvgPoolGrad", [np.array([1, 4, 4, 1], np.int32), g],
                                          ksize=(1, 2, 2, 1), strides=(1, 2, 2, 1), padding="VALID"),
      [rand(1, 2, 2, 1)], NO_BATCH),
+    # Control flow (tests/engine/test_control_flow.py compares them with TensorFlow too).
+    ("cond", lambda x, y: tf.cond(tf.reduce_sum(x) > -100.0, lambda: tf.sin(x) * y, lambda: x + y),
+     [rand(2, 3), rand(2, 3)], {}),
+    ("switch_case", lambda x, y: tf.switch_case(tf.constant(1), [lambda: x + y, lambda: x * y * y]),
+     [rand(2, 3), rand(2, 3)], NO_BATCH),
+    ("while_loop", lambda x, w: tf.while_loop(lambda i, h: i < 3, lambda i, h: (i + 1, tf.tanh(h * w)),
+                                              (0, x))[1], [rand(2, 3), rand(2, 3)], {}),
 ]
 
 # tf.linalg and tf.math.top_k (engine/ops/linalg_ops.py). Matrices near the identity stay well
@@ -265,7 +272,15 @@ NOT_DIFFERENTIABLE = {
     "ScalarSummary": "serialized output", "HistogramSummary": "serialized output",
     "TextSummary": "serialized output", "MergeSummary": "serialized output",
     "IteratorGetNext": "input data (tests/data/test_tf1_iterators.py)", "MakeIterator": "no outputs",
+    "WhileGrad": "the backward loop of While, differentiated once",
+    "ReadKerasVariable": "no inputs (gradients collect at its output: the Keras weight)",
+    "EagerPyFunc": "an opaque Python function, as in TensorFlow without a custom gradient",
+    "PrintV2": "no outputs", "Range": "integer sequence from its bounds",
 }
 
 # Differentiable ops whose gradient is checked by another test file.
-COVERED_ELSEWHERE = {"ReadVariable": "test_variables.py: gradients reach Variables through W/read"}
+COVERED_ELSEWHERE = {
+    "ReadVariable": "test_variables.py: gradients reach Variables through W/read",
+    **{op: "test_control_flow.py: the stateful variant (a branch or body with an assignment) of the "
+           "op checked here" for op in ("If", "Case", "While")},
+}

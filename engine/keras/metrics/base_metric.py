@@ -9,12 +9,45 @@ import inspect
 
 import numpy as np
 
+from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.saving import registry
+from engine.ops import script_ops
 
 
 def to_np(x):
     return backend.to_numpy(x)
+
+
+def _symbolic(x) -> bool:
+    return isinstance(x, Tensor) and x._graph is not None
+
+
+def _deferred_in_graphs(update):
+    """``update_state`` that, given symbolic tensors (inside ``tf.function`` or a TF1 graph), adds
+    a node running it on their values each time the graph runs: the state stays numpy."""
+    if getattr(update, "_defers", False):
+        return update
+
+    @functools.wraps(update)
+    def update_state(self, *args, **kwargs):
+        names = list(kwargs)
+        values = [*args, *kwargs.values()]
+        if not any(_symbolic(v) for v in values):
+            return update(self, *args, **kwargs)
+        tensors = [i for i, v in enumerate(values) if isinstance(v, Tensor)]
+
+        def run(*arrays):
+            filled = list(values)
+            for i, a in zip(tensors, arrays, strict=True):
+                filled[i] = a
+            update(self, *filled[:len(args)], **dict(zip(names, filled[len(args):], strict=True)))
+
+        return script_ops.py_function(run, [values[i] for i in tensors], Tout=None,
+                                      name=f"{self.name}_update_state")
+
+    update_state._defers = True
+    return update_state
 
 
 def broadcast_weights(sample_weight, values):
@@ -51,7 +84,7 @@ class Metric:
         super().__init_subclass__(**kwargs)
         registry.register_subclass("metric", cls, register)
         if "update_state" in cls.__dict__:
-            cls.update_state = _accepting_mask(cls.__dict__["update_state"])
+            cls.update_state = _deferred_in_graphs(_accepting_mask(cls.__dict__["update_state"]))
 
     def __init__(self, name=None, dtype=None):
         # Unnamed metrics are numbered as Keras numbers them: auc, auc_1, ...
@@ -111,6 +144,8 @@ class Metric:
         else:
             self._total += float((values * weights).sum())
             self._count += float(weights.sum())
+
+    update_state = _deferred_in_graphs(update_state)
 
     def values(self, y_true, y_pred):  # pragma: no cover - interface
         raise NotImplementedError

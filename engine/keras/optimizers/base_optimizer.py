@@ -21,9 +21,11 @@ import re
 
 import numpy as np
 
+from engine.framework.tensor import Tensor
 from engine.keras import backend
 from engine.keras.optimizers.schedules import learning_rate_schedule as schedules
 from engine.keras.saving import registry
+from engine.ops import script_ops
 
 
 class OptimizerVariable(backend.KerasVariable):
@@ -211,6 +213,11 @@ class Optimizer:
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             return
+        if any(isinstance(g, Tensor) and g._graph is not None for g, _ in pairs):
+            # Inside tf.function (or a TF1 graph): a node applying the values each time it runs.
+            variables = [v for _, v in pairs]
+            return script_ops.py_function(lambda *gs: self.apply_gradients(zip(gs, variables, strict=True)),
+                                          [g for g, _ in pairs], Tout=None, name="apply_gradients")
         grads = [backend.to_numpy(g) for g, _ in pairs]
         if self.clipvalue is not None or self.clipnorm is not None or self.global_clipnorm is not None:
             grads = self._clip(grads)
