@@ -220,7 +220,7 @@ __all__ = [
     "metrics", "model_variables", "ones_initializer", "placeholder_with_default",
     "random_normal_initializer", "random_uniform_initializer", "truncated_normal_initializer",
     "variable_scope", "variance_scaling_initializer", "zeros_initializer",
-    "Module", "debugging", "einsum", "errors", "eye", "io", "linalg",
+    "Module", "debugging", "einsum", "eye", "io", "linalg",
     "case", "cond", "switch_case", "while_loop", "print", "py_function", "range",
 ]
 
