@@ -321,8 +321,32 @@ register_op("StridedSliceGrad", _slice_grad_kernel,
             lambda op, g: [None, strided_slice(g, op.attrs["key"])])
 
 
+def _symbolic(p) -> bool:
+    return isinstance(p, Tensor) and p._graph is not None
+
+
 def strided_slice(x, key, name=None):
-    """``x[key]`` for ints, slices, ``None``, ``...`` and integer arrays (the ``[]`` operator)."""
+    """``x[key]`` for ints, slices, ``None``, ``...`` and integer arrays (the ``[]`` operator). A
+    scalar index that is a symbolic tensor (``x[i]`` with ``i`` from ``tf.range`` inside a
+    ``tf.function``) becomes a gather along its axis, as TensorFlow's dynamic strided slice."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if any(_symbolic(p) for p in parts):
+        if any(p is None or p is Ellipsis for p in parts):
+            raise TypeError("indexing with a symbolic tensor together with None or ... is not "
+                            "supported; use tf.gather")
+        static = tuple(slice(None) if _symbolic(p) else p for p in parts)
+        out = apply_op("StridedSlice", [x], key=_normalise_key(static))
+        kept, axes = 0, []
+        for p in parts:
+            if _symbolic(p):
+                if p.shape.rank not in (0, None):
+                    raise TypeError("indexing with a symbolic tensor needs a scalar index; use tf.gather")
+                axes.append((kept, p))
+            if not isinstance(p, (int, np.integer)):
+                kept += 1
+        for axis, index in reversed(axes):  # from the last axis, so earlier axes keep their number
+            out = gather(out, index, axis=axis)
+        return identity(out, name=name) if name else out
     return apply_op("StridedSlice", [x], name=name, key=_normalise_key(key))
 
 
