@@ -118,7 +118,8 @@ def make_ndarray(proto: tensor_pb2.TensorProto) -> np.ndarray:
             )
         return np.frombuffer(content, dtype=np_dtype.newbyteorder("<")).astype(np_dtype).reshape(shape)
     values = getattr(proto, _VAL_FIELD[proto.dtype])
-    present = len(values) // 2 if proto.dtype in (types_pb2.DT_COMPLEX64, types_pb2.DT_COMPLEX128) else len(values)
+    complex_pairs = proto.dtype in (types_pb2.DT_COMPLEX64, types_pb2.DT_COMPLEX128)
+    present = len(values) // 2 if complex_pairs else len(values)
     _check_count(present, count, shape)
     if proto.dtype == types_pb2.DT_HALF:
         array = np.asarray(values, dtype=np.uint16).view(np.float16)
