@@ -190,6 +190,20 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
         status.stopped = cannot_read(exc)
 
 
+def still_stopped(status: FileStatus) -> bool:
+    """Whether a file whose reading stopped would stop at the same place again: it still cannot
+    be opened, or the header where framing was lost is still bad. Costs one header's read."""
+    try:
+        with open(status.path, "rb") as f:
+            f.seek(status.offset)
+            head = f.read(HEADER_BYTES)
+    except OSError:
+        return True
+    if status.stopped is None or status.stopped.startswith("cannot read"):
+        return False
+    return scan_records(head, status.offset).stopped is not None
+
+
 def _big_record_bytes(buf: bytes, chunk_bytes: int) -> int:
     """The framed size of the record at the start of ``buf`` when its header is intact and it
     is longer than a chunk (0 otherwise: the scan then frames it, or says why it cannot)."""
