@@ -21,6 +21,9 @@ from tfevents.record import encode_record
 
 FILE_VERSION = "brain.Event:2"
 _RETRY_SECS = 1.0
+# Bytes of framed records a writer holds before ``add`` waits for the disk: a writer faster than
+# its disk, or one whose disk is full, must not grow without bound in memory.
+MAX_PENDING_BYTES = 32 << 20
 _file_counter = itertools.count()
 _open_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 
@@ -54,6 +57,10 @@ class EventFileWriter:
         self._max_queue = max_queue
         self._flush_secs = flush_secs
         self._pending: list[bytes] = []
+        self._pending_bytes = 0
+        self._room_wanted = False
+        # The last write's error while it lasts: every add raises until a write succeeds.
+        self._failing: BaseException | None = None
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._flushed = threading.Condition(self._lock)
@@ -74,10 +81,22 @@ class EventFileWriter:
         """Queue one serialized Event."""
         record = encode_record(data)
         with self._lock:
-            if self._closed:
-                raise WriterClosedError(f"event file writer for {self.path} is closed")
-            self._raise_pending_error()
+            while True:
+                if self._closed:
+                    raise WriterClosedError(f"event file writer for {self.path} is closed")
+                if self._failing is not None:
+                    self._error = None
+                    raise OSError(f"writing {self.path} failed: {self._failing}; this event was not "
+                                  f"accepted ({len(self._pending)} accepted earlier wait for the disk)"
+                                  ) from self._failing
+                self._raise_pending_error()
+                if not self._pending or self._pending_bytes + len(record) <= MAX_PENDING_BYTES:
+                    break
+                self._room_wanted = True  # the disk is slower than the caller: wait for it
+                self._wake.notify()
+                self._flushed.wait(timeout=1.0)
             self._pending.append(record)
+            self._pending_bytes += len(record)
             if len(self._pending) >= self._max_queue:
                 self._wake.notify()
 
@@ -124,10 +143,12 @@ class EventFileWriter:
             written = 0
             while written < len(data):
                 written += self._file.write(data[written:])
+            with self._lock:
+                self._failing = None
             return True
         except OSError as exc:
             with self._lock:
-                self._error = exc
+                self._error = self._failing = exc
             try:
                 self._file.truncate(start)
                 self._file.seek(start)
@@ -135,18 +156,27 @@ class EventFileWriter:
                 pass
             return False
 
+    def _ready(self, retry_at: float, deadline: float) -> bool:
+        """Whether the thread should write now (called under the lock)."""
+        now = time.monotonic()
+        if self._closed or self._flushes_done != self._flush_requests or now >= deadline:
+            return True
+        if now < retry_at or not self._pending:
+            return False
+        return (len(self._pending) >= self._max_queue or self._room_wanted
+                or self._failing is not None)
+
     def _run(self) -> None:
         deadline = time.monotonic() + self._flush_secs
         retry_at = 0.0  # after a failed write, wait a little before trying again
         while True:
             with self._lock:
-                while (not self._closed
-                       and (len(self._pending) < self._max_queue or time.monotonic() < retry_at)
-                       and self._flushes_done == self._flush_requests
-                       and time.monotonic() < deadline):
-                    wake_at = deadline if len(self._pending) < self._max_queue else retry_at
-                    self._wake.wait(timeout=max(0.0, wake_at - time.monotonic()))
+                while not self._ready(retry_at, deadline):
+                    now = time.monotonic()
+                    wake_at = retry_at if self._pending and now < retry_at else deadline
+                    self._wake.wait(timeout=max(0.0, wake_at - now))
                 batch, self._pending = self._pending, []
+                self._pending_bytes, self._room_wanted = 0, False
                 closing = self._closed
                 flush_target = self._flush_requests
             if batch and not self._write_batch(batch):
@@ -156,6 +186,7 @@ class EventFileWriter:
                         self._error = OSError(f"{self._error}; {len(batch)} record(s) not written")
                     else:  # keep the records for the next attempt, in order
                         self._pending[:0] = batch
+                        self._pending_bytes += sum(len(r) for r in batch)
             if time.monotonic() >= deadline:
                 deadline = time.monotonic() + self._flush_secs
             with self._lock:

@@ -43,6 +43,7 @@ SMALL_RECORD = 128  # payloads up to this size are checked and parsed as a byte 
 _MASK_DELTA = np.uint32(0xA282EAD8)
 _U64 = struct.Struct("<Q")
 _U32 = struct.Struct("<I")
+_ZERO_CRC = bytes(4)  # the masked CRC of a zero length is not 0: a zero header is never valid
 
 
 def _crc_table() -> np.ndarray:
@@ -103,9 +104,12 @@ def scan_matrix(buf: bytes, base: int) -> MatrixFrames:
     u64, add = _U64.unpack_from, offsets.append
     last_header = n - HEADER_BYTES
     while pos <= last_header:
-        nxt = pos + FRAMING_BYTES + u64(buf, pos)[0]
+        length = u64(buf, pos)[0]
+        nxt = pos + FRAMING_BYTES + length
         if nxt > n:  # incomplete, or a length too big for any file (checked below)
             break
+        if not length and buf[pos + 8:pos + 12] == _ZERO_CRC:
+            break  # zeros (a hole, a preallocated tail): no valid header, stop walking here
         add(pos)
         pos = nxt
     blocked = n - pos >= HEADER_BYTES  # a header we could not pass: too big or incomplete

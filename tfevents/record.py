@@ -35,6 +35,9 @@ MAX_RECORD_BYTES = 1 << 30
 # Bytes read at a time; a record longer than that doubles the read until it fits (a huge valid
 # length on a short file is a record still being written: only what the file holds is read).
 CHUNK_BYTES = 4 << 20
+# A record longer than a chunk has its payload checksum checked this many bytes at a time
+# before it is read whole, so a garbage one costs no more memory than this.
+CRC_PIECE_BYTES = 1 << 20
 
 _LENGTH = struct.Struct("<Q")
 _CRC = struct.Struct("<I")
@@ -135,7 +138,11 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
     ``scan`` frames it; the caller takes the chunk's records (``take_records``). Once a chunk is
     taken whole, ``status`` says whether framing was lost and how many bytes of an incomplete
     record follow. A caller that stops mid-chunk leaves ``status.offset`` after the last record it
-    took, and the next read resumes there."""
+    took, and the next read resumes there.
+
+    Memory is bounded by the bytes present, never by a length a header claims: a record longer
+    than a chunk is read on its own, and only once the file holds all of it, its bytes are data
+    (not a hole of a sparse file) and its payload checksum holds (checked in pieces)."""
     if status.stopped is not None:
         return
     try:
@@ -148,9 +155,26 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
             f.seek(status.offset)
             buf = b""
             while True:
-                want = max(chunk_bytes, len(buf))
-                more = f.read(want)
-                buf = buf + more if buf else more
+                need = _big_record_bytes(buf, chunk_bytes)
+                if need:
+                    start = status.offset  # the caller took everything before the big record
+                    if start + need > size:  # still being written: read nothing of it yet
+                        status.pending_bytes = size - start
+                        return
+                    why = _absent(f.fileno(), start, need)
+                    if why is not None:
+                        status.skip(start, why)
+                        status.offset = start + need
+                        f.seek(status.offset)
+                        buf = b""
+                        continue
+                    f.seek(start)
+                    buf, want = f.read(need), need
+                    more = buf
+                else:
+                    want = chunk_bytes
+                    more = f.read(want)
+                    buf = buf + more if buf else more
                 frames = scan(buf, status.offset)
                 try:
                     yield buf, frames
@@ -164,6 +188,61 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
                 buf = buf[frames.used:]
     except OSError as exc:
         status.stopped = cannot_read(exc)
+
+
+def still_stopped(status: FileStatus) -> bool:
+    """Whether a file whose reading stopped would stop at the same place again: it still cannot
+    be opened, or the header where framing was lost is still bad. Costs one header's read."""
+    try:
+        with open(status.path, "rb") as f:
+            f.seek(status.offset)
+            head = f.read(HEADER_BYTES)
+    except OSError:
+        return True
+    if status.stopped is None or status.stopped.startswith("cannot read"):
+        return False
+    return scan_records(head, status.offset).stopped is not None
+
+
+def _big_record_bytes(buf: bytes, chunk_bytes: int) -> int:
+    """The framed size of the record at the start of ``buf`` when its header is intact and it
+    is longer than a chunk (0 otherwise: the scan then frames it, or says why it cannot)."""
+    if len(buf) < HEADER_BYTES or masked_crc32c(buf[:8]) != _CRC.unpack_from(buf, 8)[0]:
+        return 0
+    (length,) = _LENGTH.unpack_from(buf, 0)
+    need = length + FRAMING_BYTES
+    return need if chunk_bytes < need and length <= MAX_RECORD_BYTES else 0
+
+
+def _absent(fd: int, start: int, need: int) -> str | None:
+    """Why the record at ``start`` (``need`` bytes framed) is not worth reading, or None: its
+    bytes include a hole (a sparse file claims them; no writer leaves holes inside a record), or
+    its payload fails its checksum. Reads in pieces with ``pread``, so it costs a chunk of memory."""
+    end = start + need
+    seek_hole = getattr(os, "SEEK_HOLE", None)
+    if seek_hole is not None:
+        where = os.lseek(fd, 0, os.SEEK_CUR)
+        try:
+            hole = os.lseek(fd, start, seek_hole)
+        except OSError:
+            hole = end  # the file system cannot tell: trust the checksum alone
+        finally:
+            os.lseek(fd, where, os.SEEK_SET)
+        if hole < end:
+            return f"claims {need - FRAMING_BYTES} bytes, but the file holds a hole at byte {hole} " \
+                   f"(a sparse file): not read"
+    crc, pos, data_end = 0, start + HEADER_BYTES, end - FOOTER_BYTES
+    while pos < data_end:
+        piece = os.pread(fd, min(CRC_PIECE_BYTES, data_end - pos), pos)
+        if not piece:
+            return "ends before its length: not read"
+        crc = google_crc32c.extend(crc, piece)
+        pos += len(piece)
+    footer = os.pread(fd, FOOTER_BYTES, data_end)
+    masked = (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
+    if len(footer) < FOOTER_BYTES or masked != _CRC.unpack(footer)[0]:
+        return BAD_PAYLOAD
+    return None
 
 
 def take_records(status: FileStatus, buf: bytes, frames: Frames, handled: np.ndarray | None = None):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tfevents.proto import tensor_pb2, tensor_shape_pb2, types_pb2
@@ -45,8 +47,12 @@ _VAL_FIELD = {
 # Dtypes TensorFlow never packs into ``tensor_content``: their values go in the typed field.
 _TYPED_ONLY = (types_pb2.DT_BOOL, types_pb2.DT_UINT16, types_pb2.DT_COMPLEX64, types_pb2.DT_COMPLEX128)
 
-# A hostile shape with few values must not make the reader allocate gigabytes to repeat them.
-_MAX_FILLED_VALUES = 1 << 24
+# A shape is only believed as far as the bytes present back it: a tensor stores every value
+# (``tensor_content``, or one typed value each) except a constant, whose last value TensorFlow
+# repeats to fill the shape. Writers fill only small constants, so a fill is bounded by a
+# number, not by the shape: a 68-byte record must not become a 134 MB array.
+MAX_FILLED_VALUES = 1 << 12
+MAX_DIMS = 32  # numpy's own limit, checked here so that the error names the tensor
 
 
 class TensorDecodeError(ValueError):
@@ -92,10 +98,13 @@ def make_ndarray(proto: tensor_pb2.TensorProto) -> np.ndarray:
     if proto.tensor_shape.unknown_rank:
         raise TensorDecodeError("tensor of unknown rank")
     shape = tuple(d.size for d in proto.tensor_shape.dim)
+    if len(shape) > MAX_DIMS:
+        raise TensorDecodeError(f"tensor of {len(shape)} dimensions, over the limit of {MAX_DIMS}")
     if any(d < 0 for d in shape):
         raise TensorDecodeError(f"tensor with unknown dimensions {shape}")
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    count = math.prod(shape)  # Python ints: no int64 wrap-around to a small or zero count
     if proto.dtype == types_pb2.DT_STRING:
+        _check_count(len(proto.string_val), count, shape)
         values = list(proto.string_val)
         array = np.empty(len(values), dtype=object)
         array[:] = values
@@ -112,6 +121,9 @@ def make_ndarray(proto: tensor_pb2.TensorProto) -> np.ndarray:
             )
         return np.frombuffer(content, dtype=np_dtype.newbyteorder("<")).astype(np_dtype).reshape(shape)
     values = getattr(proto, _VAL_FIELD[proto.dtype])
+    complex_pairs = proto.dtype in (types_pb2.DT_COMPLEX64, types_pb2.DT_COMPLEX128)
+    present = len(values) // 2 if complex_pairs else len(values)
+    _check_count(present, count, shape)
     if proto.dtype == types_pb2.DT_HALF:
         array = np.asarray(values, dtype=np.uint16).view(np.float16)
     elif proto.dtype in (types_pb2.DT_COMPLEX64, types_pb2.DT_COMPLEX128):
@@ -122,17 +134,24 @@ def make_ndarray(proto: tensor_pb2.TensorProto) -> np.ndarray:
     return _fill(array, count, shape)
 
 
+def _check_count(present: int, count: int, shape: tuple) -> None:
+    """Refuse, before anything is allocated, a shape the values present cannot fill."""
+    if present == count:
+        return
+    if present == 0:
+        raise TensorDecodeError(f"tensor of shape {shape} holds no values")
+    if present > count:
+        raise TensorDecodeError(f"tensor of shape {shape} holds {present} values")
+    if count > MAX_FILLED_VALUES:
+        raise TensorDecodeError(
+            f"tensor of shape {shape} ({count} values) holds {present}: filling it would repeat "
+            f"the last one past the limit of {MAX_FILLED_VALUES} values")
+
+
 def _fill(array: np.ndarray, count: int, shape: tuple) -> np.ndarray:
-    """TensorFlow repeats the last typed value to fill the shape (``make_ndarray``)."""
+    """TensorFlow repeats the last typed value to fill the shape (``make_ndarray``); the count
+    was checked by ``_check_count``."""
     if array.size == count:
         return array.reshape(shape)
-    if array.size == 0:
-        if count == 0:
-            return array.reshape(shape)
-        raise TensorDecodeError(f"tensor of shape {shape} holds no values")
-    if array.size > count:
-        raise TensorDecodeError(f"tensor of shape {shape} holds {array.size} values")
-    if count > _MAX_FILLED_VALUES:
-        raise TensorDecodeError(f"tensor of shape {shape} would repeat {array.size} values")
     padded = np.concatenate([array, np.repeat(array[-1:], count - array.size)])
     return padded.reshape(shape)

@@ -8,11 +8,19 @@ import os
 import numpy as np
 
 from board.data.stores import Latest, RunStore
+from board.ingest.loader import shown_name
 from board.ingest.multiplexer import Multiplexer
 
 # The kinds /api/tags always lists (empty when a run has none), beside the ones drawn.
 UNSHOWN_KINDS_LISTED = ("images", "audio", "pr_curves", "custom_scalars", "meshes", "embeddings")
 PROJECTOR_CONFIG = "projector_config.pbtxt"  # what add_embedding writes beside the event files
+
+
+def _text(value: str | None) -> str | None:
+    """A name from the file system as text any JSON can carry (odd bytes as escapes)."""
+    if value is None:
+        return None
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class NotFoundError(LookupError):
@@ -92,25 +100,26 @@ class DataProvider:
 
     def fingerprint(self, run: str) -> tuple:
         """What changes whenever the run's scalars or histograms change: ((tag, version) per
-        scalar tag, (tag, version) per histogram tag), in the store's order."""
+        scalar tag, (tag, version) per histogram tag) in the store's order, and the store's
+        generation (a run read again from the start is a new store)."""
         s = self._store(run)
         with s.lock:
             scalars = tuple((t, x.version) for t, x in s.scalars.items() if len(x))
             histos = tuple((t, r.version) for t, r in s.histograms.items() if len(r))
-        return scalars, histos
+        return scalars, histos, s.generation
 
     def histograms(self, run: str, tag: str) -> list:
         """The kept Histogram records of a tag, oldest step first."""
         return self._sample(run, "histograms", tag, "histogram")
 
-    def histograms_version(self, run: str, tag: str) -> int:
+    def histograms_version(self, run: str, tag: str) -> tuple[int, int]:
         """Changes whenever the kept histograms of (run, tag) change."""
         s = self._store(run)
         with s.lock:
             res = s.histograms.get(tag)
             if res is None or not len(res):
                 raise NotFoundError(f"run {run!r} has no histogram tag {tag!r}")
-            return res.version
+            return s.generation, res.version
 
     def text(self, run: str, tag: str) -> list:
         return self._sample(run, "text", tag, "text")
@@ -144,25 +153,32 @@ class DataProvider:
             with s.lock:
                 problems = list(s.problems)
                 problem_count = s.problem_count
-            runs.append({"run": name, "problems": problems, "problem_count": problem_count})
+            runs.append({"run": name, "problems": problems, "problem_count": problem_count,
+                         "changes": list(loader.changes)})
             for st in loader.statuses():
+                shown = shown_name(st.path)
+                file_problems = list(st.problems[-20:])
+                if shown != os.path.basename(st.path):
+                    file_problems.insert(0, "the file's name is not UTF-8: shown with \\x escapes")
                 files.append({
                     "run": name,
-                    "name": os.path.basename(st.path),
+                    "name": shown,
                     "records": st.records,
                     "skipped": st.skipped,
                     "stopped": st.stopped,
                     "offset": st.offset,
                     "pending_bytes": st.pending_bytes,
-                    "file_version": st.file_version,
-                    "problems": list(st.problems[-20:]),
+                    "file_version": _text(st.file_version),
+                    "problems": file_problems,
                 })
         return {
             "loading": mux.loading,
             "files": files,
-            "runs": [r for r in runs if r["problem_count"]],
-            "logdirs": [{"name": prefix, "path": path} for prefix, path in mux.logdirs.items()],
-            "missing_logdirs": mux.missing_logdirs(),
+            "runs": [r for r in runs if r["problem_count"] or r["changes"]],
+            "logdirs": [{"name": _text(prefix), "path": _text(path)}
+                        for prefix, path in mux.logdirs.items()],
+            "missing_logdirs": [_text(p) for p in mux.missing_logdirs()],
+            "discovery": list(mux.discovery_notes),
             "reloads": mux.reloads,
             "last_reload_seconds": mux.last_reload_seconds,
             "last_reload_at": mux.last_reload_at,

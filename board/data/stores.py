@@ -151,6 +151,7 @@ class Latest:
 HISTOGRAMS_KEPT = 500   # per (run, tag): TensorBoard's default
 TEXTS_KEPT = 1000       # per (run, tag)
 PROBLEMS_KEPT = 100     # per run: decode problems shown in /api/status
+_generations = itertools.count()
 
 
 @dataclass
@@ -167,6 +168,9 @@ class RunStore:
     problems: deque = field(default_factory=lambda: deque(maxlen=PROBLEMS_KEPT))
     problem_count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Tells a run's stores apart when the run is read again from the start: cached answers
+    # keyed by a version must not outlive the store they were made from.
+    generation: int = field(default_factory=lambda: next(_generations))
 
     def series(self, tag: str) -> ScalarSeries:
         s = self.scalars.get(tag)

@@ -41,27 +41,68 @@ def run_name(prefix: str, relative: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def discover_runs(logdirs: dict[str, str]) -> dict[str, str]:
+MAX_DEPTH = 64               # directory levels searched below a logdir
+MAX_DIRECTORIES = 100_000    # directories visited per logdir at each reload
+
+
+def discover_runs(logdirs: dict[str, str], notes: list[str] | None = None) -> dict[str, str]:
     """{run name: directory} for every directory holding an event file, in name order.
 
     ``logdirs`` maps a prefix ('' for a lone ``--logdir``) to a directory. A missing logdir
-    simply has no runs yet.
+    simply has no runs yet. The walk is iterative and bounded (``MAX_DEPTH`` levels,
+    ``MAX_DIRECTORIES`` directories a logdir): what it leaves out is said in ``notes``.
     """
     runs: dict[str, str] = {}
     for prefix, root in logdirs.items():
-        seen: set[tuple[int, int]] = set()  # symlinked runs are followed, loops are not
-        for dirpath, dirnames, filenames in os.walk(root, onerror=lambda _err: None,
-                                                    followlinks=True):
-            try:
-                st = os.stat(dirpath)
-            except OSError:
-                dirnames.clear()
-                continue
+        for dirpath in _walk(root, notes if notes is not None else []):
+            runs[run_name(prefix, os.path.relpath(dirpath, root))] = dirpath
+    return dict(sorted(runs.items()))
+
+
+def _walk(root: str, notes: list[str]):
+    """The directories under ``root`` that hold an event file, depth first in name order.
+    Symlinked directories are followed, loops are not."""
+    seen: set[tuple[int, int]] = set()
+    stack = [(root, 0)]
+    visited = 0
+    too_deep = None
+    while stack:
+        dirpath, depth = stack.pop()
+        try:
+            st = os.stat(dirpath)
             if (st.st_dev, st.st_ino) in seen:
-                dirnames.clear()
                 continue
             seen.add((st.st_dev, st.st_ino))
-            dirnames.sort()
-            if any(is_event_file(f) for f in filenames):
-                runs[run_name(prefix, os.path.relpath(dirpath, root))] = dirpath
-    return dict(sorted(runs.items()))
+            with os.scandir(dirpath) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        visited += 1
+        if visited > MAX_DIRECTORIES:
+            notes.append(f"{_shown(root)}: more than {MAX_DIRECTORIES} directories; the rest "
+                         "are not searched for runs")
+            return
+        subdirs = []
+        has_events = False
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    subdirs.append(entry.path)
+                elif is_event_file(entry.name):
+                    has_events = True
+            except OSError:
+                continue
+        if has_events:
+            yield dirpath
+        if subdirs and depth >= MAX_DEPTH:
+            too_deep = too_deep or dirpath
+            continue
+        stack.extend((path, depth + 1) for path in reversed(subdirs))
+    if too_deep is not None:
+        notes.append(f"{_shown(root)}: directories more than {MAX_DEPTH} levels deep are not "
+                     f"searched for runs (first at {_shown(too_deep)[:200]}...)")
+
+
+def _shown(path: str) -> str:
+    """A path as text any JSON can carry (odd bytes as ``\\xff`` escapes)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -2,63 +2,134 @@
 
 Each file keeps a reader that remembers its offset, so a reload costs the new bytes, not the
 size of the logdir. A file whose size has not changed is not even opened.
+
+A file is known by its identity (device, inode) and what it looked like when last read (size,
+mtime, ctime). One that was replaced under the same name, or shrank, is no longer what the run's
+data came from: the run is read again from the start, and the change is reported (``changes``).
+A file whose reading stopped (a bad length checksum, permission denied) is looked at again when
+it changes, and once it reads past where it stopped, the run is read again too.
 """
 
 from __future__ import annotations
 
 import os
+import time
+from collections import deque
 from collections.abc import Callable
 
 from board.data.stores import RunStore
 from board.ingest.accumulator import RunAccumulator
 from tfevents.fastread import FastFileReader
 from tfevents.files import event_files
-from tfevents.record import FileStatus
+from tfevents.record import FileStatus, still_stopped
 
 FLUSH_EVERY = 20_000  # events: how often a long read publishes what it has so far
+CHANGES_KEPT = 20     # per run: the newest changes shown in /api/status
+
+
+def _look(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def directory_identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 class RunLoader:
     """The files of one run directory and the store they load into."""
 
-    def __init__(self, name: str, path: str):
+    def __init__(self, name: str, path: str, changes: deque | None = None):
         self.name = name
         self.path = path
+        self.identity = directory_identity(path)
+        self.changes: deque[dict] = changes if changes is not None else deque(maxlen=CHANGES_KEPT)
+        self._start()
+
+    def _start(self) -> None:
         self.store = RunStore()
         self.accumulator = RunAccumulator(self.store)
         self.readers: dict[str, FastFileReader] = {}
+        self.looks: dict[str, tuple] = {}  # path -> _look() when last read
+
+    def note(self, message: str) -> None:
+        self.changes.append({"at": time.time(), "change": message})
 
     def load(self, should_stop: Callable[[], bool] = lambda: False) -> int:
         """Read what was appended to the run's files since the last call, files in name order.
         Returns the number of Events read. Never raises for a bad or vanished file."""
+        paths = event_files(self.path)
+        looks = {}
+        for path in paths:
+            try:
+                looks[path] = _look(os.stat(path))
+            except OSError:
+                continue
+        restart = self._restart_reason(looks)
+        if restart is not None:
+            self.note(restart + "; the run was read again from the start")
+            self._start()
         count = 0
-        for path in event_files(self.path):
+        for path, look in looks.items():
             if should_stop():
                 break
             reader = self.readers.get(path)
             if reader is None:
                 reader = self.readers[path] = FastFileReader(path)
-            if not _has_news(reader.status):
+            elif not _has_news(reader.status, look):
                 continue
+            self.looks[path] = look
             count += reader.read_into(self.accumulator, FLUSH_EVERY, should_stop)
         self.accumulator.flush()
         return count
 
+    def _restart_reason(self, looks: dict[str, tuple]) -> str | None:
+        """Why the data loaded so far no longer matches the files, or None."""
+        for path, reader in list(self.readers.items()):
+            now, then = looks.get(path), self.looks.get(path)
+            if now is None or then is None:
+                continue
+            name = shown_name(path)
+            st = reader.status
+            if now[:2] != then[:2]:
+                return f"{name} was replaced (a new file under the same name)"
+            if now[2] < st.offset + st.pending_bytes:
+                return f"{name} shrank from {st.offset + st.pending_bytes} to {now[2]} bytes"
+            if st.stopped is not None and now[2:] != then[2:]:
+                if still_stopped(st):  # it grew or was touched, but is as bad where it stopped
+                    self.looks[path] = now
+                    continue
+                if not (st.records or st.skipped or st.offset):
+                    # Nothing was read from it (permission denied): retry this file alone.
+                    self.note(f"{name} can be read again ({st.stopped} before); retried")
+                    del self.readers[path]
+                    continue
+                return f"{name} was repaired where reading had stopped ({st.stopped})"
+        return None
+
     def replaced(self) -> bool:
-        """Whether every file this run was read from is gone (the directory was deleted and
-        written anew): its data is then stale and the run starts over."""
+        """Whether this run's directory is not the one it was read from: every file it was read
+        from is gone, or the directory was deleted and made anew (its inode changed)."""
+        if self.identity is not None and directory_identity(self.path) not in (None, self.identity):
+            return True
         return bool(self.readers) and not any(os.path.exists(p) for p in self.readers)
 
     def statuses(self) -> list[FileStatus]:
         return [r.status for r in self.readers.values()]
 
 
-def _has_news(status: FileStatus) -> bool:
-    """Whether the file may hold something not read yet (or has shrunk, which the reader reports)."""
+def shown_name(path: str) -> str:
+    """A file's base name as text any JSON can carry: bytes that are not UTF-8 (kept by Python
+    as surrogates) shown as ``\\xff`` escapes."""
+    name = os.path.basename(path)
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _has_news(status: FileStatus, look: tuple) -> bool:
+    """Whether the file may hold something not read yet."""
     if status.stopped is not None:
         return False
-    try:
-        size = os.stat(status.path).st_size
-    except OSError:
-        return False
-    return size != status.offset + status.pending_bytes
+    return look[2] != status.offset + status.pending_bytes

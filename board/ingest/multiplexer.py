@@ -27,6 +27,7 @@ class Multiplexer:
         self.last_reload_seconds: float | None = None
         self.last_reload_at: float | None = None
         self.errors: list[str] = []    # unexpected failures of whole reloads (bugs), newest last
+        self.discovery_notes: list[str] = []  # what the last search for runs left out, and why
         self._first_load = threading.Event()
         self._stop = threading.Event()
 
@@ -49,11 +50,11 @@ class Multiplexer:
         """Pick up new and deleted runs, then read what each run's files gained. Returns the
         number of Events read."""
         started = time.perf_counter()
-        found = discover_runs(self.logdirs)
+        notes: list[str] = []
+        found = discover_runs(self.logdirs, notes)
+        self.discovery_notes = notes
         old = self.runs
-        self.runs = {name: old[name] if name in old and old[name].path == path
-                     and not old[name].replaced() else RunLoader(name, path)
-                     for name, path in found.items()}
+        self.runs = {name: self._loader(old.get(name), name, path) for name, path in found.items()}
         count = 0
         for loader in list(self.runs.values()):
             if self._stop.is_set():
@@ -69,6 +70,17 @@ class Multiplexer:
         if not self._stop.is_set():
             self._first_load.set()
         return count
+
+    @staticmethod
+    def _loader(old: RunLoader | None, name: str, path: str) -> RunLoader:
+        """The run's loader, kept across reloads while its directory is the same one."""
+        if old is None or old.path != path:
+            return RunLoader(name, path)
+        if not old.replaced():
+            return old
+        new = RunLoader(name, path, old.changes)
+        new.note("the run's directory was deleted and made anew: its data was read as a new run")
+        return new
 
     def reload_forever(self, interval: float) -> None:
         """The reload thread's body: reload now, then every ``interval`` seconds until

@@ -30,16 +30,20 @@ def test_logdir_deleted_under_a_running_server(tmp_path):
 
 
 def test_file_truncated_under_the_server_is_reported(tmp_path):
+    """Issue 20 changed the outcome: a shrunk file is no longer what the served data came from,
+    so the run is read again from the start (it serves what the file holds now) and the change
+    is reported in /api/status (tests/security/test_loader_heals.py has the other cases)."""
     path = write_run(tmp_path / "a", {"loss": [(s, float(s)) for s in range(100)]})
     with board_client(tmp_path, reload_interval=0.05) as client:
         assert len(client.get("/api/scalars", params={"run": "a", "tag": "loss"}).json()["value"]) == 100
+        keep = len(open(path, "rb").read()) // 2
         with open(path, "r+b") as f:
-            f.truncate(50)
+            f.truncate(keep)
 
         def reported():
-            files = client.get("/api/status").json()["files"]
-            return any(f["stopped"] or f["problems"] for f in files) or None
+            runs = client.get("/api/status").json()["runs"]
+            return [c["change"] for r in runs for c in r["changes"]]
 
-        wait_for(reported)
-        # What was read before stays served: nothing is silently dropped.
-        assert client.get("/api/scalars", params={"run": "a", "tag": "loss"}).status_code == 200
+        assert "shrank" in wait_for(reported)[0]
+        values = client.get("/api/scalars", params={"run": "a", "tag": "loss"}).json()["value"]
+        assert 0 < len(values) < 100 and values == [float(s) for s in range(len(values))]
