@@ -9,8 +9,9 @@ import weakref
 import numpy as np
 
 from engine.framework import context
-from engine.framework.op_registry import get_op_def, register_op
+from engine.framework.op_registry import get_op_def
 from engine.framework.tensor import Tensor, TensorLike, _Operators, eager
+from engine.ops import array_ops  # noqa: F401 - registers ReadKerasVariable, which graphs of Keras weights use
 
 _state = {"floatx": "float32", "epsilon": 1e-7, "names": {}}
 
@@ -71,10 +72,6 @@ def set_random_seed(seed: int) -> None:
     from engine.ops import random_ops
 
     random_ops.set_seed(seed)
-
-
-# Stateful: never folded into a constant, and run again at each Session.run / traced call.
-register_op("ReadKerasVariable", lambda _variable, **attrs: np.array(_variable._value), stateful=True)
 
 
 class KerasVariable(_Operators, TensorLike):

@@ -92,6 +92,9 @@ register_op("StopGradient", lambda x: x)
 register_op("Shape", lambda x, out_type=None: np.asarray(x.shape, dtype=np.int32))
 register_op("Size", lambda x: np.asarray(x.size, dtype=np.int32))
 register_op("Rank", lambda x: np.asarray(x.ndim, dtype=np.int32))
+# A Keras weight's current value (engine/keras/backend.py's KerasVariable in a graph). Stateful:
+# never folded into a constant, and run again at each Session.run / traced call.
+register_op("ReadKerasVariable", lambda _variable, **attrs: np.array(_variable._value), stateful=True)
 
 
 def identity(input, name=None):  # noqa: A002

@@ -5,8 +5,11 @@ recreated directory is a new run; odd names and deep trees never make a 500 or s
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from board.ingest import discovery
 from board.ingest.discovery import MAX_DEPTH, discover_runs
@@ -163,11 +166,39 @@ def _nest(root, depth: int) -> str:
     return os.path.join(root, *(["d"] * depth))
 
 
-def test_a_directory_nested_1100_deep_does_not_stop_reloads(tmp_path):
-    """Before: RecursionError at every reload, and ``board`` exited if it was there at start."""
-    write_run(tmp_path / "a", {"loss": [(0, 1.0)]})
+def _unnest(root) -> None:
+    """Remove what ``_nest`` built, deepest first and without recursion (pytest's own clean-up of
+    old temporary directories is a recursive rmtree, which a tree this deep would overflow)."""
+    fds = [os.open(root, os.O_RDONLY)]
+    try:
+        while "d" in os.listdir(fds[-1]):
+            fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+        while len(fds) > 1:
+            deepest = fds.pop()
+            for entry in os.listdir(deepest):  # a run written inside: its files
+                path_fd = deepest
+                if os.path.isdir(os.path.join(f"/proc/self/fd/{path_fd}", entry)):
+                    shutil.rmtree(os.path.join(f"/proc/self/fd/{path_fd}", entry))
+                else:
+                    os.unlink(entry, dir_fd=path_fd)
+            os.close(deepest)
+            os.rmdir("d", dir_fd=fds[-1])
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+@pytest.fixture
+def deep_tree(tmp_path):
     os.mkdir(tmp_path / "deep")
     _nest(str(tmp_path / "deep"), 1100)
+    yield tmp_path / "deep"
+    _unnest(str(tmp_path / "deep"))
+
+
+def test_a_directory_nested_1100_deep_does_not_stop_reloads(tmp_path, deep_tree):
+    """Before: RecursionError at every reload, and ``board`` exited if it was there at start."""
+    write_run(tmp_path / "a", {"loss": [(0, 1.0)]})
     write_run(os.path.join(tmp_path, "deep", *(["d"] * 3)), {"loss": [(0, 3.0)]})
     mux = Multiplexer({"": str(tmp_path)})
     mux.reload()
