@@ -217,6 +217,7 @@ def test_allowed_hosts_option():
 
 def test_requests_beyond_the_in_flight_limit_get_a_503():
     import asyncio
+    import concurrent.futures
 
     from board.connections import InFlightLimit
 
@@ -244,7 +245,10 @@ def test_requests_beyond_the_in_flight_limit_get_a_503():
         await asyncio.gather(*first)
         return sent
 
-    sent = asyncio.run(main())
+    # In a thread of its own: an earlier test's session-wide Playwright keeps an event loop
+    # running in the main thread, where asyncio.run() refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        sent = pool.submit(asyncio.run, main()).result(timeout=30)
     assert [m[0]["status"] for m in sent] == [200, 200, 503]
     headers = dict(sent[2][0]["headers"])
     assert headers[b"retry-after"] == b"1" and headers[b"x-content-type-options"] == b"nosniff"
