@@ -12,6 +12,7 @@ import pytest
 
 from board.api import markdown
 from engine.summary import SummaryWriter
+from tfevents import builders
 from tests.board.conftest import board_client
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -60,8 +61,8 @@ def peers_logdir(tmp_path_factory):
     _tensorboardx_run(root / "tbx")
     _tf_run(root / "tf")
     with SummaryWriter(root / "ours") as w:
-        w.add_text("notes/table", [["k", "v"], ["lr", "**0.1**"]], 0)
-        w.add_text("notes/md", "# Title\n<script>alert(1)</script>", 0)
+        w.add_summary(builders.text("notes/table", [["k", "v"], ["lr", "**0.1**"]]), 0)
+        w.add_summary(builders.text("notes/md", "# Title\n<script>alert(1)</script>"), 0)
     return root
 
 
