@@ -12,8 +12,8 @@ import pytest
 
 from board.api import markdown
 from engine.summary import SummaryWriter
-from tfevents import builders
 from tests.board.conftest import board_client
+from tfevents import builders
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
