@@ -157,7 +157,9 @@ def video(tag: str, array: np.ndarray, fps: float = 4) -> summary_pb2.Summary:
 
 def audio(tag: str, array: np.ndarray, sample_rate: int = 44100) -> summary_pb2.Summary:
     """Mono audio (any shape that squeezes to 1-D, -1..1, clipped with a warning) as a 16-bit WAV."""
-    samples = np.asarray(array, dtype=np.float64).squeeze()
+    samples = np.asarray(array).squeeze()
+    if samples.dtype not in (np.float32, np.float64):
+        samples = samples.astype(np.float64)
     if samples.ndim != 1:
         raise ValueError(f"audio must squeeze to one dimension (e.g. [1, L]), got shape "
                          f"{np.shape(array)}")
