@@ -20,7 +20,8 @@ from tfevents.reader import read_events
 
 def _pixels(data: bytes):
     picture = Image.open(io.BytesIO(data))
-    frames = [np.asarray(f.convert("RGBA" if f.mode == "RGBA" else "RGB")) for f in ImageSequence.Iterator(picture)]
+    frames = [np.asarray(f.convert("RGBA" if f.mode == "RGBA" else "RGB"))
+              for f in ImageSequence.Iterator(picture)]
     return picture.format, [f.tolist() for f in frames]
 
 
