@@ -101,9 +101,12 @@ class GraphMethods:
         if callable(to_json):
             self.add_summary(builders.keras_model_config(to_json()), 0, walltime)
 
-    def add_onnx_graph(self, prototxt, walltime: float | None = None) -> None:
-        """The graph of an ONNX model file (needs the ``onnx`` package)."""
-        graph = onnx_graph_def(prototxt)
+    def add_onnx_graph(self, prototxt=None, walltime: float | None = None, *, onnx_model_file=None) -> None:
+        """The graph of an ONNX model file (needs the ``onnx`` package); ``onnx_model_file`` is
+        tensorboardX's name for the path."""
+        if (prototxt is None) == (onnx_model_file is None):
+            raise TypeError("add_onnx_graph takes the model file path once (prototxt or onnx_model_file)")
+        graph = onnx_graph_def(prototxt if prototxt is not None else onnx_model_file)
         self.add_event(builders.event(None, 0, walltime, graph_def=graph.SerializeToString()))
 
     def add_openvino_graph(self, xmlname, walltime: float | None = None) -> None:

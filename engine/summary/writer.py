@@ -149,7 +149,6 @@ class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMeth
             value.metadata.display_name = display_name or ""
             value.metadata.summary_description = summary_description or ""
         self.add_summary(summary_pb2.Summary(value=[value]), global_step, walltime)
-        self._remember(tag, number, global_step, walltime)
 
     def _remember(self, key: str, value: float, step, walltime) -> None:
         self.scalar_dict.setdefault(key, []).append(
@@ -171,8 +170,9 @@ class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMeth
             self._remember(f"{self.logdir}/{run}", _scalar(value, main_tag), global_step, walltime)
 
     def export_scalars_to_json(self, path: str | os.PathLike) -> None:
-        """Every scalar written so far as ``{tag: [[wall_time, step, value], ...]}`` (tensorboardX);
-        the record starts afresh after."""
+        """The ``add_scalars`` points so far as ``{child run dir: [[wall_time, step, value], ...]}``
+        (tensorboardX's method; like it, ``add_scalar`` points are not kept); the record starts
+        afresh after."""
         with open(path, "w", encoding="utf-8") as f:
             json.dump(self.scalar_dict, f)
         self.scalar_dict = {}
