@@ -43,7 +43,8 @@ def test_embedding_files_are_pytorchs(tmp_path):
     assert "00003/words%2fv1/sprite.png" in ours and "projector_config.pbtxt" in ours
     for name, data in theirs.items():
         assert ours[name] == data, name
-    config = text_format.Parse(ours["projector_config.pbtxt"].decode(), projector_config_pb2.ProjectorConfig())
+    config = text_format.Parse(ours["projector_config.pbtxt"].decode(),
+                               projector_config_pb2.ProjectorConfig())
     assert [e.tensor_name for e in config.embeddings] == ["words/v1:00003", "default:00004", "default:00000"]
 
 
@@ -113,7 +114,8 @@ def test_tensorboardx_extras(tmp_path):
         w.add_scalars("m", {"a": 1.0, "b": 2.0}, 3, walltime=10.0)
         w.export_scalars_to_json(tmp_path / "s.json")
     exported = json.loads((tmp_path / "s.json").read_text())
-    assert exported == {f"{tmp_path / 'json'}/m_a": [[10.0, 3, 1.0]], f"{tmp_path / 'json'}/m_b": [[10.0, 3, 2.0]]}
+    run = tmp_path / "json"
+    assert exported == {f"{run}/m_a": [[10.0, 3, 1.0]], f"{run}/m_b": [[10.0, 3, 2.0]]}
 
 
 def _public(cls):
