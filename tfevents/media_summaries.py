@@ -156,18 +156,20 @@ def video(tag: str, array: np.ndarray, fps: float = 4) -> summary_pb2.Summary:
 
 
 def audio(tag: str, array: np.ndarray, sample_rate: int = 44100) -> summary_pb2.Summary:
-    """Mono audio (any shape that squeezes to 1-D, -1..1, clipped with a warning) as a 16-bit WAV."""
+    """Audio in -1..1 (clipped with a warning) as a 16-bit WAV: anything that squeezes to
+    ``[L]`` (PyTorch's ``[1, L]``) is mono; ``[L, 2]`` is stereo (tensorboardX's layout)."""
     samples = np.asarray(array).squeeze()
     if samples.dtype not in (np.float32, np.float64):
         samples = samples.astype(np.float64)
-    if samples.ndim != 1:
-        raise ValueError(f"audio must squeeze to one dimension (e.g. [1, L]), got shape "
+    if not (samples.ndim == 1 or (samples.ndim == 2 and samples.shape[1] == 2)):
+        raise ValueError(f"audio must squeeze to [L] (e.g. [1, L]) or be [L, 2] stereo, got shape "
                          f"{np.shape(array)}")
     if samples.size and np.abs(samples).max() > 1:
         warnings.warn(f"audio {tag!r}: amplitude outside -1..1, clipped", stacklevel=3)
     sound = summary_pb2.Summary.Audio(
-        sample_rate=sample_rate, num_channels=1, length_frames=samples.shape[-1],
-        encoded_audio_string=media.encode_wav(samples, sample_rate), content_type="audio/wav")
+        sample_rate=sample_rate, num_channels=1 if samples.ndim == 1 else 2,
+        length_frames=samples.shape[0], encoded_audio_string=media.encode_wav(samples, sample_rate),
+        content_type="audio/wav")
     return summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=tag, audio=sound)])
 
 

@@ -11,6 +11,7 @@ class AudioMethods:
 
     def add_audio(self, tag: str, snd_tensor, global_step: int | None = None, sample_rate: int = 44100,
                   walltime: float | None = None) -> None:
-        """Sound ``[1, L]`` (or anything that squeezes to ``[L]``) in -1..1 at ``sample_rate`` Hz."""
+        """Sound ``[1, L]`` (or anything that squeezes to ``[L]``), or stereo ``[L, 2]`` as
+        tensorboardX takes it, in -1..1 at ``sample_rate`` Hz."""
         summary = media_summaries.audio(tag, as_numpy(snd_tensor), int(sample_rate))
         self.add_summary(summary, global_step, walltime)

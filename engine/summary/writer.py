@@ -49,6 +49,21 @@ def _scalar(value, tag: str) -> float:
         raise TypeError(f"scalar {tag!r} must be a number, got {value!r}") from exc
 
 
+class _NullFile:
+    """``write_to_disk=False`` (tensorboardX): events are built and checked, then dropped."""
+
+    path = None
+
+    def add_event(self, event) -> None:
+        event.SerializeToString()
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMethods, MeshMethods,
                     ProjectorMethods, GraphMethods):
     """Writes scalars, histograms, images, audio, text, graphs, embeddings, PR curves, meshes and
@@ -64,9 +79,6 @@ class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMeth
                  log_dir: str | os.PathLike | None = None, comet_config: dict | None = None, **kwargs):
         if logdir is not None and log_dir is not None:
             raise TypeError("give logdir or log_dir, not both")
-        if not write_to_disk:
-            warn_once("writer:write_to_disk", "SummaryWriter(write_to_disk=False) is not supported; "
-                      "writing to disk anyway")
         if comet_config and not comet_config.get("disabled", True):
             warn_once("writer:comet", "SummaryWriter: comet_config is not supported; nothing is sent "
                       "to Comet")
@@ -78,7 +90,9 @@ class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMeth
         self._max_queue = max_queue
         self._flush_secs = flush_secs
         self._filename_suffix = filename_suffix
-        self._file = EventFileWriter(self.logdir, max_queue, flush_secs, filename_suffix)
+        self._write_to_disk = write_to_disk
+        self._file = (EventFileWriter(self.logdir, max_queue, flush_secs, filename_suffix) if write_to_disk
+                      else _NullFile())
         self._children: dict[str, SummaryWriter] = {}
         self._defaults: dict = {}
         self.scalar_dict: dict[str, list] = {}
@@ -164,7 +178,8 @@ class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMeth
             child = self._children.get(run)
             if child is None:
                 child = SummaryWriter(os.path.join(self.logdir, run), max_queue=self._max_queue,
-                                      flush_secs=self._flush_secs, filename_suffix=self._filename_suffix)
+                                      flush_secs=self._flush_secs, filename_suffix=self._filename_suffix,
+                                      write_to_disk=self._write_to_disk)
                 self._children[run] = child
             child.add_scalar(main_tag, value, global_step, walltime)
             self._remember(f"{self.logdir}/{run}", _scalar(value, main_tag), global_step, walltime)
@@ -220,7 +235,7 @@ class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMeth
             hparam_domain_discrete, run_name = None, run_name or hparam_domain_discrete
         run_name = run_name or name or str(time.time())
         summaries = plugin_summaries.hparams(hparam_dict, metric_dict, hparam_domain_discrete)
-        with SummaryWriter(os.path.join(self.logdir, run_name)) as target:
+        with SummaryWriter(os.path.join(self.logdir, run_name), write_to_disk=self._write_to_disk) as target:
             for summary in summaries:
                 target.add_summary(summary, global_step)
             for key, value in metric_dict.items():

@@ -118,6 +118,14 @@ def test_tensorboardx_extras(tmp_path):
     assert exported == {f"{run}/m_a": [[10.0, 3, 1.0]], f"{run}/m_b": [[10.0, 3, 2.0]]}
 
 
+def test_write_to_disk_false_writes_nothing(tmp_path):
+    with SummaryWriter(tmp_path / "quiet", write_to_disk=False) as w:
+        w.add_scalar("s", 1.0, 0)
+        w.add_scalars("m", {"a": 1.0}, 0)
+        w.add_hparams({"lr": 0.1}, {"m": 1.0}, run_name="hp")
+    assert not list(tmp_path.rglob("*tfevents*"))
+
+
 def _public(cls):
     return {n for n, _ in inspect.getmembers(cls, callable) if not n.startswith("_")}
 

@@ -83,6 +83,21 @@ def test_add_audio(tmp_path):
     _same(tmp_path, calls)
 
 
+def test_stereo_audio_as_tensorboardx_takes_it(tmp_path):
+    from tfevents import media
+
+    stereo = np.stack([np.linspace(-1, 1, 300), np.sin(np.linspace(0, 30, 300))], axis=1)
+    with SummaryWriter(tmp_path) as w:
+        w.add_audio("stereo", stereo, 0, sample_rate=16000)
+        with pytest.raises(ValueError, match="stereo"):
+            w.add_audio("bad", np.zeros((300, 3)), 0)
+    (event,) = read_logdir(tmp_path)["."]
+    rate, channels, frames, _type, (wav_channels, width, wav_rate, data) = event["values"][0]["data"]
+    assert (rate, channels, frames, wav_channels, width, wav_rate) == (16000, 2, 300, 2, 2, 16000)
+    decoded, _ = media.decode_wav(event_wav := media.encode_wav(stereo, 16000))
+    assert data == event_wav[44:] and np.allclose(decoded, stereo, atol=1e-4)
+
+
 def test_add_audio_clips_loud_samples_with_a_warning(tmp_path):
     with SummaryWriter(tmp_path) as w, pytest.warns(UserWarning, match="clipped"):
         w.add_audio("loud", np.array([0.0, 2.0, -3.0]), 0)
