@@ -40,7 +40,8 @@ def pixels(data: bytes) -> np.ndarray:
 
 def test_every_image_and_clip_is_listed_under_its_run(client):
     tags = client.get("/api/tags").json()["runs"]
-    assert tags["torch"]["images"] == sorted(["samples/gradient", "samples/batch", "samples/constant", XSS_TAG])
+    assert tags["torch"]["images"] == sorted(["samples/gradient", "samples/batch", "samples/constant",
+                                              XSS_TAG])
     assert tags["torch"]["audio"] == ["sound/tone"]
     assert tags["tbx"]["images"] == ["x/image"] and tags["tbx"]["audio"] == ["x/audio"]
     assert tags["tf"]["images"] == ["tf/images"]
@@ -68,7 +69,8 @@ def test_tf_images_several_samples_per_step(client):
     steps = client.get("/api/images", params={"run": "tf", "tag": "tf/images"}).json()["steps"]
     assert [s["step"] for s in steps] == [0, 1]
     for item in steps:
-        assert [(s["index"], s["width"], s["height"]) for s in item["samples"]] == [(i, 6, 8) for i in range(3)]
+        sizes = [(s["index"], s["width"], s["height"]) for s in item["samples"]]
+        assert sizes == [(i, 6, 8) for i in range(3)]
         expected = tf.image.convert_image_dtype(tf_images(item["step"]), tf.uint8, saturate=True).numpy()
         for s in item["samples"]:
             np.testing.assert_array_equal(pixels(client.get(s["url"]).content), expected[s["index"]])

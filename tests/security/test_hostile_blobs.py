@@ -58,7 +58,8 @@ def image_value(tag: str, data: bytes, height: int = 2, width: int = 3) -> summa
 
 def images_tensor(tag: str, items: list) -> summary_pb2.Summary:
     return summary_pb2.Summary(value=[summary_pb2.Summary.Value(
-        tag=tag, metadata=plugin_metadata("images"), tensor=make_tensor_proto(np.array(items, dtype=object)))])
+        tag=tag, metadata=plugin_metadata("images"),
+        tensor=make_tensor_proto(np.array(items, dtype=object)))])
 
 
 @pytest.fixture
@@ -70,7 +71,8 @@ def hostile(tmp_path):
         w.add_summary(images_tensor("mixed", [b"3", b"2", png(3, 2), b"junk", JPEG, GIF]), 0)
         w.add_summary(images_tensor("numbers", [b"1"]), 0)
         w.add_summary(summary_pb2.Summary(value=[summary_pb2.Summary.Value(
-            tag="floats", metadata=plugin_metadata("images"), tensor=make_tensor_proto(np.zeros(4, np.float32)))]), 0)
+            tag="floats", metadata=plugin_metadata("images"),
+            tensor=make_tensor_proto(np.zeros(4, np.float32)))]), 0)
         many = [b"1", b"1"] + [png(1, 1 + i) for i in range(blobs.MAX_SAMPLES_PER_STEP + 5)]
         w.add_summary(images_tensor("many", many), 0)
         for step in (0, 1, 2, 3, 1):   # a restarted job logs step 1 again
@@ -109,6 +111,7 @@ def test_samples_per_plugin_is_checked():
                       ("images=x", "whole number"), ("images=0", "1 to 1000"), ("audio=5000", "1 to 1000")):
         with pytest.raises(ValueError, match=says):
             parse_samples_per_plugin(bad)
-    assert parse_args(["--logdir", "x", "--samples_per_plugin", "images=3"]).samples_per_plugin == {"images": 3}
+    args = parse_args(["--logdir", "x", "--samples_per_plugin", "images=3"])
+    assert args.samples_per_plugin == {"images": 3}
     with pytest.raises(SystemExit):
         parse_args(["--logdir", "x", "--samples_per_plugin", "images=0"])
