@@ -6,7 +6,7 @@ import { el, fmt } from "./common/dom.js";
 function clip(c, item, s, count) {
   const player = el("audio", { controls: true, preload: "metadata", src: s.url,
     "aria-label": `${c.tag} in ${c.run}, step ${item.step}, clip ${s.index + 1} of ${count}` });
-  const facts = [s.duration !== null ? `${fmt(s.duration)} s` : null,
+  const facts = [count > 1 ? `#${s.index + 1}` : null, s.duration !== null ? `${fmt(s.duration)} s` : null,
     s.sample_rate ? `${fmt(s.sample_rate)} Hz` : null,
     s.channels ? `${s.channels} channel${s.channels > 1 ? "s" : ""}` : null].filter(Boolean).join(" · ");
   const download = el("a", { href: `${s.url}&download=1`, download: "", class: "download",
