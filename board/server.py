@@ -9,7 +9,7 @@ import os
 import socket
 import sys
 
-from board.data.blobs import parse_samples_per_plugin
+from board.data.sampling import parse_samples_per_plugin
 from board.ingest.discovery import discover_runs, parse_logdir_spec
 
 DEFAULT_PORT = 6006

@@ -10,9 +10,11 @@ CARD = 'article.card[data-run="{run}"][data-tag="{tag}"]'
 LOADED = """(sel) => { const c = document.querySelector(sel); if (!c) return false;
   const imgs = [...c.querySelectorAll('img')];
   return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0)
-    && imgs.every(i => i.closest('figure').dataset.step === c.querySelector('.images-body').dataset.step)
+    && imgs.every(i => i.closest('figure').dataset.step
+                       === c.querySelector('.images-body').dataset.step)
     && imgs.length; }"""
-RED = """(sel) => { const img = document.querySelector(sel + ' img'); const c = document.createElement('canvas');
+RED = """(sel) => { const img = document.querySelector(sel + ' img');
+  const c = document.createElement('canvas');
   c.width = img.naturalWidth; c.height = img.naturalHeight; const g = c.getContext('2d');
   g.drawImage(img, 0, 0); return g.getImageData(0, 0, 1, 1).data[0]; }"""
 IN_VIEW_LOADED = """() => { const imgs = [...document.querySelectorAll('main img')].filter(i => {

@@ -10,7 +10,7 @@ import zlib
 import numpy as np
 import pytest
 
-from board.data.blobs import parse_samples_per_plugin
+from board.data.sampling import parse_samples_per_plugin
 from board.server import parse_args
 from engine.summary import SummaryWriter
 from tests.board.conftest import board_client
