@@ -84,3 +84,24 @@ def test_tag_filter_and_hostile_tag(page, media_board):
     page.locator("#message").get_by_text("No tags match").wait_for()
     assert page.get_by_role("link", name="Audio").is_visible()
     assert not page.get_by_role("link", name="Text").is_visible()
+
+
+def test_a_card_at_the_newest_step_follows_new_steps(page, tmp_path):
+    from tensorboardX import SummaryWriter as XWriter
+
+    from tests.board.media import gradient
+    from tests.browser.conftest import Server
+
+    with XWriter(str(tmp_path / "live")) as w:
+        for s in range(2):
+            w.add_image("live/img", gradient(s), s)
+    with Server(tmp_path, reload_interval=1) as server:
+        page.goto(f"{server.url}/images")
+        card = CARD.format(run="live", tag="live/img")
+        wait_for(page, LOADED, arg=card)
+        assert page.locator(card + " .images-body").get_attribute("data-step") == "1"
+        with XWriter(str(tmp_path / "live")) as w:   # closed: tensorboardX's flush() may not write
+            w.add_image("live/img", gradient(5), 5)
+        wait_for(page, f"() => document.querySelector('{card} .images-body').dataset.step === '5'", 20)
+        wait_for(page, LOADED, arg=card)
+        assert page.locator(card + " .step-slider").get_attribute("max") == "2"
