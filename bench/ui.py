@@ -2,7 +2,7 @@
 images dashboard (Playwright + Chromium).
 
     python bench/ui.py [--runs 20] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 5]
-                       [--screenshot PNG] [--image_tags 50] [--image_steps 10]
+                       [--screenshot PNG] [--image_tags 50] [--image_steps 10] [--tensorboard]
 
 Writes (or reuses) a logdir of runs x tags x steps scalars (issue 6: 20 x 10 x 10,000), starts
 the board on it in-process, waits for the first load, then opens /scalars at 1280x800 in a fresh
@@ -13,14 +13,18 @@ parse, has replaced the sketch). TensorBoard 2.21 on the same logdir and machine
 3.6 s. Target: under 2 s (issue 6), under 1 s (aim).
 
 Then the images dashboard on one run of 50 tags x 10 steps of 64x64 PNGs (issue 16): the time
-until every image in view has loaded (``naturalWidth > 0``), cold cache each time.
+until every image in view has loaded (``naturalWidth > 0``), cold cache each time; with
+``--tensorboard``, the same for TensorBoard's images dashboard on the same logdir (its images
+live in shadow DOM: the probe walks the shadow roots).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
 
@@ -47,6 +51,18 @@ IMAGES_IN_VIEW = """() => {
 }"""
 
 
+TB_IMAGES_IN_VIEW = """() => {
+  const all = []; const walk = (root) => { for (const e of root.querySelectorAll('*')) {
+    if (e.tagName === 'IMG') all.push(e); if (e.shadowRoot) walk(e.shadowRoot); } };
+  walk(document);
+  const imgs = all.filter(i => { const r = i.getBoundingClientRect();
+    return r.width > 0 && r.bottom > 0 && r.top < innerHeight
+      && (i.src || '').includes('individualImage'); });
+  if (!imgs.length || !imgs.every(i => i.complete && i.naturalWidth > 0)) return null;
+  return {loaded: performance.now(), images_in_view: imgs.length, cards: null};
+}"""
+
+
 def poll(page, js: str, timeout: float = 30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -57,23 +73,54 @@ def poll(page, js: str, timeout: float = 30):
     raise SystemExit(f"the page was not ready within {timeout} s")
 
 
-def bench_images(browser, tags: int, steps: int, repeat: int) -> float:
-    """Median ms from navigation to every image in view of /images loaded."""
+def time_images(browser, url: str, probe: str, repeat: int, who: str) -> float:
+    """Median ms from navigation to every image in view of ``url`` loaded."""
+    times = []
+    for i in range(repeat):
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.goto(url)
+        result = poll(page, probe, 60)
+        times.append(result["loaded"])
+        print(f"  {who} images run {i + 1}: all {result['images_in_view']} images in view loaded "
+              f"{result['loaded']:.0f} ms")
+        context.close()
+    return statistics.median(times)
+
+
+def tensorboard_images(browser, logdir: str, repeat: int) -> float:
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    tb = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", logdir, "--port", str(port)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"http://localhost:{port}/data/plugins_listing", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("TensorBoard did not start within 120 s")
+            time.sleep(0.5)
+        url = f"http://localhost:{port}/#images"
+        return time_images(browser, url, TB_IMAGES_IN_VIEW, repeat, "TensorBoard")
+    finally:
+        tb.terminate()
+        tb.wait(timeout=30)
+
+
+def bench_images(browser, tags: int, steps: int, repeat: int, tensorboard: bool) -> tuple:
     logdir = f"/tmp/board-ui-bench-images-{tags}x{steps}"
     if not os.path.isdir(logdir):
         write_images(logdir, tags, steps)
-    times = []
     with Server(logdir) as server:
-        for i in range(repeat):
-            context = browser.new_context(viewport=VIEWPORT)
-            page = context.new_page()
-            page.goto(f"{server.url}/images")
-            result = poll(page, IMAGES_IN_VIEW)
-            times.append(result["loaded"])
-            print(f"  images run {i + 1}: all {result['images_in_view']} images in view loaded "
-                  f"{result['loaded']:.0f} ms ({result['cards']} cards on the page)")
-            context.close()
-    return statistics.median(times)
+        ours = time_images(browser, f"{server.url}/images", IMAGES_IN_VIEW, repeat, "board")
+    return ours, tensorboard_images(browser, logdir, repeat) if tensorboard else None
 
 
 def main() -> None:
@@ -86,6 +133,8 @@ def main() -> None:
     parser.add_argument("--screenshot", default=None, help="save the first load's page as this PNG")
     parser.add_argument("--image_tags", type=int, default=50)
     parser.add_argument("--image_steps", type=int, default=10)
+    parser.add_argument("--tensorboard", action="store_true",
+                        help="also time TensorBoard's images dashboard on the same logdir")
     args = parser.parse_args()
     logdir = args.logdir or f"/tmp/board-ui-bench-{args.runs}x{args.tags}x{args.steps}"
     if not os.path.isdir(logdir):
@@ -116,15 +165,17 @@ def main() -> None:
             if i == 0 and args.screenshot:
                 page.screenshot(path=args.screenshot)
             context.close()
-        images_ms = bench_images(browser, args.image_tags, args.image_steps, args.repeat)
+        images_ms, tb_ms = bench_images(browser, args.image_tags, args.image_steps, args.repeat,
+                                        args.tensorboard)
         browser.close()
     for key, label, tb in (("first", "first chart painted", 3300),
                            ("painted", "all charts in view painted", 3600),
                            ("interactive", "all charts in view interactive", 3600)):
         print(f"{label:32s} median {statistics.median(r[key] for r in results):5.0f} ms "
               f"(TensorBoard {tb} ms)")
-    print(f"{'images in view loaded':32s} median {images_ms:5.0f} ms "
-          f"({args.image_tags} tags x {args.image_steps} steps of 64x64, one run)")
+    versus = f"TensorBoard {tb_ms:.0f} ms, {tb_ms / images_ms:.1f}x" if tb_ms else "--tensorboard to compare"
+    print(f"{'images in view loaded':32s} median {images_ms:5.0f} ms ({versus}; "
+          f"{args.image_tags} tags x {args.image_steps} steps of 64x64, one run)")
 
 if __name__ == "__main__":
     main()
