@@ -9,6 +9,8 @@ import zlib
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from board.data.sampling import parse_samples_per_plugin
 from board.server import parse_args
@@ -115,3 +117,16 @@ def test_samples_per_plugin_is_checked():
     assert args.samples_per_plugin == {"images": 3}
     with pytest.raises(SystemExit):
         parse_args(["--logdir", "x", "--samples_per_plugin", "images=0"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF89a", b"RIFF\x00\x00\x00\x00WAVE", b""]),
+       st.binary(max_size=200))
+def test_header_readers_never_raise_on_damaged_bytes(magic, tail):
+    data = magic + tail
+    found = blobs.image_type(data)
+    assert found is None or (found[0] in blobs.IMAGE_TYPES and min(found[1:]) >= 0)
+    rate, channels, frames = blobs.wav_info(data)
+    assert 0 <= frames <= len(data) and rate >= 0 and channels >= 0
+    image, problem = blobs._image(data)
+    assert (image is None) != (problem is None)
