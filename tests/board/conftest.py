@@ -20,9 +20,9 @@ LOCAL = "http://localhost"
 
 
 @contextlib.contextmanager
-def board_client(logdirs, reload_interval: float = 0, timeout: float = 30):
-    """A TestClient on ``create_app(logdirs)`` (lifespan running) after the first load."""
-    app = create_app(logdirs, reload_interval=reload_interval)
+def board_client(logdirs, reload_interval: float = 0, timeout: float = 30, **options):
+    """A TestClient on ``create_app(logdirs, **options)`` (lifespan running) after the first load."""
+    app = create_app(logdirs, reload_interval=reload_interval, **options)
     with TestClient(app, base_url=LOCAL) as client:
         assert app.state.multiplexer.wait_loaded(timeout), "first load did not finish"
         yield client

@@ -136,3 +136,18 @@ def write_big(root: pathlib.Path, runs: int = 20, tags: int = 10, steps: int = 1
                     group = "train" if t < tags // 2 else "eval"
                     w.add_scalar(f"{group}/metric_{t}", float(curves[t][i]), i, walltime=WALL0 + i)
     return root
+
+
+def write_images(root: pathlib.Path, tags: int = 50, steps: int = 10, size: int = 64) -> pathlib.Path:
+    """The images benchmark's logdir: one run of ``tags`` x ``steps`` RGB images written by
+    tensorboardX (v1 ``Summary.Image`` PNGs, as PyTorch writes them)."""
+    from tensorboardX import SummaryWriter as XWriter
+
+    root = pathlib.Path(root)
+    rng = np.random.default_rng(2)
+    with XWriter(str(root / "images")) as w:
+        for s in range(steps):
+            for t in range(tags):
+                w.add_image(f"layer_{t // 10}/sample_{t:02d}", rng.random((3, size, size)), s,
+                            walltime=WALL0 + s)
+    return root
