@@ -15,17 +15,19 @@ import csv
 import io
 from html import escape
 from typing import Annotated, Literal
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from board.api import markdown
+from board.api.blobs import Index, Step, Version, blob_response
 from board.api.budget import MAX_RUNS_PER_REQUEST, check_points
 from board.api.deps import Provider, Run, Tag
-from board.data.provider import DataProvider
+from board.data.provider import DataProvider, NotFoundError
 from board.jsonutil import JSON, float_name, sanitize
+from tfevents.blobs import MAX_SAMPLES_PER_STEP
 
 router = APIRouter(prefix="/data", tags=["tensorboard"], default_response_class=JSON)
 
@@ -158,3 +160,39 @@ def text(provider: Provider, run: Run, tag: Tag,
             html = markdown.render(t.value) if use_markdown else f"<p>{escape(t.value)}</p>"
         out.append({"wall_time": float_name(t.wall_time), "step": t.step, "text": html})
     return JSON(out)
+
+
+@router.get("/plugin/images/tags")
+def image_tags(provider: Provider):
+    """``{run: {tag: {displayName, description, samples}}}``: ``samples`` is the most images
+    one kept step holds (TensorBoard's ``max_length - 2``)."""
+    out = {}
+    for run, kinds in provider.tags().items():
+        tags = {}
+        for tag in kinds.get("images", []):
+            try:
+                steps = provider.blob_steps(run, "images", tag)
+            except NotFoundError:  # gone since the listing
+                continue
+            tags[tag] = {"displayName": tag, "description": "",
+                         "samples": max((len(item.samples) for item in steps), default=0)}
+        if tags:
+            out[run] = tags
+    return JSON(out)
+
+
+@router.get("/plugin/images/images")
+def images(provider: Provider, run: Run, tag: Tag,
+           sample: Annotated[int, Query(ge=0, lt=MAX_SAMPLES_PER_STEP)] = 0):
+    """``[{wall_time, step, query}]`` for the steps holding image ``sample``; ``query`` is what
+    ``individualImage`` takes (opaque to clients, as TensorBoard says of its own)."""
+    return JSON([{"wall_time": float_name(item.wall_time), "step": item.step,
+                  "query": urlencode({"run": run, "tag": tag, "step": item.step, "index": sample,
+                                      "v": item.samples[sample].digest})}
+                 for item in provider.blob_steps(run, "images", tag) if len(item.samples) > sample])
+
+
+@router.get("/plugin/images/individualImage")
+def individual_image(request: Request, provider: Provider, run: Run, tag: Tag, step: Step, index: Index = 0,
+                     v: Version = None):
+    return blob_response(request, provider, "images", run, tag, step, index, v, download=False)

@@ -28,6 +28,8 @@ def logdir(tmp_path_factory):
             for step in range(5):
                 w.add_histogram("weights", rng.normal(step, 1, 500), step, walltime=1e9 + step)
             w.add_text("notes", "**bold** <script>x</script>", 7, walltime=1e9 + 7)
+            for step in range(3):
+                w.add_image("sample", rng.random((3, 8, 12)), step, walltime=1e9 + step)
     with TorchWriter(str(root / "only_loss")) as w:
         w.add_scalar("loss", float("nan"), 1, walltime=1e9)
         w.add_scalar("loss", 2.0, 2, walltime=1e9 + 1)
@@ -42,7 +44,7 @@ def tensorboard(logdir):
     tb = program.TensorBoard()
     tb.configure(argv=[None, "--logdir", str(logdir), "--host", "127.0.0.1", "--port", "0",
                        "--load_fast", "false", "--reload_interval", "1",
-                       "--samples_per_plugin", "scalars=10000,histograms=100,text=100"])
+                       "--samples_per_plugin", "scalars=10000,histograms=100,text=100,images=100"])
     url = tb.launch().rstrip("/")
     client = httpx.Client(base_url=url, timeout=30)
     wait_for(lambda: len(client.get("/data/runs").json()) == 3 and all(
@@ -119,6 +121,21 @@ def test_compress_histogram_equals_tensorboards_on_odd_buckets():
     for buckets in cases:
         expected = [list(v) for v in compressor.compress_histogram(buckets)]
         np.testing.assert_allclose(compress_histogram(buckets), expected, rtol=1e-12, atol=0)
+
+
+def test_images_match_tensorboard(tensorboard, ours):
+    theirs, mine = both(tensorboard, ours, "/data/plugin/images/tags")
+    assert mine.json() == theirs.json()
+    theirs, mine = both(tensorboard, ours, "/data/plugin/images/images", run="lr_0.1", tag="sample")
+    assert [(i["wall_time"], i["step"]) for i in mine.json()] == \
+           [(i["wall_time"], i["step"]) for i in theirs.json()] and len(mine.json()) == 3
+    for t, m in zip(theirs.json(), mine.json(), strict=True):
+        png_theirs = tensorboard.get("/data/plugin/images/individualImage?" + t["query"])
+        png_mine = ours.get("/data/plugin/images/individualImage?" + m["query"])
+        assert png_mine.headers["content-type"] == png_theirs.headers["content-type"] == "image/png"
+        assert png_mine.content == png_theirs.content
+    assert ours.get("/data/plugin/images/images", params={"run": "lr_0.1", "tag": "sample",
+                                                          "sample": 1}).json() == []
 
 
 def test_text_route_has_tensorboards_shape_and_is_safe(tensorboard, ours):
