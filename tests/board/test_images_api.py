@@ -170,3 +170,27 @@ def test_bad_parameters_are_json_4xx(client, params, status):
 def test_listing_unknown_tags_is_a_404(client):
     assert client.get("/api/images", params={"run": "torch", "tag": "sound/tone"}).status_code == 404
     assert client.get("/api/audio", params={"run": "tf"}).status_code == 422
+
+
+def test_our_writers_images_and_audio_are_served_as_torchs(tmp_path):
+    """engine.summary.SummaryWriter's add_image/add_images/add_audio, read back by the board:
+    the same pixels and samples as PyTorch's writer gives for the same input."""
+    from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+    from engine.summary import SummaryWriter
+
+    rng = np.random.default_rng(3)
+    image, batch, clip = rng.random((3, 9, 7)), rng.random((5, 3, 6, 6)), tone(0.1, 330)
+    for writer, run in ((SummaryWriter, "ours"), (TorchWriter, "torch")):
+        with writer(str(tmp_path / run)) as w:
+            w.add_image("one", image, 0)
+            w.add_images("grid", batch, 0)
+            w.add_audio("clip", clip, 0, sample_rate=RATE)
+    with board_client(tmp_path) as c:
+        for kind, tag in (("images", "one"), ("images", "grid"), ("audio", "clip")):
+            served = {run: c.get(first_url(c, kind, run, tag)).content for run in ("ours", "torch")}
+            if kind == "images":
+                np.testing.assert_array_equal(pixels(served["ours"]), pixels(served["torch"]))
+            else:
+                assert wav(served["ours"])[0] == wav(served["torch"])[0] == RATE
+                np.testing.assert_array_equal(wav(served["ours"])[1], wav(served["torch"])[1])
