@@ -12,4 +12,5 @@ is the ``tf.summary`` / ``SummaryWriter`` front), the board reads through it.
 - ``builders``: Summary protos from values; ``bucketing``: histogram math; ``tensor_util``:
   numpy arrays to and from TensorProto
 - ``event_file``: the background-thread writer of one event file
+- ``filesystems``: local paths or fsspec URLs (s3://, gs://, memory://) for readers and writers
 """
