@@ -1,6 +1,6 @@
-"""A TCP proxy on 127.0.0.1 in front of the test S3 server: it counts the bytes each way, and can
-cut the connection carrying the next ranged GET halfway through the response, once, the way a
-flaky network drops a download."""
+"""A TCP proxy on 127.0.0.1 in front of the test S3 server (and bench/load_remote.py's): it counts
+the bytes each way, and can cut the connection carrying the next ranged GET halfway through the
+response, once, the way a flaky network drops a download."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class Proxy:
         self.upstream = upstream
         self.bytes_down = 0  # server -> client, headers and bodies
         self.bytes_up = 0
+        self.bytes_ranged = 0  # of bytes_down: the responses to ranged GETs (reads), headers included
         self.cuts = 0
         self.cut_next = threading.Event()
         self._lock = threading.Lock()
@@ -26,7 +27,7 @@ class Proxy:
 
     def reset_counts(self) -> None:
         with self._lock:
-            self.bytes_down = self.bytes_up = 0
+            self.bytes_down = self.bytes_up = self.bytes_ranged = 0
 
     def close(self) -> None:
         self._closed = True
@@ -47,7 +48,9 @@ class Proxy:
         try:
             while data := client.recv(65536):
                 head = data[:4096].lower()
-                if head.startswith(b"get ") and b"\r\nrange: bytes=" in head and self.cut_next.is_set():
+                if head[:1].isalpha():  # a new request on this connection
+                    state["ranged"] = head.startswith(b"get ") and b"\r\nrange: bytes=" in head
+                if state.get("ranged") and self.cut_next.is_set():
                     self.cut_next.clear()
                     state["cut"] = True
                 with self._lock:
@@ -70,6 +73,8 @@ class Proxy:
                     data = pending[:end + 4 + _CUT_AFTER_BODY_BYTES]
                 with self._lock:
                     self.bytes_down += len(data)
+                    if state.get("ranged"):
+                        self.bytes_ranged += len(data)
                 client.sendall(data)
                 if state["cut"]:
                     with self._lock:
