@@ -276,7 +276,7 @@ class RemoteAppendFile:
     def __init__(self, url: str):
         self.url = url
         self._fs, self._key = filesystem(url)
-        self._tmp = tempfile.TemporaryFile(prefix="board-upload-")
+        self._tmp = tempfile.NamedTemporaryFile(prefix="board-upload-")  # noqa: SIM115 - close()
 
     def write(self, data) -> int:
         self._tmp.seek(0, os.SEEK_END)
@@ -286,14 +286,12 @@ class RemoteAppendFile:
 
     def _upload(self) -> None:
         self._tmp.flush()
-        self._tmp.seek(0)
-        body = self._tmp.read()
-        try:
-            self._fs.pipe_file(self._key, body)
+        try:  # streamed from the file (multipart when big), not read into memory
+            self._fs.put_file(self._tmp.name, self._key)
         except Exception as exc:  # noqa: BLE001
             raise explain(self.url, exc) from None
         stats["uploads"] += 1
-        stats["bytes_uploaded"] += len(body)
+        stats["bytes_uploaded"] += self.tell()
 
     def tell(self) -> int:
         return self._tmp.seek(0, os.SEEK_END)

@@ -190,3 +190,26 @@ def test_memory_logdir(tmp_path):
         assert client.get("/api/runs").json() == {"runs": ["run"]}
         got = client.get("/api/scalars", params={"run": "run", "tag": "loss"}).json()
     assert got["step"] == [0, 1, 2, 3, 4]
+
+
+def test_a_failed_upload_is_reported_and_retried(s3_endpoint, s3_client):
+    """An upload to a bucket that is not there yet: flush() raises a one-line OSError naming
+    it; the records stay queued, and once the bucket exists they all arrive, in order."""
+    name = "late-bucket"
+    filesystems.set_storage_options(s3server.options(s3_endpoint))
+    try:
+        writer = SummaryWriter(f"s3://{name}/run", max_queue=1000, flush_secs=1000)
+        writer.add_scalar("loss", 0.0, 0)
+        with pytest.raises(OSError, match=f"s3://{name}/run/events.*no such bucket"):
+            writer.flush()
+        s3_client.create_bucket(Bucket=name)
+        time.sleep(1.2)  # the writer waits a second between attempts
+        writer.flush()
+        for step in range(1, 4):
+            writer.add_scalar("loss", float(step), step)
+        writer.close()
+        mux = Multiplexer({"": f"s3://{name}"})
+        mux.reload()
+        assert steps_of(mux, "run", "loss") == [0, 1, 2, 3]
+    finally:
+        filesystems.set_storage_options({})
