@@ -110,7 +110,7 @@ class FileWriter:
         self._writer.add_summary(summary, global_step)
 
     def add_graph(self, graph, global_step=None) -> None:
-        self._writer.add_graph(graph, global_step)
+        self._writer.add_graph(graph, global_step=global_step)
 
     def flush(self) -> None:
         self._writer.flush()
