@@ -2,6 +2,7 @@
 
     python bench/load.py [--runs 10] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 7]
                                [--load-repeat 1] [--skip-tensorboard] [--new_style]
+    python bench/load.py --logdir s3://BUCKET/PREFIX ...   (bench/load_remote.py: an S3 logdir)
 
 Writes (or reuses, with --logdir) a logdir of runs x tags x steps scalar events, one scalar per
 event as PyTorch writes them (1,000,000 by default), then prints:
@@ -212,6 +213,10 @@ def diagnostics_cost(logdir: str) -> None:
 
 
 def main() -> None:
+    if any(a.startswith(("--logdir=s3://", "s3://")) for a in sys.argv[1:]):
+        from bench.load_remote import main as main_remote  # an s3:// logdir: bench/load_remote.py
+
+        return main_remote()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--tags", type=int, default=10)

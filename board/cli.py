@@ -15,6 +15,7 @@ import sys
 
 from board.ingest.discovery import parse_logdir_spec
 from board.server import parse_args, serve
+from tfevents.filesystems import is_url
 
 
 def demo(argv: list[str]) -> int:
@@ -44,7 +45,7 @@ def diagnose(argv: list[str]) -> int:
             os.path.expanduser(args.logdir))
     except ValueError as exc:
         p.error(str(exc))
-    missing = [path for path in logdirs.values() if not os.path.isdir(path)]
+    missing = [path for path in logdirs.values() if not is_url(path) and not os.path.isdir(path)]
     if missing:
         print(f"board diagnose: no such directory: {', '.join(missing)}", file=sys.stderr)
         return 2

@@ -5,12 +5,14 @@ command and the server loop, shared by ``board`` and ``board demo``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import sys
 
 from board.data.sampling import parse_samples_per_plugin
-from board.ingest.discovery import discover_runs, parse_logdir_spec
+from board.ingest.discovery import MAX_DEPTH, discover_runs, parse_logdir_spec
+from tfevents.filesystems import is_url, list_tree, local_path, set_storage_options
 
 DEFAULT_PORT = 6006
 
@@ -33,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "localhost and the --host given; with --bind_all or a network --host, any "
                         "IP address and this machine's names); '*' for any (DNS rebinding: see "
                         "SECURITY.md)")
+    p.add_argument("--logdir_storage_options", metavar="JSON", default=None,
+                   help="fsspec options for s3://, gs://... logdirs, as a JSON object, e.g. "
+                        "'{\"endpoint_url\": \"http://127.0.0.1:9000\"}' (credentials otherwise "
+                        "come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL...)")
     p.add_argument("--reload_interval", type=float, default=5.0, metavar="SECONDS",
                    help="seconds between reloads of the logdir (default 5; 0 loads once)")
     p.add_argument("--samples_per_plugin", metavar="images=N,audio=N", default="",
@@ -58,7 +64,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         except ValueError as exc:
             parser.error(str(exc))
     else:
-        args.logdirs = {"": os.path.expanduser(args.logdir)}
+        args.logdirs = {"": local_path(os.path.expanduser(args.logdir))}
+    if args.logdir_storage_options is not None:
+        try:
+            set_storage_options(json.loads(args.logdir_storage_options))
+        except ValueError as exc:
+            parser.error(f"--logdir_storage_options: {exc} (give a JSON object)")
     try:
         args.samples_per_plugin = parse_samples_per_plugin(args.samples_per_plugin)
     except ValueError as exc:
@@ -71,8 +82,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def remote_problem(logdirs: dict[str, str]) -> str | None:
+    """Why a URL logdir cannot be served (no such bucket, credentials refused, s3fs missing),
+    or None. A prefix with nothing under it yet is fine: the board watches for runs."""
+    for path in logdirs.values():
+        if is_url(path):
+            try:
+                list_tree(path, MAX_DEPTH)
+            except OSError as exc:
+                return str(exc)
+    return None
+
+
 def _warn_about_logdirs(logdirs: dict[str, str]) -> None:
     for path in logdirs.values():
+        if is_url(path):
+            continue
         if os.path.exists(path) and not os.path.isdir(path):
             print(f"board: logdir {path!r} is a file, not a directory of runs; watching it anyway",
                   file=sys.stderr)
@@ -104,6 +129,10 @@ def serve(args: argparse.Namespace) -> int:
     from board.app import create_app
     from board.connections import raise_fd_limit, uvicorn_config
 
+    problem = remote_problem(args.logdirs)
+    if problem is not None:
+        print(f"board: {problem}", file=sys.stderr)
+        return 2
     _warn_about_logdirs(args.logdirs)
     raise_fd_limit()  # every connection holds a descriptor (board.connections)
     try:

@@ -15,4 +15,5 @@ is the ``tf.summary`` / ``SummaryWriter`` front), the board reads through it.
   ``media_summaries`` (images, video, audio) and ``plugin_summaries`` (tensors, PyTorch-binned
   histograms, text, hparams, PR curves, custom-scalar layouts, meshes): PyTorch's Summary layouts
 - ``event_file``: the background-thread writer of one event file
+- ``filesystems``: local paths or fsspec URLs (s3://, gs://, memory://) for readers and writers
 """

@@ -16,6 +16,7 @@ import threading
 import time
 import weakref
 
+from tfevents.filesystems import open_append
 from tfevents.proto import event_pb2
 from tfevents.record import encode_record
 
@@ -50,10 +51,9 @@ class EventFileWriter:
         if flush_secs <= 0:
             raise ValueError(f"flush_secs must be positive, got {flush_secs}")
         self.logdir = os.fspath(logdir)
-        os.makedirs(self.logdir, exist_ok=True)
-        self.path = os.path.join(self.logdir, event_file_name(filename_suffix))
-        # Unbuffered: batches are already joined, and a failed write must be undoable.
-        self._file = open(self.path, "xb", buffering=0)
+        # Unbuffered: batches are already joined, and a failed write must be undoable. A URL
+        # logdir (s3://...) gets a file uploaded whole after each batch (tfevents.filesystems).
+        self.path, self._file = open_append(self.logdir, event_file_name(filename_suffix))
         self._max_queue = max_queue
         self._flush_secs = flush_secs
         self._pending: list[bytes] = []

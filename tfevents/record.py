@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 import google_crc32c
 import numpy as np
 
+from tfevents.filesystems import TransientReadError, open_read
+
 HEADER_BYTES = 12  # length (8) + its CRC (4)
 FOOTER_BYTES = 4
 FRAMING_BYTES = HEADER_BYTES + FOOTER_BYTES
@@ -146,8 +148,8 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
     if status.stopped is not None:
         return
     try:
-        with open(status.path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
+        with open_read(status.path) as f:
+            size = f.size
             if status.offset > size:
                 # The file was truncated or replaced under us: nothing we knew is valid.
                 status.stopped = shrank(size, status.offset)
@@ -161,7 +163,7 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
                     if start + need > size:  # still being written: read nothing of it yet
                         status.pending_bytes = size - start
                         return
-                    why = _absent(f.fileno(), start, need)
+                    why = _absent(f, start, need)
                     if why is not None:
                         status.skip(start, why)
                         status.offset = start + need
@@ -186,6 +188,9 @@ def read_chunks(status: FileStatus, scan=scan_records, chunk_bytes: int = CHUNK_
                 if not taken or frames.stopped is not None or len(more) < want:
                     return  # left mid-chunk, framing lost, or a short read: the end of the file
                 buf = buf[frames.used:]
+    except TransientReadError as exc:
+        # A dropped connection to an object store: nothing is lost, the next reload resumes here.
+        status.problems.append(f"reading was interrupted at byte {status.offset} ({exc}); retried later")
     except OSError as exc:
         status.stopped = cannot_read(exc)
 
@@ -194,9 +199,8 @@ def still_stopped(status: FileStatus) -> bool:
     """Whether a file whose reading stopped would stop at the same place again: it still cannot
     be opened, or the header where framing was lost is still bad. Costs one header's read."""
     try:
-        with open(status.path, "rb") as f:
-            f.seek(status.offset)
-            head = f.read(HEADER_BYTES)
+        with open_read(status.path) as f:
+            head = f.pread(HEADER_BYTES, status.offset)
     except OSError:
         return True
     if status.stopped is None or status.stopped.startswith("cannot read"):
@@ -214,31 +218,23 @@ def _big_record_bytes(buf: bytes, chunk_bytes: int) -> int:
     return need if chunk_bytes < need and length <= MAX_RECORD_BYTES else 0
 
 
-def _absent(fd: int, start: int, need: int) -> str | None:
+def _absent(f, start: int, need: int) -> str | None:
     """Why the record at ``start`` (``need`` bytes framed) is not worth reading, or None: its
     bytes include a hole (a sparse file claims them; no writer leaves holes inside a record), or
     its payload fails its checksum. Reads in pieces with ``pread``, so it costs a chunk of memory."""
     end = start + need
-    seek_hole = getattr(os, "SEEK_HOLE", None)
-    if seek_hole is not None:
-        where = os.lseek(fd, 0, os.SEEK_CUR)
-        try:
-            hole = os.lseek(fd, start, seek_hole)
-        except OSError:
-            hole = end  # the file system cannot tell: trust the checksum alone
-        finally:
-            os.lseek(fd, where, os.SEEK_SET)
-        if hole < end:
-            return f"claims {need - FRAMING_BYTES} bytes, but the file holds a hole at byte {hole} " \
-                   f"(a sparse file): not read"
+    hole = f.first_hole(start, end)  # end when the file system cannot tell: trust the checksum
+    if hole < end:
+        return f"claims {need - FRAMING_BYTES} bytes, but the file holds a hole at byte {hole} " \
+               f"(a sparse file): not read"
     crc, pos, data_end = 0, start + HEADER_BYTES, end - FOOTER_BYTES
     while pos < data_end:
-        piece = os.pread(fd, min(CRC_PIECE_BYTES, data_end - pos), pos)
+        piece = f.pread(min(CRC_PIECE_BYTES, data_end - pos), pos)
         if not piece:
             return "ends before its length: not read"
         crc = google_crc32c.extend(crc, piece)
         pos += len(piece)
-    footer = os.pread(fd, FOOTER_BYTES, data_end)
+    footer = f.pread(FOOTER_BYTES, data_end)
     masked = (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
     if len(footer) < FOOTER_BYTES or masked != _CRC.unpack(footer)[0]:
         return BAD_PAYLOAD

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from tfevents import filesystems
 from tfevents.files import is_event_file
 
 
@@ -29,7 +30,7 @@ def parse_logdir_spec(spec: str) -> dict[str, str]:
             raise ValueError(f"bad --logdir_spec entry {entry!r}; expected name:dir")
         if name in logdirs:
             raise ValueError(f"--logdir_spec names {name!r} twice")
-        logdirs[name] = os.path.expanduser(path)
+        logdirs[name] = filesystems.local_path(os.path.expanduser(path))
     return logdirs
 
 
@@ -53,10 +54,26 @@ def discover_runs(logdirs: dict[str, str], notes: list[str] | None = None) -> di
     ``MAX_DIRECTORIES`` directories a logdir): what it leaves out is said in ``notes``.
     """
     runs: dict[str, str] = {}
+    notes = notes if notes is not None else []
     for prefix, root in logdirs.items():
-        for dirpath in _walk(root, notes if notes is not None else []):
+        if filesystems.is_url(root):
+            runs.update(_remote_runs(prefix, root, notes))
+            continue
+        for dirpath in _walk(root, notes):
             runs[run_name(prefix, os.path.relpath(dirpath, root))] = dirpath
     return dict(sorted(runs.items()))
+
+
+def _remote_runs(prefix: str, root: str, notes: list[str]) -> dict[str, str]:
+    """The runs under a URL logdir, found by one listing of the whole tree. A bucket that is
+    missing or refuses the credentials has no runs, and the note says why."""
+    try:
+        tree = filesystems.list_tree(root, MAX_DEPTH)
+    except OSError as exc:
+        notes.append(str(exc))
+        return {}
+    base = root.rstrip("/")
+    return {run_name(prefix, "." if d == base else d[len(base) + 1:]): d for d in tree}
 
 
 def _walk(root: str, notes: list[str]):

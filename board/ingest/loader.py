@@ -20,6 +20,7 @@ from collections.abc import Callable
 from board.data.blobs import BlobStore
 from board.data.stores import RunStore
 from board.ingest.accumulator import RunAccumulator
+from tfevents import filesystems
 from tfevents.fastread import FastFileReader
 from tfevents.files import event_files
 from tfevents.record import FileStatus, still_stopped
@@ -64,13 +65,7 @@ class RunLoader:
     def load(self, should_stop: Callable[[], bool] = lambda: False) -> int:
         """Read what was appended to the run's files since the last call, files in name order.
         Returns the number of Events read. Never raises for a bad or vanished file."""
-        paths = event_files(self.path)
-        looks = {}
-        for path in paths:
-            try:
-                looks[path] = _look(os.stat(path))
-            except OSError:
-                continue
+        looks = self._looks()
         restart = self._restart_reason(looks)
         if restart is not None:
             self.note(restart + "; the run was read again from the start")
@@ -88,6 +83,23 @@ class RunLoader:
             count += reader.read_into(self.accumulator, FLUSH_EVERY, should_stop)
         self.accumulator.flush()
         return count
+
+    def _looks(self) -> dict[str, tuple]:
+        """{event file: _look()} of the run's files now, in name order; a URL run's from the
+        newest listing of its logdir (``tfevents.filesystems``)."""
+        if filesystems.is_url(self.path):
+            try:
+                return filesystems.event_file_looks(self.path)
+            except OSError as exc:
+                self.note(f"listing the run failed: {exc}")
+                return {}
+        looks = {}
+        for path in event_files(self.path):
+            try:
+                looks[path] = _look(os.stat(path))
+            except OSError:
+                continue
+        return looks
 
     def _restart_reason(self, looks: dict[str, tuple]) -> str | None:
         """Why the data loaded so far no longer matches the files, or None."""
@@ -118,7 +130,8 @@ class RunLoader:
         from is gone, or the directory was deleted and made anew (its inode changed)."""
         if self.identity is not None and directory_identity(self.path) not in (None, self.identity):
             return True
-        return bool(self.readers) and not any(os.path.exists(p) for p in self.readers)
+        exists = filesystems.listed if filesystems.is_url(self.path) else os.path.exists
+        return bool(self.readers) and not any(exists(p) for p in self.readers)
 
     def statuses(self) -> list[FileStatus]:
         return [r.status for r in self.readers.values()]

@@ -13,6 +13,7 @@ import time
 
 from board.ingest.discovery import discover_runs
 from board.ingest.loader import RunLoader
+from tfevents.filesystems import is_url, local_path
 
 log = logging.getLogger("board")
 
@@ -21,7 +22,7 @@ class Multiplexer:
     """Discovers runs and loads them; ``reload()`` is called by one thread at a time."""
 
     def __init__(self, logdirs: dict[str, str], samples_per_plugin: dict[str, int] | None = None):
-        self.logdirs = {prefix: os.fspath(path) for prefix, path in logdirs.items()}
+        self.logdirs = {prefix: local_path(os.fspath(path)) for prefix, path in logdirs.items()}
         self.samples_per_plugin = samples_per_plugin or {}  # steps kept per image/audio tag
         self.runs: dict[str, RunLoader] = {}
         self.reloads = 0               # completed reloads
@@ -45,7 +46,7 @@ class Multiplexer:
         self._stop.set()
 
     def missing_logdirs(self) -> list[str]:
-        return [path for path in self.logdirs.values() if not os.path.isdir(path)]
+        return [path for path in self.logdirs.values() if not is_url(path) and not os.path.isdir(path)]
 
     def reload(self) -> int:
         """Pick up new and deleted runs, then read what each run's files gained. Returns the

@@ -16,7 +16,7 @@ from board.ingest.discovery import MAX_DEPTH, discover_runs
 from board.ingest.multiplexer import Multiplexer
 from engine.summary import SummaryWriter
 from tests.board.conftest import board_client, write_run
-from tfevents import record
+from tfevents import filesystems, record
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -99,11 +99,11 @@ def test_a_file_that_could_not_be_opened_is_retried_when_it_changes(tmp_path, mo
     real_open = open
 
     def user_open(path, *args, **kwargs):
-        if os.stat(path).st_mode & 0o444 == 0:
+        if os.path.exists(path) and os.stat(path).st_mode & 0o444 == 0:
             raise PermissionError(13, "Permission denied", path)
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(record, "open", user_open, raising=False)
+    monkeypatch.setattr(filesystems, "open", user_open, raising=False)  # where readers open files
     write_run(tmp_path / "a", {"loss": [(0, 5.0)]})
     path = write_run(tmp_path / "a", {"loss": [(1, 6.0)]})
     os.chmod(path, 0)
