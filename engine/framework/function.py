@@ -21,6 +21,10 @@ from engine.framework.session import _compile, _execute, _flatten
 from engine.framework.tensor import Tensor, TensorLike, eager
 from engine.framework.tensor_shape import TensorShape
 
+# Set by ``tf.summary.trace_on``: called as ``run_observer(function, trace, arrays)`` in place of
+# executing a trace's plan, it must run it and return what ``_execute`` returns.
+run_observer = None
+
 
 class TensorSpec:
     """The shape (``None`` for any size) and dtype an argument of a ``tf.function`` must have."""
@@ -152,7 +156,10 @@ class Function:
         return tuple(key), arrays
 
     def _run(self, trace, arrays):
-        values = _execute(trace.plan, arrays)[trace.n_effects:]
+        if run_observer is not None:  # tf.summary.trace_on: collect this trace's graph (and time it)
+            values = run_observer(self, trace, arrays)[trace.n_effects:]
+        else:
+            values = _execute(trace.plan, arrays)[trace.n_effects:]
         it = iter(values)
         out = [next(it) if symbolic else value for symbolic, value in trace.eager_out]
         return trace.rebuild_out([eager(np.asarray(v)) if isinstance(v, (np.ndarray, np.generic)) else v

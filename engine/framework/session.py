@@ -22,13 +22,14 @@ def get_default_session():
 class _Plan:
     """Kernel calls in dependency order over a flat list of value slots."""
 
-    __slots__ = ("template", "steps", "feeds", "fetch_slots")
+    __slots__ = ("template", "steps", "feeds", "fetch_slots", "names")
 
-    def __init__(self, template, steps, feeds, fetch_slots):
+    def __init__(self, template, steps, feeds, fetch_slots, names=()):
         self.template = template
         self.steps = steps
         self.feeds = feeds
         self.fetch_slots = fetch_slots
+        self.names = names  # the op of each step, for per-node timing (tf.summary.trace_on(profiler=True))
 
 
 def _compile(targets: list, fed: list[Tensor]) -> _Plan:
@@ -46,7 +47,7 @@ def _compile(targets: list, fed: list[Tensor]) -> _Plan:
     fed_ids = {id(t) for t in fed}
     roots = [t.op for t in targets if isinstance(t, Tensor) and id(t) not in fed_ids]
     roots += [t for t in targets if isinstance(t, Operation)]
-    steps = []
+    steps, names = [], []
     for op in topological_order(roots, stop_at=fed_ids):
         if all(id(o) in fed_ids for o in op.outputs) and op.outputs:
             continue
@@ -61,12 +62,13 @@ def _compile(targets: list, fed: list[Tensor]) -> _Plan:
             continue
         ins = tuple(slot_of(t) for t in op.inputs)
         fn = functools.partial(op.op_def.kernel, **op.attrs) if op.attrs else op.op_def.kernel
+        names.append(op.name)
         if len(op.outputs) == 1:
             steps.append((fn, ins, slot_of(op.outputs[0]), True))
         else:
             steps.append((fn, ins, tuple(slot_of(o) for o in op.outputs), False))
     fetch_slots = [slot_of(t) if isinstance(t, Tensor) else None for t in targets]
-    return _Plan(template, steps, feeds, fetch_slots)
+    return _Plan(template, steps, feeds, fetch_slots, names)
 
 
 class Session:

@@ -29,7 +29,8 @@ def test_fields_match_tensorflow(ours, theirs):
         peer = theirs.DESCRIPTOR.fields_by_name.get(field.name)
         where = f"{ours.DESCRIPTOR.full_name}.{field.name}"
         assert peer is not None, where
-        assert (field.number, field.type, field.is_repeated) == (peer.number, peer.type, peer.is_repeated), where
+        assert field.number == peer.number and field.type == peer.type, where
+        assert field.is_repeated == peer.is_repeated, where
 
 
 def test_run_metadata_round_trips_through_tensorflows_message():
