@@ -34,6 +34,7 @@ class _SummaryState(threading.local):
 
 
 _state = _SummaryState()
+V2_SUMMARY_COLLECTION = "_SUMMARY_V2"  # the graph collection of tf.summary ops (all_v2_summary_ops)
 
 
 def _bool(value: bool) -> Tensor:
@@ -300,9 +301,11 @@ def record(tag: str, inputs: list, build, step=None, name=None):
         return _bool(False)
     step = _step_value(step, tag)
     values = [x() if callable(x) else x for x in inputs]
-    return apply_op("WriteSummary", [step, cond, *values], name=name or "write_summary",
-                    output_specs=[((), np.dtype(bool), (np.asarray(True), np.asarray(True)))],
-                    _writer=writer, _build=build)
+    out = apply_op("WriteSummary", [step, cond, *values], name=name or "write_summary",
+                   output_specs=[((), np.dtype(bool), (np.asarray(True), np.asarray(True)))],
+                   _writer=writer, _build=build)
+    out.graph.add_to_collection(V2_SUMMARY_COLLECTION, out)
+    return out
 
 
 def _serialized_metadata(metadata) -> bytes:

@@ -15,20 +15,18 @@ here: a warning says so and nothing is written to ``profiler_outdir``.
 from __future__ import annotations
 
 import threading
-import time
 import warnings
 
 from engine.framework import function as function_lib
 from engine.framework.context import explicit_graph
 from engine.framework.graph import Graph
-from engine.framework.session import _check_feed, _flatten, _result
+from engine.framework.session import DEVICE, _flatten, execute_timed, node_exec_stats
 from engine.framework.tensor import Tensor, TensorLike
 from engine.summary import tf2
 from tfevents import builders
 from tfevents.proto import graph_pb2, run_metadata_pb2, summary_pb2
 from tfevents.tensor_util import make_tensor_proto
 
-DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
 RUN_METADATA_PLUGIN = "graph_run_metadata"
 RUN_METADATA_GRAPH_PLUGIN = "graph_run_metadata_graph"
 
@@ -48,36 +46,14 @@ class _Collector:
                 self.graphs[id(trace)] = function_graph_def(trace)
         if not self.profiler:
             return function_lib._execute(trace.plan, arrays)
-        values, stats = _execute_timed(trace.plan, arrays)
+        values, stats = execute_timed(trace.plan, arrays)
         with self.lock:
-            self.node_stats.extend(stats)
+            self.node_stats.extend(node_exec_stats(stats))
         return values
 
 
 _lock = threading.Lock()
 _current: _Collector | None = None
-
-
-def _execute_timed(plan, feed_values):
-    """``Session``'s plan execution, timing each kernel call."""
-    vals = list(plan.template)
-    for (slot, t), value in zip(plan.feeds, feed_values, strict=False):
-        vals[slot] = _check_feed(t, value)
-    stats, thread = [], threading.get_ident() & 0xFFFFFFFF
-    for (fn, ins, out, single), name in zip(plan.steps, plan.names, strict=True):
-        start_wall, start = time.time_ns(), time.perf_counter_ns()
-        result = fn(*[vals[i] for i in ins])
-        took = time.perf_counter_ns() - start
-        if single:
-            vals[out] = result
-        else:
-            for s, v in zip(out, result, strict=False):
-                vals[s] = v
-        stats.append(run_metadata_pb2.NodeExecStats(
-            node_name=name, all_start_micros=start_wall // 1000, op_end_rel_micros=took // 1000,
-            all_end_rel_micros=took // 1000, all_start_nanos=start_wall, op_end_rel_nanos=took,
-            all_end_rel_nanos=took, thread_id=thread))
-    return [None if s is None else _result(vals[s]) for s in plan.fetch_slots], stats
 
 
 def function_graph_def(trace) -> graph_pb2.GraphDef:
