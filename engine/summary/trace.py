@@ -168,6 +168,17 @@ def trace_export(name, step=None, profiler_outdir=None):
         trace_off()
 
 
+def export_graphs(name, graph_defs, step=None):
+    """Write ``graph_defs`` as a trace named ``name`` (what ``trace_export`` writes for a graph-only
+    trace), for graphs that ran outside a ``tf.function`` (Keras's eager ``fit``)."""
+    collector = _Collector(graph=True, profiler=False)
+    for i, graph_def in enumerate(graph_defs):
+        collector.graphs[i] = graph_def
+    data = run_metadata(collector).SerializeToString()
+    with tf2.summary_scope(name, "graph_run_metadata_graph_summary") as (tag, _):
+        return tf2.record(tag, [], lambda: _run_metadata_summary(tag, data, RUN_METADATA_GRAPH_PLUGIN), step)
+
+
 def _run_metadata_summary(tag, data: bytes, plugin: str) -> summary_pb2.Summary:
     return summary_pb2.Summary(value=[summary_pb2.Summary.Value(
         tag=tag, tensor=make_tensor_proto(data),
