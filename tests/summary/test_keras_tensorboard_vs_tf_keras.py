@@ -80,14 +80,16 @@ def _by_tag(records_, suffix):
 
 
 def test_weight_histograms_match(runs):
-    ours, theirs = _by_tag(runs["ours"]["train"], "/histogram"), _by_tag(runs["tf_keras"]["train"], "/histogram")
+    ours = _by_tag(runs["ours"]["train"], "/histogram")
+    theirs = _by_tag(runs["tf_keras"]["train"], "/histogram")
     assert ours.keys() == theirs.keys()
     for key, value in ours.items():
         np.testing.assert_allclose(value, theirs[key], rtol=1e-5, atol=1e-6, err_msg=str(key))
 
 
 def test_weight_images_match(runs):
-    ours, theirs = _by_tag(runs["ours"]["train"], "/image"), _by_tag(runs["tf_keras"]["train"], "/image")
+    ours = _by_tag(runs["ours"]["train"], "/image")
+    theirs = _by_tag(runs["tf_keras"]["train"], "/image")
     assert ours.keys() == theirs.keys()
     for key, value in ours.items():
         assert value[:2].tolist() == theirs[key][:2].tolist(), key
