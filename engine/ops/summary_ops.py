@@ -25,10 +25,12 @@ from engine.framework.context import default_session, explicit_graph
 from engine.framework.execute import apply_op
 from engine.framework.graph import get_default_graph
 from engine.framework.op_registry import register_op
-from engine.framework.tensor import Tensor
-from engine.summary import tf2
+from engine.framework.tensor import Tensor, eager
+from engine.ops.array_ops import expand_dims
+from engine.summary import tb_summary, tf2
 from engine.summary.file_writer import FileWriter, FileWriterCache
 from engine.summary.tb_summary import _strings
+from engine.train.training_util import get_global_step
 from tfevents import builders, media
 from tfevents.proto import event_pb2, summary_pb2
 from tfevents.tensor_util import make_tensor_proto
@@ -150,29 +152,73 @@ def _summary_op(op_type, name, inputs, collections, family=None, **attrs):
     return out
 
 
+def _v2_step():
+    step = tf2.get_step()
+    return step if step is not None else get_global_step()
+
+
+def _use_v2() -> bool:
+    """TensorFlow 2's bridge: eagerly or in a ``tf.function`` (not a TF1 graph), with a default
+    ``tf.summary`` writer and a step, a TF1 summary op writes the v2 summary at once."""
+    graph = explicit_graph()
+    if graph is not None and not getattr(graph, "function_graph", False):
+        return False
+    return tf2._state.writer is not None and _v2_step() is not None
+
+
+def _via_v2(name, family, write):
+    """Write with ``write(tag, step)`` under the TF1 tag; return the empty string TF1 callers can
+    still ``merge``."""
+    name, family = _clean(name), _clean(family)
+    current = get_default_graph().get_name_scope()
+    scope = "/".join(p for p in (current, family, name) if p)
+    with get_default_graph().name_scope(""):  # the v2 function must not prefix the scope again
+        write(f"{family}/{scope}" if family else scope, _v2_step())
+    return _bytes_tensor(b"")
+
+
+def _bytes_tensor(data: bytes):
+    out = np.empty((), dtype=object)
+    out[()] = data
+    return eager(out)
+
+
 def scalar(name, tensor, collections=None, family=None):
     """A ``Summary`` holding one float (a point on a curve) under tag ``name``."""
+    if _use_v2():
+        return _via_v2(name, family, lambda tag, step: tb_summary.scalar(tag, tensor, step))
     return _summary_op("ScalarSummary", name, [tensor], collections, family)
 
 
 def histogram(name, values, collections=None, family=None):
     """A ``Summary`` holding a histogram of ``values`` (TF1's bucket layout)."""
+    if _use_v2():
+        return _via_v2(name, family, lambda tag, step: tb_summary.histogram(tag, values, step))
     return _summary_op("HistogramSummary", name, [values], collections, family)
 
 
 def image(name, tensor, max_outputs=3, collections=None, family=None):
     """Up to ``max_outputs`` PNG images of ``tensor`` ([batch, h, w, 1|3|4], uint8 or float)."""
+    if _use_v2():
+        return _via_v2(name, family, lambda tag, step: tb_summary.image(tag, tensor, step, max_outputs))
     return _summary_op("ImageSummary", name, [tensor], collections, family, max_images=int(max_outputs))
 
 
 def audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=None):
     """Up to ``max_outputs`` WAV clips of ``tensor`` ([batch, frames(, channels)] in -1..1)."""
+    if _use_v2():
+        clips = expand_dims(tensor, 2) if len(getattr(tensor, "shape", np.shape(tensor))) == 2 else tensor
+        return _via_v2(name, family, lambda tag, step: tb_summary.audio(tag, clips, sample_rate, step,
+                                                                        max_outputs))
     return _summary_op("AudioSummaryV2", name, [tensor, sample_rate], collections, family,
                        max_outputs=int(max_outputs))
 
 
 def text(name, tensor, collections=None):
     """Markdown text (a string tensor) under the ``text`` plugin."""
+    if _use_v2():
+        tb_summary.text(name, tensor, _v2_step())
+        return _bytes_tensor(b"")
     return _summary_op("TextSummary", name, [tensor], collections)
 
 

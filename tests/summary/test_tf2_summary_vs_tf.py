@@ -160,3 +160,27 @@ def test_bad_input_gives_clear_errors(tmp_path):
         engine.summary.scalar("x", 1.0)
     with pytest.raises(ValueError, match="logdir"):
         engine.summary.create_file_writer(None)
+
+
+def _compat_v1_calls(t, logdir):
+    """TF1 summary ops called eagerly under a TF2 default writer: TensorFlow writes them as v2."""
+    t1 = t.compat.v1
+    writer = t.summary.create_file_writer(str(logdir))
+    with writer.as_default(step=2):
+        with t.name_scope("train"):
+            returned = t1.summary.scalar("loss", 0.5)
+            t1.summary.scalar("acc", 0.25, family="fam")
+        t1.summary.histogram("values", VALUES)
+        t1.summary.image("rgb", IMAGES, max_outputs=1)
+        t1.summary.audio("clips", t.constant(CLIPS[:, :, 0]), 8000)
+        t1.summary.text("note", t.constant("hi"))
+    writer.close()
+    return returned.numpy()
+
+
+def test_compat_v1_ops_under_a_v2_writer_write_v2_summaries(tmp_path):
+    returned = [_compat_v1_calls(t, tmp_path / t.__name__) for t in (engine, tf)]
+    assert returned == [b"", b""]
+    ours, theirs = records(tmp_path / "engine"), records(tmp_path / "tensorflow")
+    assert_same_records(ours, theirs)
+    assert [r.tag for r in ours] == ["train/loss", "fam/train/fam/acc", "values", "rgb", "clips", "note"]
