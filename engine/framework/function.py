@@ -10,6 +10,7 @@ graph with ``tf.gradients``.
 from __future__ import annotations
 
 import functools
+import inspect
 
 import numpy as np
 
@@ -140,7 +141,7 @@ class Function:
         key = tuple(key)
         trace = self._traces.get(key)
         if trace is None:
-            trace = self._traces[key] = self._trace(leaves, rebuild, specs)
+            trace = self._traces[key] = self._trace(leaves, rebuild, specs, self._leaf_names(args, kwargs))
         return trace, arrays
 
     def _fast_key(self, args):
@@ -180,14 +181,30 @@ class Function:
             shape = (None, *shape[1:])
         return TensorSpec(shape, array.dtype)
 
-    def _trace(self, leaves, rebuild, specs) -> _Trace:
+    def _leaf_names(self, args, kwargs) -> list:
+        """A name per flattened argument, as TensorFlow names a function's inputs: the Python
+        parameter's name (``x``; a nested argument's parts ``x``, ``x_1``...; by the graph)."""
+        try:
+            params = [p.name for p in inspect.signature(self.python_function).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        except (TypeError, ValueError):
+            params = []
+        names = []
+        for i, arg in enumerate(args):
+            names += [params[i] if i < len(params) else f"args_{i}"] * len(_flatten(arg)[0])
+        for key, value in kwargs.items():
+            names += [key] * len(_flatten(value)[0])
+        return names
+
+    def _trace(self, leaves, rebuild, specs, names=()) -> _Trace:
         graph = Graph()
         graph.function_graph = True  # TensorFlow 2 semantics inside: tensors compare element-wise
         leaves = list(leaves)
         with graph.as_default():
             placeholders = []
             for i, spec in specs:
-                ph = placeholder(spec.dtype, spec.shape, name=spec.name or f"arg{len(placeholders)}")
+                default = names[i] if i < len(names) else f"arg{len(placeholders)}"
+                ph = placeholder(spec.dtype, spec.shape, name=spec.name or default)
                 placeholders.append(ph)
                 leaves[i] = ph
             args, kwargs = rebuild(leaves)
