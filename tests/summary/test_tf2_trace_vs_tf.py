@@ -105,6 +105,8 @@ def test_trace_export_writes_the_function_graph_as_tensorflow(runs):
     (theirs,) = [r for r in runs["tf"][0] if r.tag == "model_trace"]
     assert ours.plugin == theirs.plugin == "graph_run_metadata_graph" and ours.content == b"1"
     assert _op_types(_model_graph(ours)) == _op_types(_model_graph(theirs))
+    args = [[n.name for n in _model_graph(r).node if n.op == "_Arg"] for r in (ours, theirs)]
+    assert args[0] == args[1] == ["x"]  # named after the Python parameter
     arg = next(n for n in _model_graph(ours).node if n.op == "_Arg")
     assert arg.attr["T"].type == 1 and arg.attr["index"].i == 0  # DT_FLOAT, first argument
 
