@@ -3,6 +3,7 @@ writes them (a tensor under its plugin's metadata).
 
 * scalar: a float32 rank-0 tensor, plugin ``scalars``;
 * histogram: a float64 ``[buckets, 3]`` tensor (left edge, right edge, count), ``histograms``;
+  NaN and infinite values are left out with a warning (TensorFlow's buckets turn NaN);
 * text: a string tensor, ``text``;
 * image: a string vector ``[width, height, png, png, ...]``, plugin ``images``; floats are
   clipped to 0..1 and scaled as ``tf.image.convert_image_dtype(..., uint8, saturate=True)``;
@@ -35,9 +36,18 @@ def scalar(name, data, step=None, description=None):
 def histogram(name, data, step=None, buckets=None, description=None):
     """The distribution of ``data`` in ``buckets`` (30) equal-width buckets."""
     count = 30 if buckets is None else int(buckets)
+    if count < 0:
+        raise ValueError(f"buckets must be non-negative, got {buckets}")
+
+    def build(array):
+        if count == 0:  # TensorFlow writes an empty [0, 3] histogram
+            summary = builders.histogram_v2(tag, np.zeros(1), 1, description or "")
+            summary.value[0].tensor.CopyFrom(make_tensor_proto(np.zeros((0, 3))))
+            return summary
+        return builders.histogram_v2(tag, array, count, description or "")
+
     with summary_scope(name, "histogram_summary") as (tag, _):
-        return record(tag, [data],
-                      lambda a: builders.histogram_v2(tag, a, count, description or ""), step)
+        return record(tag, [data], build, step)
 
 
 def text(name, data, step=None, description=None):

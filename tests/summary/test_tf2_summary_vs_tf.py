@@ -31,6 +31,10 @@ def _eager_calls(t, logdir):
             results.append(t.summary.scalar("acc", np.float64(0.5), step=4, description="top-1"))
             t.summary.histogram("weights", VALUES, buckets=7)
         t.summary.histogram("default_buckets", VALUES)
+        t.summary.histogram("no_buckets", VALUES, buckets=0)
+        t.summary.histogram("one_bucket", VALUES, buckets=1)
+        t.summary.histogram("constant", np.full(5, 3.0))
+        t.summary.histogram("empty", np.zeros(0, np.float32))
         t.summary.text("note", "**bold**")
         t.summary.text("table", [["a", "b"], ["c", "d"]])
         t.summary.image("rgb", IMAGES, max_outputs=2, description="pictures")
@@ -85,8 +89,9 @@ def _pairs(runs, tag):
     return list(zip(ours, theirs, strict=True))
 
 
-@pytest.mark.parametrize("tag", ["loss", "train/acc", "train/weights", "default_buckets", "raw", "lazy",
-                                 "odd name!", "from_set_step"])
+@pytest.mark.parametrize("tag", ["loss", "train/acc", "train/weights", "default_buckets", "no_buckets",
+                                 "one_bucket", "constant", "empty", "raw", "lazy", "odd name!",
+                                 "from_set_step"])
 def test_numeric_tensors_match(runs, tag):
     for ours, theirs in _pairs(runs, tag):
         assert ours.value.dtype == theirs.value.dtype
