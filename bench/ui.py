@@ -1,7 +1,8 @@
-"""Time from navigation to charts drawn in the scalars dashboard (Playwright + Chromium).
+"""Time from navigation to charts drawn in the scalars dashboard, and to images loaded in the
+images dashboard (Playwright + Chromium).
 
     python bench/ui.py [--runs 20] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 5]
-                       [--screenshot PNG]
+                       [--screenshot PNG] [--image_tags 50] [--image_steps 10] [--tensorboard]
 
 Writes (or reuses) a logdir of runs x tags x steps scalars (issue 6: 20 x 10 x 10,000), starts
 the board on it in-process, waits for the first load, then opens /scalars at 1280x800 in a fresh
@@ -10,20 +11,27 @@ navigation start): the first chart painted, every chart in view painted (a canva
 drawn as soon as the data arrives), and every chart in view interactive (plotly.js, 4.8 MB to
 parse, has replaced the sketch). TensorBoard 2.21 on the same logdir and machine: 3.3 s and
 3.6 s. Target: under 2 s (issue 6), under 1 s (aim).
+
+Then the images dashboard on one run of 50 tags x 10 steps of 64x64 PNGs (issue 16): the time
+until every image in view has loaded (``naturalWidth > 0``), cold cache each time; with
+``--tensorboard``, the same for TensorBoard's images dashboard on the same logdir (its images
+live in shadow DOM: the probe walks the shadow roots).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server  # noqa: E402
-from tests.browser.logdirs import write_big  # noqa: E402
+from tests.browser.logdirs import write_big, write_images  # noqa: E402
 
 IN_VIEW = """() => {
   const plots = [...document.querySelectorAll('.plot')].filter(p => {
@@ -34,6 +42,85 @@ IN_VIEW = """() => {
           interactive: Math.max(...plots.map(p => Number(p.dataset.drawnAt))),
           charts_in_view: plots.length, traces: plots.map(p => p.data.length)};
 }"""
+IMAGES_IN_VIEW = """() => {
+  const imgs = [...document.querySelectorAll('main img')].filter(i => {
+    const r = i.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; });
+  if (!imgs.length || !imgs.every(i => i.complete && i.naturalWidth > 0)) return null;
+  return {loaded: performance.now(), images_in_view: imgs.length,
+          cards: document.querySelectorAll('article.card').length};
+}"""
+
+
+TB_IMAGES_IN_VIEW = """() => {
+  const all = []; const walk = (root) => { for (const e of root.querySelectorAll('*')) {
+    if (e.tagName === 'IMG') all.push(e); if (e.shadowRoot) walk(e.shadowRoot); } };
+  walk(document);
+  const imgs = all.filter(i => { const r = i.getBoundingClientRect();
+    return r.width > 0 && r.bottom > 0 && r.top < innerHeight
+      && (i.src || '').includes('individualImage'); });
+  if (!imgs.length || !imgs.every(i => i.complete && i.naturalWidth > 0)) return null;
+  return {loaded: performance.now(), images_in_view: imgs.length, cards: null};
+}"""
+
+
+def poll(page, js: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = page.evaluate(js)
+        if result is not None:
+            return result
+        time.sleep(0.02)
+    raise SystemExit(f"the page was not ready within {timeout} s")
+
+
+def time_images(browser, url: str, probe: str, repeat: int, who: str) -> float:
+    """Median ms from navigation to every image in view of ``url`` loaded."""
+    times = []
+    for i in range(repeat):
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.goto(url)
+        result = poll(page, probe, 60)
+        times.append(result["loaded"])
+        print(f"  {who} images run {i + 1}: all {result['images_in_view']} images in view loaded "
+              f"{result['loaded']:.0f} ms")
+        context.close()
+    return statistics.median(times)
+
+
+def tensorboard_images(browser, logdir: str, repeat: int) -> float:
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    tb = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", logdir, "--port", str(port)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"http://localhost:{port}/data/plugins_listing", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("TensorBoard did not start within 120 s")
+            time.sleep(0.5)
+        url = f"http://localhost:{port}/#images"
+        return time_images(browser, url, TB_IMAGES_IN_VIEW, repeat, "TensorBoard")
+    finally:
+        tb.terminate()
+        tb.wait(timeout=30)
+
+
+def bench_images(browser, tags: int, steps: int, repeat: int, tensorboard: bool) -> tuple:
+    logdir = f"/tmp/board-ui-bench-images-{tags}x{steps}"
+    if not os.path.isdir(logdir):
+        write_images(logdir, tags, steps)
+    with Server(logdir) as server:
+        ours = time_images(browser, f"{server.url}/images", IMAGES_IN_VIEW, repeat, "board")
+    return ours, tensorboard_images(browser, logdir, repeat) if tensorboard else None
 
 
 def main() -> None:
@@ -44,6 +131,10 @@ def main() -> None:
     parser.add_argument("--logdir", default=None)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--screenshot", default=None, help="save the first load's page as this PNG")
+    parser.add_argument("--image_tags", type=int, default=50)
+    parser.add_argument("--image_steps", type=int, default=10)
+    parser.add_argument("--tensorboard", action="store_true",
+                        help="also time TensorBoard's images dashboard on the same logdir")
     args = parser.parse_args()
     logdir = args.logdir or f"/tmp/board-ui-bench-{args.runs}x{args.tags}x{args.steps}"
     if not os.path.isdir(logdir):
@@ -74,12 +165,17 @@ def main() -> None:
             if i == 0 and args.screenshot:
                 page.screenshot(path=args.screenshot)
             context.close()
+        images_ms, tb_ms = bench_images(browser, args.image_tags, args.image_steps, args.repeat,
+                                        args.tensorboard)
         browser.close()
     for key, label, tb in (("first", "first chart painted", 3300),
                            ("painted", "all charts in view painted", 3600),
                            ("interactive", "all charts in view interactive", 3600)):
         print(f"{label:32s} median {statistics.median(r[key] for r in results):5.0f} ms "
               f"(TensorBoard {tb} ms)")
+    versus = f"TensorBoard {tb_ms:.0f} ms, {tb_ms / images_ms:.1f}x" if tb_ms else "--tensorboard to compare"
+    print(f"{'images in view loaded':32s} median {images_ms:5.0f} ms ({versus}; "
+          f"{args.image_tags} tags x {args.image_steps} steps of 64x64, one run)")
 
 if __name__ == "__main__":
     main()

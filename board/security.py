@@ -173,7 +173,7 @@ class RequestGuard:
         site = headers.get("sec-fetch-site", "")
         foreign_origin = origin is not None and host is not None and origin.lower() not in {
             f"{scheme}://{host.lower()}" for scheme in ("http", "https")}
-        navigation = headers.get("sec-fetch-mode") == "navigate" and not path.startswith("/api/")
+        navigation = headers.get("sec-fetch-mode") == "navigate" and not path.startswith(("/api/", "/data/"))
         if (site in ("cross-site", "same-site") or foreign_origin) and not navigation:
             return 403, (f"{path} refused: the request came from a page of another site "
                          f"({origin or site}); only the board's own pages may use its API")

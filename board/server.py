@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 
+from board.data.sampling import parse_samples_per_plugin
 from board.ingest.discovery import discover_runs, parse_logdir_spec
 
 DEFAULT_PORT = 6006
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "SECURITY.md)")
     p.add_argument("--reload_interval", type=float, default=5.0, metavar="SECONDS",
                    help="seconds between reloads of the logdir (default 5; 0 loads once)")
+    p.add_argument("--samples_per_plugin", metavar="images=N,audio=N", default="",
+                   help="steps kept per image or audio tag, a uniform sample that always holds "
+                        "the newest (default images=10,audio=10)")
     return p
 
 
@@ -55,6 +59,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             parser.error(str(exc))
     else:
         args.logdirs = {"": os.path.expanduser(args.logdir)}
+    try:
+        args.samples_per_plugin = parse_samples_per_plugin(args.samples_per_plugin)
+    except ValueError as exc:
+        parser.error(str(exc))
     args.host = "0.0.0.0" if args.bind_all else (args.host or "127.0.0.1")
     args.allowed_hosts = [n.strip() for n in args.allowed_hosts.split(",") if n.strip()]
     bad = [n for n in args.allowed_hosts if n != "*" and not all(c.isalnum() or c in "-._:[]" for c in n)]
@@ -108,7 +116,8 @@ def serve(args: argparse.Namespace) -> int:
     shown = socket.gethostname() if args.bind_all else args.host
     shown = f"[{shown}]" if ":" in shown else shown
     app = create_app(args.logdirs, reload_interval=args.reload_interval, host=args.host,
-                     allowed_hosts=args.allowed_hosts)
+                     allowed_hosts=args.allowed_hosts,
+                     samples_per_plugin=getattr(args, "samples_per_plugin", None))
     config = uvicorn_config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     print(f"board: serving at http://{shown}:{port}/ (Ctrl-C to stop)", flush=True)

@@ -11,5 +11,8 @@ is the ``tf.summary`` / ``SummaryWriter`` front), the board reads through it.
 - ``decode``: Events to scalars, histograms, text, graphs, hparams
 - ``builders``: Summary protos from values; ``bucketing``: histogram math; ``tensor_util``:
   numpy arrays to and from TensorProto
+- ``media``: PNG and WAV encoding and decoding, the PR-curve tensor; ``gif``: animated GIFs;
+  ``media_summaries`` (images, video, audio) and ``plugin_summaries`` (tensors, PyTorch-binned
+  histograms, text, hparams, PR curves, custom-scalar layouts, meshes): PyTorch's Summary layouts
 - ``event_file``: the background-thread writer of one event file
 """

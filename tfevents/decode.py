@@ -1,4 +1,5 @@
-"""From Events to what the dashboards show: scalars, histograms, text, graphs, hparams.
+"""From Events to what the dashboards show: scalars, histograms, text, graphs, hparams, images
+and audio (``tfevents.blobs``).
 
 Both summary generations come out in one shape: a v1 ``simple_value`` and a v2 scalar tensor
 are both a ``Scalar``; a v1 HistogramProto and a v2 ``[k, 3]`` tensor are both a ``Histogram``
@@ -15,8 +16,8 @@ import numpy as np
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 
+from tfevents import blobs, builders
 from tfevents import bucketing as hist
-from tfevents import builders
 from tfevents.proto import event_pb2, graph_pb2, hparams_pb2, summary_pb2
 from tfevents.tensor_util import TensorDecodeError, make_ndarray
 
@@ -141,8 +142,10 @@ class SummaryDecoder:
         which = value.WhichOneof("value")
         if which == "simple_value":
             return Scalar(tag, step, wall_time, float(value.simple_value))
-        if which in ("image", "audio"):
-            return Unshown(tag, step, "images" if which == "image" else "audio")
+        if which == "image":
+            return blobs.image_v1(tag, step, wall_time, value.image)
+        if which == "audio":
+            return blobs.audio_v1(tag, step, wall_time, value.audio)
         if which == "histo":
             h = value.histo
             buckets = hist.v1_to_buckets(h.bucket_limit, h.bucket, h.min, h.max)
@@ -164,6 +167,10 @@ class SummaryDecoder:
             return Text(tag, step, wall_time, _text_of(array), _rows_of(array))
         if plugin == builders.KERAS_MODEL_PLUGIN:
             return KerasModel(tag, step, wall_time, _text_of(make_ndarray(value.tensor)))
+        if plugin == "images":
+            return blobs.images_v2(tag, step, wall_time, make_ndarray(value.tensor))
+        if plugin == "audio":
+            return blobs.audio_v2(tag, step, wall_time, make_ndarray(value.tensor))
         return Unshown(tag, step, UNSHOWN_KINDS.get(plugin, plugin or "tensors"))
 
     @staticmethod

@@ -153,12 +153,14 @@ def decode_png(data: bytes) -> np.ndarray:
 def encode_wav(samples, sample_rate: int, rounding: str = "torch") -> bytes:
     """Floats in -1..1 (``[frames]`` or ``[frames, channels]``) as a 16-bit PCM WAV file.
     Values outside -1..1 are clipped."""
-    array = np.asarray(samples, dtype=np.float64)
+    array = np.asarray(samples)
+    if array.dtype not in (np.float32, np.float64):
+        array = array.astype(np.float64)  # float32 stays float32: PyTorch scales in its dtype
     if array.ndim == 1:
         array = array[:, None]
     if array.ndim != 2:
         raise ValueError(f"audio is [frames] or [frames, channels], got shape {array.shape}")
-    array = np.clip(np.nan_to_num(array), -1.0, 1.0)
+    array = np.clip(np.nan_to_num(array), -1.0, 1.0).astype(array.dtype)
     if rounding == "torch":
         pcm = (array * 32767).astype("<i2")
     elif rounding == "tf":

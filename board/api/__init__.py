@@ -1,7 +1,19 @@
 """The JSON API (board/api/http_api.md), one router per area: the design's routes and the pages'
 own (``pages``, under ``/api/pages``). ``ROUTERS`` is what the app factory mounts."""
 
-from board.api import diagnostics, graphs, histograms, hparams, pages, runs, scalars, text
+from board.api import (
+    blobs,
+    diagnostics,
+    export,
+    graphs,
+    histograms,
+    hparams,
+    pages,
+    runs,
+    scalars,
+    tensorboard_routes,
+    text,
+)
 
 ROUTERS = [runs.router, scalars.router, histograms.router, text.router, graphs.router, hparams.router,
-           diagnostics.router, pages.router]
+           diagnostics.router, pages.router, blobs.router, export.router, tensorboard_routes.router]

@@ -7,12 +7,15 @@ import os
 
 import numpy as np
 
+from board.data.blobs import KINDS as BLOB_KINDS
+from board.data.blobs import StepSamples, StoredSample
 from board.data.stores import Latest, RunStore
 from board.ingest.loader import shown_name
 from board.ingest.multiplexer import Multiplexer
 
 # The kinds /api/tags always lists (empty when a run has none), beside the ones drawn.
 UNSHOWN_KINDS_LISTED = ("images", "audio", "pr_curves", "custom_scalars", "meshes", "embeddings")
+BLOB_WHAT = {"images": "image", "audio": "audio"}
 PROJECTOR_CONFIG = "projector_config.pbtxt"  # what add_embedding writes beside the event files
 
 
@@ -61,6 +64,9 @@ class DataProvider:
                     tags[kind] = sorted(s.unshown.get(kind, ()))
                 for kind, counts in s.unshown.items():  # kinds beyond TensorBoard's own plugins
                     tags.setdefault(kind, sorted(counts))
+                if s.blobs is not None:
+                    for kind in BLOB_KINDS:
+                        tags[kind] = s.blobs.tag_names(kind)
             if os.path.isfile(os.path.join(loader.path, PROJECTOR_CONFIG)):
                 tags["embeddings"] = [PROJECTOR_CONFIG]
             out[name] = tags
@@ -123,6 +129,26 @@ class DataProvider:
 
     def text(self, run: str, tag: str) -> list:
         return self._sample(run, "text", tag, "text")
+
+    def blob_steps(self, run: str, kind: str, tag: str) -> list[StepSamples]:
+        """The kept steps of an image or audio tag (``kind``), oldest first."""
+        s = self._store(run)
+        with s.lock:
+            steps = s.blobs.steps(kind, tag) if s.blobs is not None else None
+        if steps is None:
+            raise NotFoundError(f"run {run!r} has no {BLOB_WHAT[kind]} tag {tag!r}")
+        return steps
+
+    def blob(self, run: str, kind: str, tag: str, step: int, index: int) -> tuple[StoredSample, bytes]:
+        """One kept image or clip and its encoded bytes."""
+        self.blob_steps(run, kind, tag)  # names a missing run or tag
+        s = self._store(run)
+        with s.lock:
+            found = s.blobs.blob(kind, tag, step, index)
+        if found is None:
+            raise NotFoundError(f"run {run!r} {BLOB_WHAT[kind]} tag {tag!r} has no sample {index} "
+                                f"at step {step} (the kept steps are listed by /api/{kind})")
+        return found
 
     def graph(self, run: str) -> Latest:
         s = self._store(run)

@@ -12,8 +12,12 @@ import random
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from board.data.blobs import BlobStore
 
 _NO_STEP = np.iinfo(np.int64).max
 _VERSIONS = itertools.count(1)  # shared by every series: a version never repeats, even across stores
@@ -164,6 +168,7 @@ class RunStore:
     graph: Latest | None = None
     keras_model: Latest | None = None
     hparams: dict[str, dict] = field(default_factory=dict)  # kind -> {"step", "wall_time", "data"}
+    blobs: BlobStore | None = None  # images and audio (board.data.blobs), set by the loader
     unshown: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> tag -> values seen
     problems: deque = field(default_factory=lambda: deque(maxlen=PROBLEMS_KEPT))
     problem_count: int = 0
@@ -205,6 +210,8 @@ class RunStore:
             s.purge(step)
         for r in (*self.histograms.values(), *self.text.values()):
             r.purge(step)
+        if self.blobs is not None:
+            self.blobs.purge(step)
 
     def scalar_bytes(self) -> tuple[int, int]:
         """(points stored, bytes their arrays hold), for memory accounting."""

@@ -12,6 +12,7 @@ import json
 import numpy as np
 
 from board.data.stores import Latest, RunStore
+from tfevents.blobs import Blobs
 from tfevents.decode import (
     Graph,
     Histogram,
@@ -110,6 +111,11 @@ def _apply(store: RunStore, item) -> None:
     elif kind is HParams:
         store.hparams[item.kind] = {"tag": item.tag, "step": item.step,
                                     "wall_time": item.wall_time, "data": item.data}
+    elif kind is Blobs:
+        if store.blobs is not None and item.samples:
+            store.blobs.add(item)
+        for problem in item.problems:
+            store.add_problem(f"tag {item.tag!r} step {item.step}: {item.kind} {problem}")
     elif kind is Unshown:
         store.add_unshown(item)
     elif kind is Problem:

@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from board.data.blobs import BlobStore
 from board.data.stores import RunStore
 from board.ingest.accumulator import RunAccumulator
 from tfevents.fastread import FastFileReader
@@ -42,15 +43,17 @@ def directory_identity(path: str) -> tuple[int, int] | None:
 class RunLoader:
     """The files of one run directory and the store they load into."""
 
-    def __init__(self, name: str, path: str, changes: deque | None = None):
+    def __init__(self, name: str, path: str, changes: deque | None = None,
+                 samples_per_plugin: dict[str, int] | None = None):
         self.name = name
         self.path = path
+        self.samples_per_plugin = samples_per_plugin or {}
         self.identity = directory_identity(path)
         self.changes: deque[dict] = changes if changes is not None else deque(maxlen=CHANGES_KEPT)
         self._start()
 
     def _start(self) -> None:
-        self.store = RunStore()
+        self.store = RunStore(blobs=BlobStore(self.samples_per_plugin))
         self.accumulator = RunAccumulator(self.store)
         self.readers: dict[str, FastFileReader] = {}
         self.looks: dict[str, tuple] = {}  # path -> _look() when last read

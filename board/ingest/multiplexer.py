@@ -20,8 +20,9 @@ log = logging.getLogger("board")
 class Multiplexer:
     """Discovers runs and loads them; ``reload()`` is called by one thread at a time."""
 
-    def __init__(self, logdirs: dict[str, str]):
+    def __init__(self, logdirs: dict[str, str], samples_per_plugin: dict[str, int] | None = None):
         self.logdirs = {prefix: os.fspath(path) for prefix, path in logdirs.items()}
+        self.samples_per_plugin = samples_per_plugin or {}  # steps kept per image/audio tag
         self.runs: dict[str, RunLoader] = {}
         self.reloads = 0               # completed reloads
         self.last_reload_seconds: float | None = None
@@ -54,7 +55,8 @@ class Multiplexer:
         found = discover_runs(self.logdirs, notes)
         self.discovery_notes = notes
         old = self.runs
-        self.runs = {name: self._loader(old.get(name), name, path) for name, path in found.items()}
+        self.runs = {name: self._loader(old.get(name), name, path, self.samples_per_plugin)
+                     for name, path in found.items()}
         count = 0
         for loader in list(self.runs.values()):
             if self._stop.is_set():
@@ -72,13 +74,13 @@ class Multiplexer:
         return count
 
     @staticmethod
-    def _loader(old: RunLoader | None, name: str, path: str) -> RunLoader:
+    def _loader(old: RunLoader | None, name: str, path: str, samples: dict | None = None) -> RunLoader:
         """The run's loader, kept across reloads while its directory is the same one."""
         if old is None or old.path != path:
-            return RunLoader(name, path)
+            return RunLoader(name, path, samples_per_plugin=samples)
         if not old.replaced():
             return old
-        new = RunLoader(name, path, old.changes)
+        new = RunLoader(name, path, old.changes, samples_per_plugin=samples)
         new.note("the run's directory was deleted and made anew: its data was read as a new run")
         return new
 

@@ -30,6 +30,8 @@ DASHBOARDS = [
     ("histograms", "Histograms"),
     ("distributions", "Distributions"),
     ("graphs", "Graphs"),
+    ("images", "Images"),
+    ("audio", "Audio"),
     ("text", "Text"),
     ("hparams", "HParams"),
     ("diagnostics", "Diagnostics"),

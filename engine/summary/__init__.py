@@ -18,8 +18,8 @@ TensorFlow's writer base class is ``engine.summary.tf2.SummaryWriter``)::
         engine.summary.scalar("loss", 0.3, step=10)
 """
 
-from engine.summary import experimental
-from engine.summary.tb_summary import audio, histogram, image, scalar, text
+from engine.summary import experimental, tb_summary
+from engine.summary.tb_summary import histogram, image, scalar, text
 from engine.summary.tf2 import (
     SummaryFileWriter,
     create_file_writer,
@@ -46,6 +46,10 @@ from tfevents.event_file import EventFileWriter, WriterClosedError
 from tfevents.files import event_files
 from tfevents.reader import EventFileReader, RunReader, read_events
 from tfevents.record import FileStatus, RecordReader, encode_record, masked_crc32c
+
+# Importing ``writer`` imports the submodule ``engine.summary.audio`` (SummaryWriter's add_audio),
+# which rebinds the package attribute ``audio``: ``tf.summary.audio`` must be the function.
+audio = tb_summary.audio
 
 __all__ = [
     "EventFileReader", "EventFileWriter", "FileStatus", "Graph", "HParams", "Histogram",

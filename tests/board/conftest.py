@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from board.app import create_app
 from engine.summary import SummaryWriter
+from tfevents import builders
 from tfevents.proto import graph_pb2, types_pb2
 
 WALL0 = 1_700_000_000.0
@@ -19,9 +20,9 @@ LOCAL = "http://localhost"
 
 
 @contextlib.contextmanager
-def board_client(logdirs, reload_interval: float = 0, timeout: float = 30):
-    """A TestClient on ``create_app(logdirs)`` (lifespan running) after the first load."""
-    app = create_app(logdirs, reload_interval=reload_interval)
+def board_client(logdirs, reload_interval: float = 0, timeout: float = 30, **options):
+    """A TestClient on ``create_app(logdirs, **options)`` (lifespan running) after the first load."""
+    app = create_app(logdirs, reload_interval=reload_interval, **options)
     with TestClient(app, base_url=LOCAL) as client:
         assert app.state.multiplexer.wait_loaded(timeout), "first load did not finish"
         yield client
@@ -71,6 +72,6 @@ def small_logdir(tmp_path):
         for s in range(0, 100, 10):
             w.add_scalar("loss", float(s), s, walltime=WALL0 + s)
             w.add_histogram("w", np.random.default_rng(s).normal(size=500), s, walltime=WALL0 + s)
-        w.add_text("notes", "hello *world*", 0, walltime=WALL0)
+        w.add_summary(builders.text("notes", "hello *world*"), 0, WALL0)  # tf.summary.text's layout
         w.add_graph(tiny_graph())
     return tmp_path

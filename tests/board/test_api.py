@@ -180,12 +180,12 @@ def test_keras_model_and_hparams(tmp_path):
     config = {"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense"}]}}
     with SummaryWriter(str(tmp_path / "k")) as w:
         w.add_summary(builders.keras_model_config(json.dumps(config)), 0)
-        w.add_hparams({"lr": 0.1, "opt": "adam"}, {"hparam/acc": 0.9})
+        w.add_hparams({"lr": 0.1, "opt": "adam"}, {"hparam/acc": 0.9}, run_name="hp")  # a sub-run
     with board_client(tmp_path) as c:
         assert strict_json(c.get("/api/tags"))["runs"]["k"]["keras_model"] is True
         body = strict_json(c.get("/api/keras_model", params={"run": "k"}))
         assert body["config"] == config and body["step"] == 0
         runs = strict_json(c.get("/api/hparams"))["runs"]
-        assert runs["k"]["session_start_info"]["data"]["hparams"] == {"lr": 0.1, "opt": "adam"}
-        assert runs["k"]["metrics"]["hparam/acc"]["value"] == pytest.approx(0.9)
+        assert runs["k/hp"]["session_start_info"]["data"]["hparams"] == {"lr": 0.1, "opt": "adam"}
+        assert runs["k/hp"]["metrics"]["hparam/acc"]["value"] == pytest.approx(0.9)
         assert c.get("/api/keras_model", params={"run": "nope"}).status_code == 404

@@ -78,6 +78,15 @@ def board(demo_logdir):
 
 
 @pytest.fixture(scope="session")
+def media_board(tmp_path_factory):
+    """A board on images and audio written by PyTorch, tensorboardX and TensorFlow."""
+    from tests.board.media import media_logdir
+
+    with Server(media_logdir(tmp_path_factory)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -99,7 +99,8 @@ def write_demo(root: pathlib.Path) -> pathlib.Path:
                 if s % 30 == 0:
                     spread = 0.05 + lr * s / 30
                     w.add_histogram("fc1/weight", rng.normal(0, spread, 2000), s, walltime=wall)
-            w.add_text("notes", f"run {run}: learning rate {lr}", 0, walltime=WALL0)
+            # tf.summary.text's layout (the tag as given); add_text writes PyTorch's <tag>/text_summary
+            w.add_summary(builders.text("notes", f"run {run}: learning rate {lr}"), 0, WALL0)
             if run == "lr_0.1":
                 w.add_graph(small_graph(), walltime=WALL0)
     with SummaryWriter(root / "edge") as w:
@@ -110,9 +111,9 @@ def write_demo(root: pathlib.Path) -> pathlib.Path:
             w.add_scalar("edge/constant", 3.0, s, walltime=WALL0 + s)
             w.add_histogram("edge/constant", np.full(100, 3.0), s, walltime=WALL0 + s)
         w.add_graph(big_graph(), walltime=WALL0)
-        w.add_text("notes/html", HTML_TEXT, 1, walltime=WALL0)
-        w.add_text("notes/markdown", MARKDOWN_TEXT, 1, walltime=WALL0)
-        w.add_text("notes/table", TEXT_TABLE, 1, walltime=WALL0)
+        w.add_summary(builders.text("notes/html", HTML_TEXT), 1, WALL0)
+        w.add_summary(builders.text("notes/markdown", MARKDOWN_TEXT), 1, WALL0)
+        w.add_summary(builders.text("notes/table", TEXT_TABLE), 1, WALL0)
     with SummaryWriter(root / XSS_RUN) as w:
         for s in range(5):
             w.add_scalar(XSS_TAG, 10.0 - s, s, walltime=WALL0 + s)
@@ -134,4 +135,19 @@ def write_big(root: pathlib.Path, runs: int = 20, tags: int = 10, steps: int = 1
                 for t in range(tags):
                     group = "train" if t < tags // 2 else "eval"
                     w.add_scalar(f"{group}/metric_{t}", float(curves[t][i]), i, walltime=WALL0 + i)
+    return root
+
+
+def write_images(root: pathlib.Path, tags: int = 50, steps: int = 10, size: int = 64) -> pathlib.Path:
+    """The images benchmark's logdir: one run of ``tags`` x ``steps`` RGB images written by
+    tensorboardX (v1 ``Summary.Image`` PNGs, as PyTorch writes them)."""
+    from tensorboardX import SummaryWriter as XWriter
+
+    root = pathlib.Path(root)
+    rng = np.random.default_rng(2)
+    with XWriter(str(root / "images")) as w:
+        for s in range(steps):
+            for t in range(tags):
+                w.add_image(f"layer_{t // 10}/sample_{t:02d}", rng.random((3, size, size)), s,
+                            walltime=WALL0 + s)
     return root

@@ -179,19 +179,20 @@ def test_text_tab_is_hidden_when_no_run_has_text(page, tmp_path):
     with SummaryWriter(tmp_path / "only_scalars") as w:
         for s in range(5):
             w.add_scalar("loss", 1.0 / (s + 1), s)
-    with XWriter(str(tmp_path / "pictures")) as w:
+    with XWriter(str(tmp_path / "curves")) as w:
         for s in range(2):
-            w.add_image("<b>samples</b>", np.zeros((3, 4, 4)), s)  # tensorboardX escapes the tag
+            w.add_pr_curve("<b>pr</b>", np.array([0, 1, 1, 0]), np.array([0.1, 0.9, 0.6, 0.4]), s)
     with Server(tmp_path) as server:
         page.goto(f"{server.url}/scalars")
         charts_drawn(page, 1)
         assert not page.get_by_role("link", name="Text").is_visible()
         assert page.locator("#updated").inner_text().startswith("updated ")
         wait_for(page, "() => document.getElementById('status').textContent.includes('not shown')")
-        assert page.locator("#status").inner_text() == "2 images not shown"
+        assert page.locator("#status").inner_text() == "2 pr curves not shown"
+        assert not page.get_by_role("link", name="Images").is_visible()
         page.locator("#status-details").click()
         item = page.locator("#status-panel .not-shown li")
-        assert item.inner_text() == "pictures: images tagged _b_samples_/b_ (2 values)"  # tbx's tag
+        assert item.inner_text() == "curves: pr curves tagged <b>pr</b> (2 values)"  # as text
 
 
 def test_hparams_table(page, fixtures_dir):

@@ -21,7 +21,7 @@ def hostile_logdir(tmp_path):
         with SummaryWriter(str(tmp_path / name)) as w:
             for tag in HOSTILE_TAGS:
                 w.add_scalar(tag, 1.0, 0)
-            w.add_text("notes", "<script>alert('text')</script>", 0)
+            w.add_text("notes", "<script>alert('text')</script>", 0)  # tag notes/text_summary
     raw = os.path.join(os.fsencode(tmp_path), b"bytes\xff\xfename")  # not UTF-8
     os.makedirs(raw)
     with SummaryWriter(os.fsdecode(raw)) as w:
@@ -40,7 +40,7 @@ def test_names_round_trip_as_text(hostile_logdir):
             for tag in HOSTILE_TAGS:
                 body = client.get("/api/scalars", params={"run": name, "tag": tag}).json()
                 assert (body["run"], body["tag"], body["value"]) == (name, tag, [1.0])
-            text = client.get("/api/text", params={"run": name, "tag": "notes"}).json()
+            text = client.get("/api/text", params={"run": name, "tag": "notes/text_summary"}).json()
             assert text["text"][0]["value"] == "<script>alert('text')</script>"
         odd = client.get("/api/scalars", params={"run": "bytes\\xff\\xfename", "tag": "x"})
         assert odd.status_code == 200 and odd.json()["value"] == [2.0]

@@ -31,7 +31,7 @@ def _valid_file_bytes(tmp_dir) -> bytes:
             with tf2.as_default(step=4):
                 engine.summary.histogram("h2", np.arange(10))
             tf2.close()
-        _VALID["data"] = b"".join(p.read_bytes() for p in sorted(tmp_dir.iterdir()))
+        _VALID["data"] = b"".join(p.read_bytes() for p in sorted(tmp_dir.rglob("*")) if p.is_file())
     return _VALID["data"]
 
 

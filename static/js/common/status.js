@@ -109,10 +109,11 @@ export function live(refresh) {
   document.addEventListener("visibilitychange", () => { if (!document.hidden) tick(); });
 }
 
-/** Shows the HParams tab when some run logged hyperparameters. */
+/** Shows the tabs of the kinds some run logged (hyperparameters, text, images, audio). */
 export function revealTabs(tags) {
   const runs = Object.values(tags);
-  for (const [tab, has] of [["hparams", (t) => t.hparams], ["text", (t) => t.text?.length]]) {
+  for (const [tab, has] of [["hparams", (t) => t.hparams], ["text", (t) => t.text?.length],
+    ["images", (t) => t.images?.length], ["audio", (t) => t.audio?.length]]) {
     const link = document.querySelector(`.tabs a[data-tab="${tab}"]`);
     if (link) link.hidden = !runs.some(has) && link.getAttribute("aria-current") !== "page";
   }
