@@ -10,6 +10,7 @@ graph with ``tf.gradients``.
 from __future__ import annotations
 
 import functools
+import inspect
 
 import numpy as np
 
@@ -20,6 +21,10 @@ from engine.framework.placeholder import placeholder
 from engine.framework.session import _compile, _execute, _flatten
 from engine.framework.tensor import Tensor, TensorLike, eager
 from engine.framework.tensor_shape import TensorShape
+
+# Set by ``tf.summary.trace_on``: called as ``run_observer(function, trace, arrays)`` in place of
+# executing a trace's plan, it must run it and return what ``_execute`` returns.
+run_observer = None
 
 
 class TensorSpec:
@@ -136,7 +141,7 @@ class Function:
         key = tuple(key)
         trace = self._traces.get(key)
         if trace is None:
-            trace = self._traces[key] = self._trace(leaves, rebuild, specs)
+            trace = self._traces[key] = self._trace(leaves, rebuild, specs, self._leaf_names(args, kwargs))
         return trace, arrays
 
     def _fast_key(self, args):
@@ -152,7 +157,10 @@ class Function:
         return tuple(key), arrays
 
     def _run(self, trace, arrays):
-        values = _execute(trace.plan, arrays)[trace.n_effects:]
+        if run_observer is not None:  # tf.summary.trace_on: collect this trace's graph (and time it)
+            values = run_observer(self, trace, arrays)[trace.n_effects:]
+        else:
+            values = _execute(trace.plan, arrays)[trace.n_effects:]
         it = iter(values)
         out = [next(it) if symbolic else value for symbolic, value in trace.eager_out]
         return trace.rebuild_out([eager(np.asarray(v)) if isinstance(v, (np.ndarray, np.generic)) else v
@@ -173,14 +181,30 @@ class Function:
             shape = (None, *shape[1:])
         return TensorSpec(shape, array.dtype)
 
-    def _trace(self, leaves, rebuild, specs) -> _Trace:
+    def _leaf_names(self, args, kwargs) -> list:
+        """A name per flattened argument, as TensorFlow names a function's inputs: the Python
+        parameter's name (``x``; a nested argument's parts ``x``, ``x_1``...; by the graph)."""
+        try:
+            params = [p.name for p in inspect.signature(self.python_function).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        except (TypeError, ValueError):
+            params = []
+        names = []
+        for i, arg in enumerate(args):
+            names += [params[i] if i < len(params) else f"args_{i}"] * len(_flatten(arg)[0])
+        for key, value in kwargs.items():
+            names += [key] * len(_flatten(value)[0])
+        return names
+
+    def _trace(self, leaves, rebuild, specs, names=()) -> _Trace:
         graph = Graph()
         graph.function_graph = True  # TensorFlow 2 semantics inside: tensors compare element-wise
         leaves = list(leaves)
         with graph.as_default():
             placeholders = []
             for i, spec in specs:
-                ph = placeholder(spec.dtype, spec.shape, name=spec.name or f"arg{len(placeholders)}")
+                default = names[i] if i < len(names) else f"arg{len(placeholders)}"
+                ph = placeholder(spec.dtype, spec.shape, name=spec.name or default)
                 placeholders.append(ph)
                 leaves[i] = ph
             args, kwargs = rebuild(leaves)

@@ -99,14 +99,17 @@ class Graph:
         return f"{name}_{i}"
 
     @contextlib.contextmanager
-    def name_scope(self, name):
-        """Prefix the names of ops made inside with ``name/`` (made unique: ``name_1/``)."""
+    def name_scope(self, name, unique: bool = True):
+        """Prefix the names of ops made inside with ``name/`` (made unique: ``name_1/``, unless
+        not ``unique``: TensorFlow 2's eager ``tf.name_scope`` only nests)."""
         state = context.build_state(self)
         old = state.scope
         if not name:
             new = ""
         elif name.endswith("/"):
             new = name
+        elif not unique:
+            new = old + name + "/"
         else:
             new = self.unique_name(old + name) + "/"
         state.scope = new
@@ -270,8 +273,9 @@ context.set_global_default_graph(Graph())
 
 
 def name_scope(name, default_name=None, values=None):
-    """``with tf.name_scope("layer1"):`` in the default graph."""
-    return get_default_graph().name_scope(name or default_name)
+    """``with tf.name_scope("layer1"):`` in the default graph. Eagerly, as in TensorFlow 2, the
+    scope is not made unique: entering ``"train"`` twice gives ``train/`` both times."""
+    return get_default_graph().name_scope(name or default_name, unique=context.explicit_graph() is not None)
 
 
 def control_dependencies(control_inputs):

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+import time
 
 import numpy as np
 
@@ -22,13 +24,14 @@ def get_default_session():
 class _Plan:
     """Kernel calls in dependency order over a flat list of value slots."""
 
-    __slots__ = ("template", "steps", "feeds", "fetch_slots")
+    __slots__ = ("template", "steps", "feeds", "fetch_slots", "names")
 
-    def __init__(self, template, steps, feeds, fetch_slots):
+    def __init__(self, template, steps, feeds, fetch_slots, names=()):
         self.template = template
         self.steps = steps
         self.feeds = feeds
         self.fetch_slots = fetch_slots
+        self.names = names  # the op of each step, for per-node timing (tf.summary.trace_on(profiler=True))
 
 
 def _compile(targets: list, fed: list[Tensor]) -> _Plan:
@@ -46,7 +49,7 @@ def _compile(targets: list, fed: list[Tensor]) -> _Plan:
     fed_ids = {id(t) for t in fed}
     roots = [t.op for t in targets if isinstance(t, Tensor) and id(t) not in fed_ids]
     roots += [t for t in targets if isinstance(t, Operation)]
-    steps = []
+    steps, names = [], []
     for op in topological_order(roots, stop_at=fed_ids):
         if all(id(o) in fed_ids for o in op.outputs) and op.outputs:
             continue
@@ -61,12 +64,13 @@ def _compile(targets: list, fed: list[Tensor]) -> _Plan:
             continue
         ins = tuple(slot_of(t) for t in op.inputs)
         fn = functools.partial(op.op_def.kernel, **op.attrs) if op.attrs else op.op_def.kernel
+        names.append(op.name)
         if len(op.outputs) == 1:
             steps.append((fn, ins, slot_of(op.outputs[0]), True))
         else:
             steps.append((fn, ins, tuple(slot_of(o) for o in op.outputs), False))
     fetch_slots = [slot_of(t) if isinstance(t, Tensor) else None for t in targets]
-    return _Plan(template, steps, feeds, fetch_slots)
+    return _Plan(template, steps, feeds, fetch_slots, names)
 
 
 class Session:
@@ -96,7 +100,11 @@ class Session:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = _compile(graph_targets, [k for k, _ in feed_items])
-        values = _execute(plan, [v for _, v in feed_items])
+        if run_metadata is not None and options is not None and getattr(options, "trace_level", 0):
+            values, stats = execute_timed(plan, [v for _, v in feed_items])
+            _fill_run_metadata(run_metadata, stats, self.graph if options.output_partition_graphs else None)
+        else:
+            values = _execute(plan, [v for _, v in feed_items])
         it = iter(values)
         results = [eager_values[i] if i in eager_values else next(it) for i in range(len(targets))]
         return rebuild(results)
@@ -198,6 +206,48 @@ def _execute(plan: _Plan, feed_values) -> list:
             for s, v in zip(out, fn(*[vals[i] for i in ins]), strict=False):
                 vals[s] = v
     return [None if s is None else _result(vals[s]) for s in plan.fetch_slots]
+
+
+def execute_timed(plan: _Plan, feed_values):
+    """``_execute``, timing each kernel call: (values, [(op name, start ns since epoch, ns taken)])."""
+    vals = list(plan.template)
+    for (slot, t), value in zip(plan.feeds, feed_values, strict=False):
+        vals[slot] = _check_feed(t, value)
+    stats = []
+    for (fn, ins, out, single), name in zip(plan.steps, plan.names, strict=True):
+        wall, start = time.time_ns(), time.perf_counter_ns()
+        result = fn(*[vals[i] for i in ins])
+        stats.append((name, wall, time.perf_counter_ns() - start))
+        if single:
+            vals[out] = result
+        else:
+            for s, v in zip(out, result, strict=False):
+                vals[s] = v
+    return [None if s is None else _result(vals[s]) for s in plan.fetch_slots], stats
+
+
+DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
+
+
+def node_exec_stats(stats) -> list:
+    """``execute_timed``'s timings as StepStats' NodeExecStats protos."""
+    from tfevents.proto.run_metadata_pb2 import NodeExecStats
+
+    thread = threading.get_ident() & 0xFFFFFFFF
+    return [NodeExecStats(node_name=name, all_start_micros=wall // 1000, op_end_rel_micros=took // 1000,
+                          all_end_rel_micros=took // 1000, all_start_nanos=wall, op_end_rel_nanos=took,
+                          all_end_rel_nanos=took, thread_id=thread) for name, wall, took in stats]
+
+
+def _fill_run_metadata(run_metadata, stats, graph) -> None:
+    """``Session.run(options=RunOptions(trace_level=FULL_TRACE), run_metadata=...)``: each op's
+    compute time (and with ``output_partition_graphs`` the graph), as TensorFlow reports them."""
+    run_metadata.step_stats.Clear()
+    device = run_metadata.step_stats.dev_stats.add(device=DEVICE)
+    device.node_stats.extend(node_exec_stats(stats))
+    if graph is not None:
+        del run_metadata.partition_graphs[:]
+        run_metadata.partition_graphs.add().MergeFromString(graph.as_graph_def().SerializeToString())
 
 
 def _result(value):

@@ -271,6 +271,8 @@ NOT_DIFFERENTIABLE = {
     "ApplyAdam": "optimizer update", "Mul_beta_power": "optimizer update", "NoOp": "no outputs",
     "ScalarSummary": "serialized output", "HistogramSummary": "serialized output",
     "TextSummary": "serialized output", "MergeSummary": "serialized output",
+    "ImageSummary": "serialized output", "AudioSummaryV2": "serialized output",
+    "TensorSummaryV2": "serialized output", "WriteSummary": "writes an event",
     "IteratorGetNext": "input data (tests/data/test_tf1_iterators.py)", "MakeIterator": "no outputs",
     "WhileGrad": "the backward loop of While, differentiated once",
     "ReadKerasVariable": "no inputs (gradients collect at its output: the Keras weight)",

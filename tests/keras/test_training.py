@@ -268,7 +268,9 @@ def test_tensorboard_callback_writes_what_keras_writes(tmp_path):
     assert scalars["epoch_learning_rate"] == [0, 1, 2] and scalars["epoch_steps_per_second"] == [0, 1, 2]
     assert scalars["batch_loss"] == [2, 4, 6, 8] and "batch_accuracy" in scalars
     hist_tags = {i.tag for i in train if isinstance(i, Histogram)}
-    assert hist_tags == {"dense/kernel_0", "dense/bias_0", "dense_1/kernel_0", "dense_1/bias_0"}
+    # tf_keras's tags: the weight's name with ":" made "_", then "/histogram"
+    assert hist_tags == {"dense/kernel_0/histogram", "dense/bias_0/histogram", "dense_1/kernel_0/histogram",
+                         "dense_1/bias_0/histogram"}
     val_scalars = {}
     for item in val:
         if isinstance(item, Scalar):

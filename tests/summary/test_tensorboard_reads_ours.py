@@ -135,7 +135,7 @@ def test_tf2_summaries_read_as_tensors(tmp_path):
         engine.summary.histogram("w", values, step=2, buckets=10)
         engine.summary.text("msg", "hi", step=4)
     writer.close()
-    assert engine.summary.scalar("loss", 1.0, step=9) is False  # no default writer: no-op
+    assert not engine.summary.scalar("loss", 1.0, step=9)  # no default writer: a False tensor, as TF
     acc = _accumulator(tmp_path, plugin_event_accumulator.EventAccumulator)
     assert acc.PluginTagToContent("scalars") == {"loss": b""}
     scalars = [(e.step, tb_tensor_util.make_ndarray(e.tensor_proto).item()) for e in acc.Tensors("loss")]

@@ -1,7 +1,9 @@
 """``tf.compat.v1``: everything ``engine`` has, with TF1's own modules where they differ from
 TF2's: ``summary`` is the TF1 graph-op API (``merge_all``, ``FileWriter``), ``layers``, ``losses``
-and ``metrics`` are TF1's functions, and ``variable_scope``/``get_variable`` share variables by
-name. The other names come from ``engine._api`` (read lazily: ``_api`` imports these modules)."""
+and ``metrics`` are TF1's functions, the protos TF1 programs build (``RunOptions``,
+``RunMetadata``, ``Summary``, ``Event``, ``SessionLog``, ``GraphDef``...) are ours, and
+``variable_scope``/``get_variable`` share variables by name. The other names come from
+``engine._api`` (read lazily: ``_api`` imports these modules)."""
 
 from engine import _api
 from engine.compat.v1 import init_ops, layers, losses, metrics
@@ -42,6 +44,11 @@ from engine.compat.v1.variable_scope import (
 )
 from engine.framework.tensor_util import make_ndarray, make_tensor_proto
 from engine.ops import summary_ops as summary  # noqa: F401 - TF1's tf.summary
+from tfevents.proto.event_pb2 import Event, SessionLog, TaggedRunMetadata
+from tfevents.proto.graph_pb2 import GraphDef
+from tfevents.proto.meta_graph_pb2 import MetaGraphDef
+from tfevents.proto.run_metadata_pb2 import RunMetadata, RunOptions
+from tfevents.proto.summary_pb2 import Summary, SummaryDescription, SummaryMetadata
 
 initializers = init_ops
 
@@ -51,7 +58,9 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AUTO_REUSE", "GraphKeys", "VariableScope", "add_to_collection", "add_to_collections", "assign",
+    "AUTO_REUSE", "Event", "GraphDef", "GraphKeys", "MetaGraphDef", "RunMetadata", "RunOptions", "SessionLog",
+    "Summary", "SummaryDescription", "SummaryMetadata", "TaggedRunMetadata", "VariableScope",
+    "add_to_collection", "add_to_collections", "assign",
     "assign_add", "assign_sub", "constant_initializer", "disable_v2_behavior", "div_no_nan",
     "enable_v2_behavior", "get_collection", "get_collection_ref", "get_local_variable", "get_variable",
     "get_variable_scope", "glorot_normal_initializer", "glorot_uniform_initializer", "initializers",
