@@ -91,12 +91,18 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def serve(args: argparse.Namespace) -> int:
+    _warn_about_logdirs(args.logdirs)
+    # The first load starts in worker processes now, before any thread exists and while the
+    # web server below is imported (board.ingest.parallel).
+    from board.ingest.multiplexer import Multiplexer
+
+    multiplexer = Multiplexer(args.logdirs)
+    multiplexer.start_parallel()
     import uvicorn
 
     from board.app import create_app
     from board.connections import raise_fd_limit, uvicorn_config
 
-    _warn_about_logdirs(args.logdirs)
     raise_fd_limit()  # every connection holds a descriptor (board.connections)
     try:
         sock = _listen(args.host, args.port)
@@ -108,7 +114,7 @@ def serve(args: argparse.Namespace) -> int:
     shown = socket.gethostname() if args.bind_all else args.host
     shown = f"[{shown}]" if ":" in shown else shown
     app = create_app(args.logdirs, reload_interval=args.reload_interval, host=args.host,
-                     allowed_hosts=args.allowed_hosts)
+                     allowed_hosts=args.allowed_hosts, multiplexer=multiplexer)
     config = uvicorn_config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     print(f"board: serving at http://{shown}:{port}/ (Ctrl-C to stop)", flush=True)
