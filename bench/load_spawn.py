@@ -23,8 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 300.0
-POLL = 0.01
+POLL = 0.02
 CLIENT_THREADS = 4
+LAST_CPU = [0.0]  # CPU seconds of the last side timed (the process and its children)
 
 
 def _free_port() -> int:
@@ -36,10 +37,11 @@ def _free_port() -> int:
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        LAST_CPU[0] = usage.ru_utime + usage.ru_stime
+    except ChildProcessError:
         proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def _get_json(client, path: str, **params):
