@@ -10,7 +10,7 @@ navigation start): the first chart painted, every chart in view painted (a canva
 drawn as soon as the data arrives), and every chart in view interactive (plotly.js, 4.8 MB to
 parse, has replaced the sketch). TensorBoard (``--load_fast=true``) is started on the same logdir
 in the same run and timed the same way (its time-series page; a chart counts as interactive once
-its "fit domain" button is enabled, i.e. its data is drawn); ``--skip-tensorboard`` leaves it out.
+its axes have their tick labels, i.e. its data is drawn, and no spinner is left); ``--skip-tensorboard`` leaves it out.
 Target: every chart in view interactive under 1 s (issue 17).
 """
 
@@ -43,7 +43,7 @@ TB_IN_VIEW = """() => {
     const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.height > 0; });
   if (!cards.length) return null;
   const ready = cards.filter(c => c.querySelector('line-chart') &&
-    !c.querySelector('button[aria-label="Fit line chart domains to data"][disabled]') &&
+    [...c.querySelectorAll('line-chart-axis')].every(a => a.textContent.trim().length > 0) &&
     !c.querySelector('mat-spinner, mat-progress-bar'));
   return ready.length === cards.length
     ? {interactive: performance.now(), charts_in_view: cards.length} : null;
