@@ -3,6 +3,8 @@
     python bench/load.py [--runs 10] [--tags 10] [--steps 10000] [--logdir DIR] [--repeat 7]
                                [--load-repeat 1] [--skip-tensorboard] [--new_style]
     python bench/load.py --logdir s3://BUCKET/PREFIX ...   (bench/load_remote.py: an S3 logdir)
+    python bench/load.py --spawn [--repeat 3] ...   # cold start: board vs the Rust data server
+    python bench/load.py --scaling [--logdir DIR]    # load time and memory at 1M..20M, 10..1,000 runs
 
 Writes (or reuses, with --logdir) a logdir of runs x tags x steps scalar events, one scalar per
 event as PyTorch writes them (1,000,000 by default), then prints:
@@ -212,6 +214,29 @@ def diagnostics_cost(logdir: str) -> None:
           f"run changed {changed * 1e3:.2f} ms")
 
 
+def spawn(logdir: str, events: int, args) -> None:
+    """Each side spawned ``args.repeat`` times, interleaved; medians and their ratios."""
+    import load_spawn
+
+    sides = {"board (HTTP)": lambda: load_spawn.ours(logdir, events),
+             "Rust data server (gRPC)": lambda: load_spawn.rust(logdir, events, args.steps - 1)}
+    if not args.skip_tensorboard:
+        sides["tensorboard --load_fast=true (HTTP)"] = lambda: load_spawn.tensorboard(
+            logdir, events, args.runs, args.tags)
+    times: dict[str, list] = {name: [] for name in sides}
+    for i in range(args.repeat):
+        for name, run in sides.items():
+            times[name].append(run())
+            print(f"  round {i + 1}: {name:38s} {times[name][-1]:6.2f} s wall, "
+                  f"{load_spawn.LAST_CPU[0]:5.2f} s CPU (process and its children)", flush=True)
+    med = {name: statistics.median(t) for name, t in times.items()}
+    rust = med["Rust data server (gRPC)"]
+    print(f"spawn until all {events:,} points served, median of {args.repeat}:")
+    for name, m in med.items():
+        print(f"  {name:38s} {m:6.2f} s  = {m / rust:4.1f}x the Rust data server's time")
+    print("  (target: board <= 1.0x the Rust data server)")
+
+
 def main() -> None:
     if any(a.startswith(("--logdir=s3://", "s3://")) for a in sys.argv[1:]):
         from bench.load_remote import main as main_remote  # an s3:// logdir: bench/load_remote.py
@@ -228,6 +253,10 @@ def main() -> None:
     p.add_argument("--skip-tensorboard", action="store_true")
     p.add_argument("--new_style", action="store_true",
                    help="write TF2-style tensor scalars instead of v1 simple_value (use a fresh --logdir)")
+    p.add_argument("--spawn", action="store_true",
+                   help="time from spawn until every point is served: board (HTTP), the Rust data "
+                        "server (gRPC), tensorboard --load_fast=true (HTTP) (bench/load_spawn.py)")
+    p.add_argument("--scaling", action="store_true", help="the growth table (bench/load_scaling.py)")
     args = p.parse_args()
 
     tmp = None
@@ -236,7 +265,15 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory()
         logdir = tmp.name
     os.makedirs(logdir, exist_ok=True)
+    if args.scaling:
+        import load_scaling
+
+        load_scaling.main(logdir)
+        return
     events = write_logdir(logdir, args.runs, args.tags, args.steps, args.new_style)
+    if args.spawn:
+        spawn(logdir, events, args)
+        return
 
     print(f"1. full load of {events:,} {'TF2 tensor' if args.new_style else 'v1'} scalar events "
           f"({args.runs} runs x {args.tags} tags x {args.steps} steps)")

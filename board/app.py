@@ -38,16 +38,19 @@ def normalize_logdirs(logdirs) -> dict[str, str]:
 
 
 def create_app(logdirs, reload_interval: float = DEFAULT_RELOAD_INTERVAL, host: str = "127.0.0.1",
-               allowed_hosts=(), samples_per_plugin: dict[str, int] | None = None) -> FastAPI:
+               allowed_hosts=(), samples_per_plugin: dict[str, int] | None = None,
+               multiplexer: Multiplexer | None = None) -> FastAPI:
     """The board on ``logdirs`` (see ``normalize_logdirs``). ``reload_interval`` seconds between
     reloads; 0 loads once. Loading happens in the background: the app answers at once, and
     ``/api/status`` says ``"loading": true`` until the first load is done. ``host`` (the address
     it is served on) and ``allowed_hosts`` say which Host headers it answers
     (``board.security.HostRule``). ``samples_per_plugin``: steps kept per image or audio tag
-    (``board.data.blobs``, default 10 each)."""
+    (``board.data.blobs``, default 10 each). ``multiplexer``: one made already on the same logdirs
+    (the ``board`` command starts its first load before importing the web server)."""
     if reload_interval < 0:
         raise ValueError(f"reload_interval must be >= 0 seconds, got {reload_interval}")
-    multiplexer = Multiplexer(normalize_logdirs(logdirs), samples_per_plugin)
+    if multiplexer is None:
+        multiplexer = Multiplexer(normalize_logdirs(logdirs), samples_per_plugin)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

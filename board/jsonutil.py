@@ -1,8 +1,11 @@
 """Always-valid JSON (RFC 8259): a non-finite float is sent as "NaN", "Infinity" or "-Infinity".
 
 Python's ``json`` would write bare ``NaN`` (invalid JSON, rejected by ``JSON.parse``) and
-Starlette's ``JSONResponse`` raises on it (a 500). Here the C encoder runs first with
-``allow_nan=False``; only a payload that really holds a non-finite float is walked and fixed.
+Starlette's ``JSONResponse`` raises on it (a 500); orjson (ten to twenty times faster at the
+long float lists of a curve) would write ``null``. So a payload is checked for non-finite floats
+first (``all_finite``: a C ``sum`` per list of numbers), and written by orjson when it has none;
+only a payload that really holds one, or that orjson refuses (an int beyond 64 bits, a lone
+surrogate), is walked and fixed and written by ``json``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import math
 
 import numpy as np
+import orjson
 from fastapi.responses import Response
 
 _NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
@@ -45,12 +49,58 @@ def sanitize(obj):
     return obj
 
 
-def dumps(obj) -> str:
+def all_finite(obj) -> bool:
+    """Whether ``obj`` holds no NaN or infinity (False may also mean: a sum overflowed)."""
+    kind = type(obj)
+    if kind is float:
+        return math.isfinite(obj)
+    if kind is dict:
+        return all(map(all_finite, obj.values()))
+    if kind is list or kind is tuple:
+        try:
+            return math.isfinite(sum(obj))  # a list of numbers: one pass in C
+        except TypeError:
+            return all(map(all_finite, obj))
+        except OverflowError:  # an int beyond any float: json writes it
+            return False
+    if isinstance(obj, np.ndarray):
+        return obj.dtype.kind not in "fc" or bool(np.isfinite(obj).all())
+    if isinstance(obj, (np.floating, np.complexfloating)):
+        return bool(np.isfinite(obj))
+    if isinstance(obj, (list, tuple, dict)):  # subclasses
+        return all(map(all_finite, obj.values() if isinstance(obj, dict) else obj))
+    return True
+
+
+_ORJSON = orjson.OPT_SERIALIZE_NUMPY
+
+
+def _fast(obj) -> bytes | None:
+    try:
+        if all_finite(obj):
+            return orjson.dumps(obj, option=_ORJSON)
+    except (TypeError, RecursionError):
+        pass
+    return None
+
+
+def dumps_bytes(obj) -> bytes:
+    """``obj`` as UTF-8 JSON, compact, non-finite floats as strings."""
+    fast = _fast(obj)
+    return fast if fast is not None else _slow(obj).encode("utf-8")
+
+
+def _slow(obj) -> str:
     try:
         return json.dumps(obj, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
     except (ValueError, TypeError):
         return json.dumps(sanitize(obj), allow_nan=False, ensure_ascii=False,
                           separators=(",", ":"))
+
+
+def dumps(obj) -> str:
+    fast = _fast(obj)
+    return fast.decode("utf-8") if fast is not None else _slow(obj)
 
 
 class JSON(Response):
@@ -59,4 +109,4 @@ class JSON(Response):
     media_type = "application/json"
 
     def render(self, content) -> bytes:
-        return dumps(content).encode("utf-8")
+        return dumps_bytes(content)

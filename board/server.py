@@ -124,16 +124,22 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from board.app import create_app
-    from board.connections import raise_fd_limit, uvicorn_config
-
     problem = remote_problem(args.logdirs)
     if problem is not None:
         print(f"board: {problem}", file=sys.stderr)
         return 2
     _warn_about_logdirs(args.logdirs)
+    # The first load starts in worker processes now, before any thread exists and while the
+    # web server below is imported (board.ingest.parallel).
+    from board.ingest.multiplexer import Multiplexer
+
+    multiplexer = Multiplexer(args.logdirs, getattr(args, "samples_per_plugin", None))
+    multiplexer.start_parallel()
+    import uvicorn
+
+    from board.app import create_app
+    from board.connections import raise_fd_limit, uvicorn_config
+
     raise_fd_limit()  # every connection holds a descriptor (board.connections)
     try:
         sock = _listen(args.host, args.port)
@@ -146,7 +152,7 @@ def serve(args: argparse.Namespace) -> int:
     shown = f"[{shown}]" if ":" in shown else shown
     app = create_app(args.logdirs, reload_interval=args.reload_interval, host=args.host,
                      allowed_hosts=args.allowed_hosts,
-                     samples_per_plugin=getattr(args, "samples_per_plugin", None))
+                     samples_per_plugin=getattr(args, "samples_per_plugin", None), multiplexer=multiplexer)
     config = uvicorn_config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     print(f"board: serving at http://{shown}:{port}/ (Ctrl-C to stop)", flush=True)

@@ -68,7 +68,8 @@ class ScalarEvents:
         if len(self.names) == 1:
             yield self.names[0], self.steps, self.wall_times, self.values
             return
-        order = np.argsort(self.tag_ids, kind="stable")
+        ids = self.tag_ids.astype(np.int16) if len(self.names) < 2**15 else self.tag_ids
+        order = np.argsort(ids, kind="stable")  # a radix sort for 16-bit keys
         ids = self.tag_ids[order]
         starts = np.flatnonzero(np.diff(ids, prepend=-1))
         for a, b in zip(starts.tolist(), [*starts[1:].tolist(), len(ids)], strict=True):
@@ -85,17 +86,23 @@ def _take(rows: np.ndarray, col: np.ndarray) -> np.ndarray:
 
 
 def _steps(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(valid, step, position after the step field) of each row's optional step varint."""
+    """(valid, step, position after the step field) of each row's optional step varint. A
+    column at a time, only as far as some row's varint goes on (steps of a chunk are close)."""
+    n = len(rows)
     has_step = rows[:, 9] == 0x10
-    varint = rows[:, 10:10 + _VARINT_MAX].astype(np.uint64)
-    more = varint >= 0x80
-    k = np.argmin(more, axis=1)                   # the last byte of the varint
-    valid = ~has_step | ~more[np.arange(len(rows)), k]
-    shifts = np.arange(_VARINT_MAX, dtype=np.uint64) * np.uint64(7)
-    used = np.arange(_VARINT_MAX)[None, :] <= k[:, None]
-    step = np.where(used, (varint & np.uint64(0x7F)) << shifts, np.uint64(0)).sum(axis=1)
+    step = np.zeros(n, np.uint64)
+    last = np.zeros(n, np.int64)          # index of the varint's last byte
+    going = has_step.copy()               # rows whose varint has not ended before this byte
+    for j in range(_VARINT_MAX):
+        byte = rows[:, 10 + j]
+        step[going] |= (byte[going] & np.uint8(0x7F)).astype(np.uint64) << np.uint64(7 * j)
+        last[going] = j
+        going &= byte >= 0x80
+        if not going.any():
+            break
+    valid = ~going                        # a varint still going after 9 bytes: not ours
     step = np.where(has_step, step, np.uint64(0)).astype(np.int64)
-    return valid, step, np.where(has_step, 11 + k, 9)
+    return valid, step, np.where(has_step, 11 + last, 9)
 
 
 def _match_templates(rows, lengths, cand, p, l3, t) -> tuple[np.ndarray, np.ndarray]:
@@ -103,18 +110,21 @@ def _match_templates(rows, lengths, cand, p, l3, t) -> tuple[np.ndarray, np.ndar
     which = np.full(len(rows), -1)
     value = np.zeros(len(rows))
     l1, l2 = _take(rows, p + 1), _take(rows, p + 3)
+    rest = np.where(cand, lengths - t - l3, -1)
+    sizes = np.bincount(np.clip(rest, 0, 255)[cand], minlength=256) if cand.any() else np.zeros(256)
     for ti, tpl in enumerate(TEMPLATES):
         n = len(tpl.fixed)
+        if not sizes[n]:
+            continue  # no row has this template's length after its tag
         r = np.flatnonzero(cand & (which < 0) & (t + l3 + n == lengths) & (l2 == l3 + 2 + n)
                            & (l1 == l3 + 4 + n) & (l3 + 4 + n < 0x80))
         if not r.size:
             continue
-        start = t[r] + l3[r]
-        sub = rows[r]
+        start = t[r] + l3[r]  # + len(fixed) == the row's length: every byte is in the row
         ok = np.ones(len(r), bool)
         for j, byte in enumerate(tpl.fixed):
             if not tpl.at <= j < tpl.at + tpl.size:
-                ok &= _take(sub, start + j) == byte
+                ok &= rows[r, start + j] == byte
         r, start = r[ok], start[ok]
         if not r.size:
             continue
@@ -123,6 +133,14 @@ def _match_templates(rows, lengths, cand, p, l3, t) -> tuple[np.ndarray, np.ndar
         value[r] = raw.view("<f4" if tpl.size == 4 else "<f8").ravel()
         which[r] = ti
     return which, value
+
+
+def _tag_keys(raw: np.ndarray) -> np.ndarray:
+    """A 64-bit key per row of a uint8 matrix: equal rows, equal keys (not the converse)."""
+    key = np.zeros(len(raw), np.uint64)
+    for j in range(raw.shape[1]):
+        key = key * np.uint64(1_000_003) + raw[:, j]
+    return key
 
 
 def _tag_ids(rows: np.ndarray, t: np.ndarray, l3: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -135,12 +153,23 @@ def _tag_ids(rows: np.ndarray, t: np.ndarray, l3: np.ndarray) -> tuple[np.ndarra
     for g in np.unique(groups).tolist():
         members = np.flatnonzero(groups == g)
         start, size = divmod(g, 256)
-        raw = np.ascontiguousarray(rows[members, start:start + size]).view(np.dtype((np.void, size)))
-        uniq, inverse = np.unique(raw.ravel(), return_inverse=True)
+        raw = rows[members, start:start + size]
+        first, inverse = np.unique(_tag_keys(raw), return_index=True, return_inverse=True)[1:]
+        uniq = raw[first]
+        if not np.array_equal(uniq[inverse.ravel()], raw):  # two tags with one key: compare bytes
+            voids = np.ascontiguousarray(raw).view(np.dtype((np.void, size))).ravel()
+            first, inverse = np.unique(voids, return_index=True, return_inverse=True)[1:]
+            uniq = raw[first]
+        # Names in byte order, as np.unique of the bytes themselves would give them.
+        found = [bytes(u) for u in uniq]
+        order = sorted(range(len(found)), key=found.__getitem__)
+        rank = np.empty(len(order), np.int64)
+        rank[order] = np.arange(len(order))
+        inverse = rank[inverse.ravel()]
         ids = []
-        for u in uniq:
+        for raw_name in sorted(found):
             try:
-                name = bytes(u).decode("utf-8")
+                name = raw_name.decode("utf-8")
             except UnicodeDecodeError:
                 ids.append(-1)
                 continue
@@ -148,7 +177,7 @@ def _tag_ids(rows: np.ndarray, t: np.ndarray, l3: np.ndarray) -> tuple[np.ndarra
                 known[name] = len(names)
                 names.append(name)
             ids.append(known[name])
-        tag_ids[members] = np.array(ids, np.int64)[inverse.ravel()]
+        tag_ids[members] = np.array(ids, np.int64)[inverse]
     return tag_ids, names
 
 
@@ -169,10 +198,12 @@ def parse_scalar_events(rows: np.ndarray, lengths: np.ndarray) -> ScalarEvents |
     idx = np.flatnonzero(which >= 0)
     if not idx.size:
         return None
-    rows, t, l3 = rows[idx], t[idx], l3[idx]
+    if len(idx) < len(rows):  # (usually every row is a scalar event: no copy then)
+        rows, t, l3 = rows[idx], t[idx], l3[idx]
     tag_ids, names = _tag_ids(rows, t, l3)
     keep = tag_ids >= 0
-    idx, tag_ids, rows = idx[keep], tag_ids[keep], rows[keep]
+    if not keep.all():
+        idx, tag_ids, rows = idx[keep], tag_ids[keep], rows[keep]
     if not idx.size:
         return None
     wall = np.ascontiguousarray(rows[:, 1:9]).view("<f8").ravel().astype(np.float64)

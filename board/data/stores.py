@@ -177,6 +177,17 @@ class RunStore:
     # keyed by a version must not outlive the store they were made from.
     generation: int = field(default_factory=lambda: next(_generations))
 
+    def __getstate__(self) -> dict:
+        """Picklable (a run loaded in a worker process, ``board.ingest.parallel``): no lock."""
+        return {k: v for k, v in self.__dict__.items() if k != "lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        # Generation and versions come from this process's counters, so that no key cached here
+        # can match data made elsewhere.
+        self.__dict__.update(state, lock=threading.Lock(), generation=next(_generations))
+        for held in (*self.scalars.values(), *self.histograms.values(), *self.text.values()):
+            held.version = next(_VERSIONS)
+
     def series(self, tag: str) -> ScalarSeries:
         s = self.scalars.get(tag)
         if s is None:

@@ -70,6 +70,7 @@ class RunLoader:
         if restart is not None:
             self.note(restart + "; the run was read again from the start")
             self._start()
+        first = not self.readers
         count = 0
         for path, look in looks.items():
             if should_stop():
@@ -82,6 +83,8 @@ class RunLoader:
             self.looks[path] = look
             count += reader.read_into(self.accumulator, FLUSH_EVERY, should_stop)
         self.accumulator.flush()
+        if first:
+            self.accumulator.compact()
         return count
 
     def _looks(self) -> dict[str, tuple]:

@@ -13,6 +13,7 @@ import time
 
 from board.ingest.discovery import discover_runs
 from board.ingest.loader import RunLoader
+from board.ingest.parallel import ParallelLoad, can_fork, worker_count
 from tfevents.filesystems import is_url, local_path
 
 log = logging.getLogger("board")
@@ -32,6 +33,22 @@ class Multiplexer:
         self.discovery_notes: list[str] = []  # what the last search for runs left out, and why
         self._first_load = threading.Event()
         self._stop = threading.Event()
+        self._parallel: ParallelLoad | None = None
+
+    def start_parallel(self) -> bool:
+        """Start the first reload's reading in worker processes (``board.ingest.parallel``); the
+        next ``reload()`` collects it. Call it before this process starts any thread. Returns
+        whether workers were started (not where fork is unavailable or threads already run,
+        nor for no runs)."""
+        if self.reloads or self._parallel is not None or not can_fork() or threading.active_count() > 1:
+            return False
+        if any(is_url(path) for path in self.logdirs.values()):
+            return False  # an object store's client (s3fs) must not be forked mid-session
+        found = discover_runs(self.logdirs)
+        if not found:
+            return False
+        self._parallel = ParallelLoad(found, worker_count(len(found)), self.samples_per_plugin)
+        return True
 
     @property
     def loading(self) -> bool:
@@ -52,6 +69,7 @@ class Multiplexer:
         """Pick up new and deleted runs, then read what each run's files gained. Returns the
         number of Events read."""
         started = time.perf_counter()
+        count = self._collect_parallel()
         notes: list[str] = []
         found = discover_runs(self.logdirs, notes)
         self.discovery_notes = notes
@@ -72,6 +90,22 @@ class Multiplexer:
         self.last_reload_at = time.time()
         if not self._stop.is_set():
             self._first_load.set()
+        return count
+
+    def _collect_parallel(self) -> int:
+        """Install the runs the workers loaded, each as it arrives (requests see it at once).
+        Runs they did not deliver are left to the reload that follows, like new runs."""
+        parallel, self._parallel = self._parallel, None
+        if parallel is None:
+            return 0
+        self.runs = {name: RunLoader(name, path, samples_per_plugin=self.samples_per_plugin)
+                     for name, path in parallel.runs.items()}
+        count = 0
+        for name, read, loader in parallel.results(self._stop.is_set):
+            self.runs = {**self.runs, name: loader}
+            count += read
+        for name in parallel.pending:  # read in this process by the reload that follows
+            self.runs = {k: v for k, v in self.runs.items() if k != name}
         return count
 
     @staticmethod

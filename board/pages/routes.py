@@ -10,9 +10,9 @@ no inline script and no ``on...=``.
 
 from __future__ import annotations
 
+import importlib.util
 import pathlib
 
-import plotly
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -20,7 +20,11 @@ from fastapi.templating import Jinja2Templates
 
 from board.assets import STATIC, TEMPLATES
 
-PLOTLY_JS = pathlib.Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+# The full bundle, from the plotly package (found without importing it), for pages that draw
+# more than scatter traces; the dashboards load the basic bundle vendored beside our JS.
+PLOTLY_JS = (pathlib.Path(importlib.util.find_spec("plotly").submodule_search_locations[0]).resolve()
+             / "package_data" / "plotly.min.js")
+PLOTLY_BASIC_JS = STATIC / "vendor" / "plotly" / "plotly-basic.min.js"
 
 CSP = ("default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
@@ -79,9 +83,11 @@ def install(app: FastAPI) -> None:
         app.add_api_route(f"/{name}", route, methods=["GET"], include_in_schema=False,
                           name=f"page_{name}")
 
-    @app.get("/vendor/plotly.min.js", include_in_schema=False)
-    def plotly_js():
-        return FileResponse(PLOTLY_JS, media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=86400"})
+    bundles = (("/vendor/plotly.min.js", PLOTLY_JS), ("/vendor/plotly-basic.min.js", PLOTLY_BASIC_JS))
+    for route, path in bundles:
+        def bundle(_path: pathlib.Path = path):
+            return FileResponse(_path, media_type="text/javascript",
+                                headers={"Cache-Control": "public, max-age=86400"})
+        app.add_api_route(route, bundle, methods=["GET"], include_in_schema=False)
 
     app.mount("/static", _Static(directory=str(STATIC)), name="static")

@@ -134,49 +134,31 @@ async function drawPlot(plot) {
   const token = (plot._token = (plot._token ?? 0) + 1);
   let entry = cache.get(tag);
   if (!entry || entry.key !== key) {
-    fetching++;
-    let data;
-    try {
-      // The server takes at most RUNS_PER_REQUEST runs a request (SECURITY.md): a sweep of more
-      // runs is asked for in parts.
-      const parts = [];
-      for (let i = 0; i < Math.max(runs.length, 1); i += RUNS_PER_REQUEST) {
-        const run = runs.slice(i, i + RUNS_PER_REQUEST);
-        parts.push(api("/api/pages/scalars", { tag, run, smoothing: w, max_points: maxPoints }));
-      }
-      const answers = await Promise.all(parts);
-      data = { ...answers[0], series: answers.flatMap((a) => a.series),
-               missing: answers.flatMap((a) => a.missing) };
-    } finally {
-      fetching--;
+    // The server takes at most RUNS_PER_REQUEST runs a request (SECURITY.md): a sweep of more
+    // runs is asked for in parts.
+    const parts = [];
+    for (let i = 0; i < Math.max(runs.length, 1); i += RUNS_PER_REQUEST) {
+      const run = runs.slice(i, i + RUNS_PER_REQUEST);
+      parts.push(api("/api/pages/scalars", { tag, run, smoothing: w, max_points: maxPoints }));
     }
+    const answers = await Promise.all(parts);
+    const data = { ...answers[0], series: answers.flatMap((a) => a.series),
+                   missing: answers.flatMap((a) => a.missing) };
     if (token !== plot._token) return;  // a newer draw of this chart is on its way
     entry = { key, data: prepare(data) };
     cache.set(tag, entry);
   }
   if (!window.Plotly) {
     render(plot, entry.data, w);   // a quick canvas sketch while plotly.js is still loading
-    await loadPlotlyWhenIdle();
+    await plotlyReady;
     if (token !== plot._token) return;
   }
   render(plot, entry.data, w);
 }
 
-// Parsing plotly.js blocks the page for a second or more on a slow machine: it starts once the
-// charts in view have their data (and a sketch), or after 1.5 s at the latest.
-let fetching = 0;
-let plotlyTimer = null;
-setTimeout(() => plotly(), 1500);
-function loadPlotlyWhenIdle() {
-  if (!plotlyTimer) {
-    plotlyTimer = setInterval(() => {
-      if (fetching === 0) { clearInterval(plotlyTimer); plotly(); }
-    }, 30);
-  }
-  return plotly.pending ??= new Promise((resolve) => {
-    const wait = setInterval(() => { if (window.Plotly) { clearInterval(wait); resolve(window.Plotly); } }, 20);
-  });
-}
+// plotly.js (its 1.2 MB basic bundle, preloaded by the page) is parsed while the data is on its
+// way; a chart whose data arrives first is sketched on a canvas until then.
+const plotlyReady = plotly();
 
 function render(plot, data, w) {
   const { traces, layout, nonfinite } = figure(data, {

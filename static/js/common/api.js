@@ -3,19 +3,25 @@
 
 const NON_FINITE = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
 
-let plotlyPromise = null;
-/** plotly.js, loaded once and asynchronously: a page starts fetching its data while the 4.8 MB
- *  library is still being parsed, instead of waiting for it before running any of its code. */
-export function plotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  plotlyPromise ??= new Promise((resolve, reject) => {
+const BUNDLES = { basic: "/vendor/plotly-basic.min.js", full: "/vendor/plotly.min.js" };
+const loading = {};
+/** plotly.js, loaded once and asynchronously: a page starts fetching its data while the library
+ *  is still being parsed. The dashboards draw only scatter traces: the basic bundle (1.2 MB)
+ *  holds them; a page that needs other trace types asks for "full" (4.8 MB). */
+export function plotly(bundle = "basic") {
+  if (window.Plotly && (bundle === "basic" || window.Plotly.__bundle === "full")) return Promise.resolve(window.Plotly);
+  loading[bundle] ??= new Promise((resolve, reject) => {
     const script = document.createElement("script");
-    script.src = "/vendor/plotly.min.js";
-    script.addEventListener("load", () => { document.body.dataset.plotlyAt = String(Math.round(performance.now())); resolve(window.Plotly); });
-    script.addEventListener("error", () => reject(new Error("could not load /vendor/plotly.min.js")));
+    script.src = BUNDLES[bundle];
+    script.addEventListener("load", () => {
+      window.Plotly.__bundle = bundle;
+      document.body.dataset.plotlyAt = String(Math.round(performance.now()));
+      resolve(window.Plotly);
+    });
+    script.addEventListener("error", () => reject(new Error(`could not load ${BUNDLES[bundle]}`)));
     document.head.append(script);
   });
-  return plotlyPromise;
+  return loading[bundle];
 }
 
 /** GET a JSON API route; params values may be arrays (repeated keys). */

@@ -12,7 +12,7 @@ function niceTicks(lo, hi, count) {
   return ticks;
 }
 
-/** The same lines and y range on a canvas, drawn the moment the data arrives; plotly.js (4.8 MB
+/** The same lines and y range on a canvas, drawn the moment the data arrives; plotly.js (1.2 MB
  *  to parse) replaces it with the interactive chart. Linear axes only; false when it cannot. */
 export function sketch(plot, traces, layout) {
   if (layout.xaxis.type === "date" || layout.yaxis.type === "log" || !traces.length) return false;
