@@ -13,8 +13,8 @@ theirs for times and for throughput).
 * MLP predict throughput over 8192 samples in batches of 128 (``predict`` against ``no_grad``).
 
 Targets (issue 17): every training step within 1.0x of PyTorch's time (the CNN first within 1.5x),
-predict at least 1.2x PyTorch's throughput. Real Keras runs the same model, initial weights aside, through the same
-``train_on_batch``/``predict`` calls a user makes (its default compiled ``tf.function`` steps).
+predict at least 1.2x PyTorch's throughput. Real Keras runs the same model, initial weights aside,
+through the same ``train_on_batch``/``predict`` calls a user makes (its default compiled ``tf.function`` steps).
 Every side runs on ``--threads`` threads (default 1: on a shared machine
 a spinning multi-threaded BLAS measures the neighbours, not the code); the median of ``--repeat``
 rounds is reported so a busy machine disturbs the comparison less; ``--only lstm`` (repeatable)
@@ -268,8 +268,8 @@ def main(argv=None):
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}; "
           f"real Keras: {', '.join(kerases) or 'not installed (pip install -e .[test])'}")
     if "mlp" in only:
-        _report("MLP 784-256-10 train step (batch 128, SGD momentum)", mlp_step(args.repeat, args.steps, kerases),
-                "time", "ours <= 1.0x torch's time")
+        _report("MLP 784-256-10 train step (batch 128, SGD momentum)",
+                mlp_step(args.repeat, args.steps, kerases), "time", "ours <= 1.0x torch's time")
     for cell in ("LSTM", "GRU"):
         if cell.lower() not in only:
             continue
