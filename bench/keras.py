@@ -14,7 +14,8 @@ theirs for times and for throughput).
 
 Targets (issue 17): every training step within 1.0x of PyTorch's time (the CNN first within 1.5x),
 predict at least 1.2x PyTorch's throughput. Real Keras runs the same model, initial weights aside,
-through the same ``train_on_batch``/``predict`` calls a user makes (its default compiled ``tf.function`` steps).
+through the same ``train_on_batch``/``predict`` calls a user makes (its default compiled
+``tf.function`` steps).
 Every side runs on ``--threads`` threads (default 1: on a shared machine
 a spinning multi-threaded BLAS measures the neighbours, not the code); the median of ``--repeat``
 rounds is reported so a busy machine disturbs the comparison less; ``--only lstm`` (repeatable)
