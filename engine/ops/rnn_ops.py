@@ -255,7 +255,8 @@ def _gru_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation, re
     bias_in, bias_rec = bias[0], bias[1]
     if fast:  # exp arguments: -a for the gates, -2a for the candidate (see _fast)
         scale = np.repeat(np.array([-1.0, -2.0], x.dtype), [2 * u, u])
-        kernel, rec_kernel, bias_in, bias_rec = kernel * scale, rec_kernel * scale, bias_in * scale, bias_rec * scale
+        kernel, rec_kernel = kernel * scale, rec_kernel * scale
+        bias_in, bias_rec = bias_in * scale, bias_rec * scale
     # time-major inside, so each step works on contiguous blocks
     xz = (np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t_len * b, -1) @ kernel + bias_in)
     xz = xz.reshape(t_len, b, 3 * u).astype(x.dtype, copy=False)
