@@ -6,6 +6,8 @@ v1 forms (``simple_value``, ``histo``) are what TensorBoard 1 and PyTorch write;
 
 from __future__ import annotations
 
+import math
+import struct
 import time
 import warnings
 
@@ -59,6 +61,56 @@ def scalar_v1(tag: str, value) -> summary_pb2.Summary:
     return summary_pb2.Summary(
         value=[summary_pb2.Summary.Value(tag=tag, simple_value=_as_float(value, f"scalar {tag!r}"))]
     )
+
+
+# A v1 scalar's Event is short and its bytes are fixed but for the time, the step and the value,
+# so add_scalar writes them directly (the same bytes protobuf would: tests/summary/test_fast_scalar.py)
+# rather than building three messages a point.
+_WALL_TIME = struct.Struct("<Bd")
+_FLOAT = struct.Struct("<f")
+_SCALAR_HEADS: dict[str, bytes] = {}
+
+
+def _varint(n: int) -> bytes:
+    n &= 0xFFFFFFFFFFFFFFFF  # a negative int64 is ten bytes of two's complement
+    out = bytearray()
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _scalar_head(tag: str) -> bytes:
+    """Event.summary (5) { value (1) { tag (1): tag, simple_value (2): <4 bytes to follow> } }."""
+    name = tag.encode("utf-8")
+    value = (b"\x0a" + _varint(len(name)) + name if name else b"") + b"\x15"  # proto3 leaves out ""
+    value_len = len(value) + 4
+    summary = b"\x0a" + _varint(value_len) + value
+    head = b"\x2a" + _varint(len(summary) + 4) + summary
+    if len(_SCALAR_HEADS) < 65536:
+        _SCALAR_HEADS[tag] = head
+    return head
+
+
+def scalar_v1_event_bytes(tag: str, value, step: int, wall_time: float) -> bytes | None:
+    """The serialized Event of ``scalar_v1(tag, value)`` at ``step`` and ``wall_time``, or None
+    where only protobuf gets the bytes right (not a plain number, not finite, beyond float32)."""
+    if not isinstance(value, (float, int)) or type(tag) is not str or not isinstance(step, int):
+        return None
+    if type(wall_time) is not float:
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    if number - number != 0.0 or not -3.4e38 < number < 3.4e38:
+        return None
+    head = _SCALAR_HEADS.get(tag) or _scalar_head(tag)
+    parts = b"" if wall_time == 0.0 and math.copysign(1.0, wall_time) > 0 else _WALL_TIME.pack(9, wall_time)
+    if step:
+        parts += b"\x10" + (bytes((step,)) if 0 < step < 0x80 else _varint(step))
+    return parts + head + _FLOAT.pack(number)
 
 
 def scalar_v2(tag: str, value, description: str = "", dtype=np.float32) -> summary_pb2.Summary:

@@ -81,6 +81,14 @@ class EventFileWriter:
         """Queue one serialized Event."""
         record = encode_record(data)
         with self._lock:
+            if not (self._closed or self._failing is not None or self._error is not None
+                    or self._pending_bytes + len(record) > MAX_PENDING_BYTES):
+                # the common case, kept short: add_scalar comes through here for every point
+                self._pending.append(record)
+                self._pending_bytes += len(record)
+                if len(self._pending) == self._max_queue:
+                    self._wake.notify()
+                return
             while True:
                 if self._closed:
                     raise WriterClosedError(f"event file writer for {self.path} is closed")

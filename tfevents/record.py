@@ -51,12 +51,22 @@ def masked_crc32c(data: bytes) -> int:
     return (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
 
 
+_HEADERS: dict[int, bytes] = {}  # length and its CRC, by length: a run's records repeat a few lengths
+
+
+def _header(n: int) -> bytes:
+    length = _LENGTH.pack(n)
+    header = length + _CRC.pack(masked_crc32c(length))
+    if len(_HEADERS) < 4096:
+        _HEADERS[n] = header
+    return header
+
+
 def encode_record(data: bytes) -> bytes:
     """One framed record holding ``data``."""
-    length = _LENGTH.pack(len(data))
-    return b"".join(
-        (length, _CRC.pack(masked_crc32c(length)), data, _CRC.pack(masked_crc32c(data)))
-    )
+    header = _HEADERS.get(len(data)) or _header(len(data))
+    crc = google_crc32c.value(data)
+    return header + data + _CRC.pack((((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF)
 
 
 # What reading reports, worded once for every scan.

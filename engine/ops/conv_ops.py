@@ -1,7 +1,10 @@
 """2-D convolution and pooling (NHWC inputs, HWIO filters) with hand-written backprop kernels.
 
-Each kernel loops over the (small) filter window and does one vectorised matmul or max per
-window offset, which keeps them short and fast enough on numpy.
+Convolution is im2col: a strided view gathers every output pixel's window into one row (one copy),
+and then one matrix product does the work, forward and for the filter's gradient; the input's
+gradient is one product per filter offset, of the whole 2-D output gradient, added into place. One big
+product with K = kh * kw * cin keeps BLAS busy where a product per window offset (K = cin, on
+strided views numpy's matmul cannot hand to BLAS) did not. Pooling loops over the window offsets.
 """
 
 from __future__ import annotations
@@ -47,38 +50,42 @@ def _windows(oh, ow, kh, kw, strides):
             yield i, j, (slice(None), rows, cols)
 
 
-def _conv2d(x, f, strides, padding):
-    kh, kw, _, co = f.shape
+def _im2col(x, kh, kw, strides, padding):
+    """(n * oh * ow, kh * kw * c) rows of input windows, in the filter's (i, j, c) order."""
+    n, _, _, c = x.shape
     oh, ow, ph, pw = _geometry(x.shape, kh, kw, strides, padding)
     xp = _padded(x, kh, kw, strides, oh, ow, ph, pw)
-    out = np.zeros((x.shape[0], oh, ow, co), dtype=np.result_type(x, f))
-    for i, j, window in _windows(oh, ow, kh, kw, strides):
-        out += xp[window] @ f[i, j]
-    return out
+    s0, s1, s2, s3 = xp.strides
+    view = np.lib.stride_tricks.as_strided(
+        xp, (n, oh, ow, kh, kw, c), (s0, s1 * strides[1], s2 * strides[2], s1, s2, s3), writeable=False)
+    return view.reshape(n * oh * ow, kh * kw * c), oh, ow
+
+
+def _conv2d(x, f, strides, padding):
+    kh, kw, ci, co = f.shape
+    dtype = np.result_type(x, f)
+    cols, oh, ow = _im2col(x.astype(dtype, copy=False), kh, kw, strides, padding)
+    return (cols @ f.astype(dtype, copy=False).reshape(kh * kw * ci, co)).reshape(x.shape[0], oh, ow, co)
 
 
 def _conv2d_backprop_input(input_sizes, f, g, strides, padding):
     shape = tuple(int(s) for s in input_sizes)
-    kh, kw = f.shape[:2]
+    kh, kw, ci, co = f.shape
     oh, ow, ph, pw = _geometry(shape, kh, kw, strides, padding)
     n, h, w, c = shape
     need_h = max((oh - 1) * strides[1] + kh, h + ph)
     need_w = max((ow - 1) * strides[2] + kw, w + pw)
     dxp = np.zeros((n, need_h, need_w, c), dtype=g.dtype)
+    g2, f = g.reshape(n * oh * ow, co), f.astype(g.dtype, copy=False)
     for i, j, window in _windows(oh, ow, kh, kw, strides):
-        dxp[window] += g @ f[i, j].T
+        dxp[window] += (g2 @ f[i, j].T).reshape(n, oh, ow, ci)
     return dxp[:, ph:ph + h, pw:pw + w]
 
 
 def _conv2d_backprop_filter(x, filter_sizes, g, strides, padding):
     kh, kw, ci, co = (int(s) for s in filter_sizes)
-    oh, ow, ph, pw = _geometry(x.shape, kh, kw, strides, padding)
-    xp = _padded(x, kh, kw, strides, oh, ow, ph, pw)
-    df = np.zeros((kh, kw, ci, co), dtype=g.dtype)
-    g2 = g.reshape(-1, co)
-    for i, j, window in _windows(oh, ow, kh, kw, strides):
-        df[i, j] = xp[window].reshape(-1, ci).T @ g2
-    return df
+    cols, _, _ = _im2col(x.astype(g.dtype, copy=False), kh, kw, strides, padding)
+    return (cols.T @ g.reshape(-1, co)).reshape(kh, kw, ci, co)
 
 
 def _conv2d_grad(op, g):
@@ -162,13 +169,42 @@ def _max_pool_grad_kernel(x, y, g, ksize, strides, padding):
     oh, ow, ph, pw = _geometry(x.shape, kh, kw, strides, padding)
     xp = _padded(x, kh, kw, strides, oh, ow, ph, pw, fill=-np.inf)
     dxp = np.zeros(xp.shape, dtype=g.dtype)
+    n, h, w, c = x.shape
+    # g * hit is a branch-free pass, many times faster than np.where on a mask as ragged as a
+    # relu's output; only an infinite or NaN g needs np.where (inf * False is NaN, not 0).
+    finite = bool(np.isfinite(g).all())
+    if finite and strides[1] == kh and strides[2] == kw:
+        _tiled_max_pool_grad(xp, y, g, dxp, oh, ow, kh, kw)
+        return dxp[:, ph:ph + h, pw:pw + w]
     taken = np.zeros(y.shape, dtype=bool)
     for _, _, window in _windows(oh, ow, kh, kw, strides):
-        hit = (xp[window] == y) & ~taken
-        dxp[window] += np.where(hit, g, 0)
+        hit = xp[window] == y
+        hit &= ~taken
+        dxp[window] += g * hit if finite else np.where(hit, g, 0)
         taken |= hit
-    n, h, w, c = x.shape
     return dxp[:, ph:ph + h, pw:pw + w]
+
+
+def _tiles(a, oh, ow, kh, kw):
+    """``a`` as (n, oh, kh, ow, kw, c): the windows of a pooling whose stride is its size."""
+    s0, s1, s2, s3 = a.strides
+    return np.lib.stride_tricks.as_strided(a, (a.shape[0], oh, kh, ow, kw, a.shape[3]),
+                                           (s0, s1 * kh, s1, s2 * kw, s2, s3))
+
+
+def _tiled_max_pool_grad(xp, y, g, dxp, oh, ow, kh, kw):
+    """Windows side by side: one comparison and one product over all of them, and a first-hit
+    pass on the boolean mask alone."""
+    hit = _tiles(xp, oh, ow, kh, kw) == y[:, :, None, :, None, :]
+    taken = np.zeros(y.shape, dtype=bool)
+    for i in range(kh):
+        for j in range(kw):
+            first = hit[:, :, i, :, j]
+            first &= ~taken
+            taken |= first
+    tiles = _tiles(dxp, oh, ow, kh, kw)
+    np.multiply(g[:, :, None, :, None, :], hit, out=tiles)
+    tiles += 0.0  # -0.0 (a negative g times False) to 0.0, as everywhere else
 
 
 def _max_pool_grad(op, g):

@@ -13,10 +13,16 @@ from engine.ops.math_ops import sigmoid, softplus, tanh  # noqa: F401 - re-expor
 
 
 def _relu_grad(op, g):
-    return [math_ops.where(op.inputs[0] > 0, g, array_ops.zeros_like(g))]
+    return [apply_op("ReluGrad", [g, op.inputs[0]])]
+
+
+def _relu_grad_kernel(g, features):
+    """``g`` where the input was positive, else 0: one pass, as TensorFlow's ``ReluGrad``."""
+    return np.where(features > 0, g, np.zeros((), g.dtype))
 
 
 register_op("Relu", activation_ops.relu, _relu_grad)
+register_op("ReluGrad", _relu_grad_kernel, lambda op, gg: [apply_op("ReluGrad", [gg, op.inputs[1]]), None])
 
 
 def relu(features, name=None):

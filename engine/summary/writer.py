@@ -152,6 +152,14 @@ class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMeth
         """One point of a curve. ``new_style`` writes a tensor scalar under the ``scalars`` plugin
         instead of the v1 ``simple_value`` (float64 with ``double_precision``); ``display_name``
         and ``summary_description`` go in the value's metadata (tensorboardX)."""
+        if not (new_style or display_name or summary_description) and self._write_to_disk:
+            step = self._defaults.get("global_step") if global_step is None else global_step
+            wall = self._defaults.get("walltime") if walltime is None else walltime
+            data = builders.scalar_v1_event_bytes(tag, scalar_value, step or 0,
+                                                  time.time() if wall is None else wall)
+            if data is not None:  # a plain number: the Event's bytes directly, no protos built
+                self._file.add_serialized(data)
+                return
         number = _scalar(scalar_value, tag)
         if new_style:
             dtype = np.float64 if double_precision else np.float32

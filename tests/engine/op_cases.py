@@ -30,6 +30,7 @@ def positive(*shape):
 
 
 IDX = np.array([2, 0, 2, 1])
+RELU_FEATURES = away_from_zero(3, 4)
 LABELS = np.array([1, 0, 3])
 NO_BATCH = {"batch_none": False}
 
@@ -152,6 +153,7 @@ CASES = [
      NO_BATCH),
     ("split_like", lambda g: apply_op("SplitLike", [g, np.zeros((2, 1)), np.zeros((2, 3))], axis=1)[1],
      [rand(2, 4)], NO_BATCH),
+    ("relu_grad", lambda g: apply_op("ReluGrad", [g, RELU_FEATURES]), [rand(3, 4)], NO_BATCH),
     ("conv2d_backprop_input", lambda f, g: tf.nn.conv2d_backprop_input(
         np.array([1, 5, 5, 2], np.int32), f, g, 1, "VALID"), [rand(3, 3, 2, 2), rand(1, 3, 3, 2)], NO_BATCH),
     ("conv2d_backprop_filter", lambda x, g: tf.nn.conv2d_backprop_filter(
