@@ -90,12 +90,16 @@ def check_resources(ray, what: str, want: float, wait: float = 1.0) -> None:
         f"start Ray with more CPUs (ray.init(num_cpus=...)), or join a bigger cluster")
 
 
+_STANDARD = ("CPU", "GPU", "memory", "object_store_memory", "TPU", "accelerator_type")
+
+
 class Member:
     """One actor of a strategy, with the name errors use: ``worker 1``, ``parameter server 0``."""
 
     def __init__(self, role: str, index: int, handle, cpus: float = 0.0):
         self.role, self.index, self.handle, self.cpus = role, index, handle, cpus
         self.pid = self.node = self.node_id = self.node_ip = None
+        self.node_labels = ()  # the custom resources of its node (how clusters name their nodes)
 
     def placed(self, where) -> None:
         """Record what the actor's ``ping`` said: pid, host name, Ray node id and node address."""
@@ -124,7 +128,15 @@ def start(ray, cls, role: str, count: int, cpus_each: float, startup_timeout: fl
                            f"Ray's available resources: {ray.available_resources()}")
     for m, r in zip(members, refs, strict=True):
         m.placed(get(ray, [(m, r)])[0])
+    labels = {n["NodeID"]: _labels(n) for n in ray.nodes()}
+    for m in members:
+        m.node_labels = labels.get(m.node_id, ())
     return members
+
+
+def _labels(node) -> tuple:
+    names = node.get("Resources", {})
+    return tuple(sorted(k for k in names if k not in _STANDARD and not k.startswith("node:")))
 
 
 def get(ray, pairs, timeout=None, doing: str = "training"):
@@ -209,15 +221,12 @@ def _alive_nodes(ray) -> dict:
         return {}
 
 
-_STANDARD = ("CPU", "GPU", "memory", "object_store_memory", "TPU", "accelerator_type")
-
-
 def lost_nodes(ray, members, wait: float = 0.0) -> str:
     """What Ray says about the nodes ``members`` ran on that it has declared dead, e.g.
     ``node 1b428eb7 at 10.0.0.2 (node_b) was lost: health check failed ...``; "" when none is
     (yet). Ray declares a node dead some seconds after its last heartbeat, so ``wait`` polls."""
     deadline = time.monotonic() + wait
-    ours = {m.node_id for m in members if m.node_id}
+    ours = {m.node_id: m.node_labels for m in members if m.node_id}
     while True:
         try:
             dead = [n for n in ray.nodes() if n["NodeID"] in ours and not n["Alive"]]
@@ -228,8 +237,8 @@ def lost_nodes(ray, members, wait: float = 0.0) -> str:
         time.sleep(0.2)
     parts = []
     for n in dead:
-        labels = [k for k in n.get("Resources", {}) if k not in _STANDARD and not k.startswith("node:")]
-        label = f" ({', '.join(sorted(labels))})" if labels else ""
+        labels = _labels(n) or ours[n["NodeID"]]  # a dead node's resources are no longer listed
+        label = f" ({', '.join(labels)})" if labels else ""
         reason = n.get("DeathReasonMessage") or "no heartbeats"
         where = n.get("NodeManagerAddress", "?")
         parts.append(f"node {n['NodeID'][:8]} at {where}{label} was lost: {reason}")

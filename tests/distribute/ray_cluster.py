@@ -115,26 +115,18 @@ class LocalCluster:
         self.env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
         self.env.pop("RAY_ADDRESS", None)
         try:
-            for i, name in enumerate(names):
-                self.add_node(name, head=i == 0)
+            self.add_nodes(list(names), head=True)
         except BaseException:
             self.stop()
             raise
 
-    def _start(self, args, name) -> None:
-        log = Path(self.root, f"{name}.start.log")
-        with open(log, "w", encoding="utf-8") as out:
-            done = subprocess.run([_ray_cli(), "start", *args], stdout=out, stderr=subprocess.STDOUT,
-                                  env=self.env, timeout=self.timeout, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"ray start for {name} failed ({done.returncode}):\n{log.read_text()[-3000:]}")
-
-    def add_node(self, name: str, head: bool = False) -> Node:
+    def _launch(self, name: str, head: bool):
+        """Run ``ray start`` for a new node; returns (node, process, log path) without waiting."""
         node = Node(name, os.path.join(self.root, f"{name}.{len(self.nodes)}"))
         os.makedirs(node.temp_dir)
         args = [f"--num-cpus={self.cpus}", f"--resources={json.dumps({name: 1})}",
                 f"--temp-dir={node.temp_dir}", f"--object-store-memory={self.store}",
-                "--node-ip-address=127.0.0.1", "--disable-usage-stats",
+                "--node-ip-address=127.0.0.1", "--disable-usage-stats", "--include-log-monitor=false",
                 f"--dashboard-agent-listen-port={free_port()}", f"--dashboard-agent-grpc-port={free_port()}",
                 f"--runtime-env-agent-port={free_port()}", f"--metrics-export-port={free_port()}"]
         if head:
@@ -144,8 +136,36 @@ class LocalCluster:
         else:
             args += [f"--address={self.address}"]
         self.nodes[name] = node
-        self._start(args, name)
-        return node
+        log = Path(self.root, f"{name}.{len(self.nodes)}.start.log")
+        with open(log, "w", encoding="utf-8") as out:
+            proc = subprocess.Popen([_ray_cli(), "start", *args], stdout=out, stderr=subprocess.STDOUT,
+                                    env=self.env)
+        return node, proc, log
+
+    def _wait(self, launched) -> None:
+        deadline = time.monotonic() + self.timeout
+        for node, proc, log in launched:
+            try:
+                code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = "timeout"
+            if code != 0:
+                raise RuntimeError(f"ray start for {node.name} failed ({code}):\n{log.read_text()[-3000:]}")
+
+    def add_nodes(self, names, head: bool = False) -> None:
+        """Start the nodes at once: a worker node's ``ray start`` waits for the head's GCS itself."""
+        self._wait([self._launch(name, head=head and i == 0) for i, name in enumerate(names)])
+
+    def add_node(self, name: str) -> Node:
+        self.add_nodes([name])
+        return self.nodes[name]
+
+    def ensure(self, *names: str) -> None:
+        """Start again any of these nodes that a test killed."""
+        for name in names:
+            if name not in self.nodes:
+                self.add_node(name)
 
     def kill_node(self, name: str) -> list[int]:
         return self.nodes.pop(name).kill()
