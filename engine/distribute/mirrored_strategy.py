@@ -86,7 +86,7 @@ class MirroredStrategy(RayStrategy):
         fractions = _fractions(slices, n, results)
 
         present = tuple(any(flags) for flags in zip(*(r[0][1] for r in results), strict=True))
-        flat = _weighted([r[0][0] for r in results], fractions)
+        flat = self._average([r[0][0] for r in results], fractions)
         total = sum(f * r[2] for f, r in zip(fractions, results, strict=True))
         per_output = [sum(f * r[3][k] for f, r in zip(fractions, results, strict=True))
                       for k in range(len(results[0][3]))]
@@ -125,6 +125,19 @@ class MirroredStrategy(RayStrategy):
             return np.zeros((0,))
         outs = [np.concatenate([r[k] for r in results]) for k in range(len(results[0]))]
         return outs[0] if len(outs) == 1 else outs
+
+    def _average(self, flats, fractions):
+        """``sum(f * a)`` of the replicas' flat gradients, the same float operations as
+        ``_weighted`` but into buffers kept from step to step: fresh 20 MB arrays cost page faults."""
+        key = (flats[0].shape, flats[0].dtype)
+        if getattr(self, "_buffers", (None,))[0] != key:
+            self._buffers = (key, np.empty_like(flats[0]), np.empty_like(flats[0]))
+        _, total, scaled = self._buffers
+        np.multiply(flats[0], fractions[0], out=total)
+        for a, f in zip(flats[1:], fractions[1:], strict=True):
+            np.multiply(a, f, out=scaled)
+            np.add(total, scaled, out=total)
+        return total
 
     def _sync(self, model) -> None:
         """The end of an epoch: the replicas' update calls have ended (errors surface here)."""
