@@ -126,7 +126,7 @@ def driver_profile(model, x, y, batch, steps) -> str:
     time_fit(model, x, y, batch, steps)
     prof.disable()
     stats = pstats.Stats(prof, stream=io.StringIO())
-    wanted = {"get_objects": "waiting for the replicas (ray.get)", "_weighted": "averaging the gradients",
+    wanted = {"get_objects": "waiting for the replicas (ray.get)", "_average": "averaging the gradients",
               "apply_gradients": "the driver's optimizer step", "put": "ray.put of batch and update",
               "_stale": "checking the weights for user changes", "_remember": "copying the weights",
               "_record": "loss and metrics", "unflatten": "unflattening the update"}
