@@ -70,6 +70,22 @@ def _processes_naming(text: str) -> list[int]:
     return found
 
 
+def _agree_on_authentication() -> str:
+    """The authentication mode for the nodes and this process alike. A local ``ray.init()`` turns
+    token authentication on for the rest of its process (Ray 2.5x+), and a process in token mode
+    that joins a cluster without it sees its actors die unstarted; one without the mode cannot
+    connect to a cluster with it. So: this process's mode if set, else token mode for both, with
+    the token a local ``ray.init()`` would make (``~/.ray/auth_token``)."""
+    mode = os.environ.get("RAY_AUTH_MODE") or "token"
+    if mode == "token":
+        from ray._private.authentication import authentication_token_setup as auth
+
+        if not os.environ.get("RAY_AUTH_TOKEN") and not auth._get_default_token_path().exists():
+            auth.generate_and_save_token()
+        auth._enable_token_auth()  # what a local ray.init() does to its process
+    return mode
+
+
 class Node:
     def __init__(self, name: str, temp_dir: str):
         self.name, self.temp_dir = name, temp_dir
@@ -112,7 +128,7 @@ class LocalCluster:
         self.nodes: dict[str, Node] = {}
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
-        self.env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
+        self.env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE=_agree_on_authentication())
         self.env.pop("RAY_ADDRESS", None)
         try:
             self.add_nodes(list(names), head=True)
