@@ -1,29 +1,39 @@
-"""Distributed training on a local Ray cluster against one process, side by side: training
-throughput (samples/s) with 1 and 2 replicas (MirroredStrategy) and 1 and 2 workers
-(ParameterServerStrategy, 1 server), and what one Ray round trip adds to a step.
+"""Data parallelism on a local Ray cluster against one process, on a compute-bound model: the MLP
+784-2048-2048-10 with SGD(momentum=0.9) at a global batch of 1024, BLAS on one thread in every
+process (this one and each Ray worker), so two replicas on two free cores can at best double one
+process's throughput.
 
-    python bench/distributed.py [--repeat 3] [--steps 30] [--batches 64,256,1024]
+    python bench/distributed.py [--rounds 5] [--steps 4] [--batch 1024] [--hidden 2048]
 
-The model is the MLP 784-256-10 of ``bench/keras.py`` with SGD(momentum=0.9); each number is
-``model.fit`` over ``--steps`` batches of the global batch size. Every configuration is alive at
-once (Ray is started with more logical CPUs than the machine has so the idle actors can wait side
-by side; only one configuration computes at a time) and the rounds go round-robin, so other
-engineers' load on a shared machine falls on all of them alike; the best round is reported.
-BLAS runs on one thread everywhere, so two replicas can at best double one process's throughput
-and only on a machine with two free cores. The overhead per step is measured twice: an empty actor
-call (``ray.get(actor.ping.remote())``), and a 1-replica MirroredStrategy step minus a one-process
-step at the smallest batch (the round trip plus shipping the batch and the gradients); an actor
-call that sends the gradients' arrays and gets them back shows how much of that is data movement.
+Configurations: one process; MirroredStrategy with 1 replica (what Ray costs with nothing to gain)
+and with 2. All are alive at once (Ray gets more logical CPUs than there are cores; only one
+configuration computes at a time) and the rounds are interleaved, each round in a rotated order,
+so load from other users of a shared machine falls on all of them alike; the median and the best
+round are reported, with the load average before and after (``uptime``). Ray runs its workers at
+niceness 15, which on a machine busy with other work gives the replicas less CPU than the one
+process they are compared with; the bench starts them at its own niceness (``--ray-niceness``
+leaves Ray's).
+
+Then what one all-reduce costs (each of 2 actors sends a flat float32 buffer of S MB through Ray's
+object store, the driver adds them and puts the sum once, both actors read it: ms, and ms per MB),
+and where the driver's time goes in a 2-replica step (cProfile).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import ctypes
+import glob
+import io
+import multiprocessing
 import os
+import pstats
+import statistics
 import time
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # the actors inherit it through Ray's raylet
+THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+os.environ.update(THREADS)  # before numpy loads BLAS; the workers get them through runtime_env
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
 import numpy as np  # noqa: E402
@@ -31,11 +41,21 @@ import numpy as np  # noqa: E402
 import engine as tf  # noqa: E402
 
 
-def build(strategy=None):
-    tf.keras.utils.set_random_seed(0)
+def blas_threads():
+    """OpenBLAS's thread count in this process (numpy's bundled scipy-openblas), or None."""
+    for lib in glob.glob(os.path.join(os.path.dirname(np.__file__) + ".libs", "libscipy_openblas*")):
+        for name in ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads"):
+            fn = getattr(ctypes.CDLL(lib), name, None)
+            if fn is not None:
+                return int(fn())
+    return None
 
+
+def build(hidden, strategy=None):
     def make():
-        model = tf.keras.Sequential([tf.keras.layers.Dense(256, activation="relu", input_shape=(784,)),
+        tf.keras.utils.set_random_seed(0)
+        model = tf.keras.Sequential([tf.keras.layers.Dense(hidden, activation="relu", input_shape=(784,)),
+                                     tf.keras.layers.Dense(hidden, activation="relu"),
                                      tf.keras.layers.Dense(10, activation="softmax")])
         model.compile(optimizer=tf.keras.optimizers.SGD(0.01, momentum=0.9),
                       loss="sparse_categorical_crossentropy")
@@ -47,98 +67,154 @@ def build(strategy=None):
 
 
 def time_fit(model, x, y, batch, steps) -> float:
-    """Seconds per step of ``fit`` over ``steps`` batches (the epoch end waits for async steps)."""
-    n = batch * steps
+    """Seconds per step of ``fit`` over ``steps`` batches."""
     start = time.perf_counter()
-    model.fit(x[:n], y[:n], batch_size=batch, epochs=1, shuffle=False, verbose=0)
+    model.fit(x[:batch * steps], y[:batch * steps], batch_size=batch, epochs=1, shuffle=False, verbose=0)
     return (time.perf_counter() - start) / steps
 
 
-def ping_round_trip(ray, actor, calls=200) -> float:
-    ray.get(actor.ping.remote())
+def _gemms(hidden, repeat=3) -> float:
+    """The model's largest matrix product, ``repeat`` times: plain work for the ceiling below."""
+    a, w = np.ones((512, hidden), np.float32), np.ones((hidden, hidden), np.float32)
     start = time.perf_counter()
-    for _ in range(calls):
-        ray.get(actor.ping.remote())
-    return (time.perf_counter() - start) / calls
+    for _ in range(repeat):
+        a @ w
+    return time.perf_counter() - start
 
 
-def _echo(actor_self, arrays):
-    return arrays
-
-
-def echo_round_trip(ray, actor, arrays, calls=50) -> float:
-    """An actor call that sends ``arrays`` and gets them back (what a step ships, without math)."""
-    ray.get(actor.__ray_call__.remote(_echo, arrays))
+def ceiling(pool, hidden) -> float:
+    """What two processes can gain on this machine now: the throughput of two plain processes
+    doing the same matrix products at once, over one doing them alone (2.0 on two free cores)."""
     start = time.perf_counter()
-    for _ in range(calls):
-        ray.get(actor.__ray_call__.remote(_echo, arrays))
-    return (time.perf_counter() - start) / calls
+    pool.map(_gemms, [hidden])
+    alone = time.perf_counter() - start
+    start = time.perf_counter()
+    pool.map(_gemms, [hidden, hidden], chunksize=1)
+    return 2 * alone / (time.perf_counter() - start)
+
+
+def _make_buffer(actor_self, mb):
+    actor_self._bench_buffer = np.ones(int(mb * 2**20 // 4), np.float32)
+    return True
+
+
+def _send_buffer(actor_self, update):
+    """Return this actor's buffer (the gradients) after reading the last sum (the update)."""
+    if update is not None:
+        assert update[-1] == 2.0
+    return actor_self._bench_buffer
+
+
+def allreduce_ms(ray, actors, mb, calls=8) -> float:
+    """Median ms of one all-reduce of ``mb`` MB over ``actors`` the way MirroredStrategy does it."""
+    ray.get([a.__ray_call__.remote(_make_buffer, mb) for a in actors])
+    update, times = None, []
+    for _ in range(calls + 1):
+        start = time.perf_counter()
+        parts = ray.get([a.__ray_call__.remote(_send_buffer, update) for a in actors])
+        total = parts[0] + parts[1] if len(parts) == 2 else sum(parts)
+        update = ray.put(total)
+        times.append(time.perf_counter() - start)
+    ray.get([a.__ray_call__.remote(_send_buffer, update) for a in actors])
+    return statistics.median(times[1:]) * 1e3
+
+
+def driver_profile(model, x, y, batch, steps) -> str:
+    """cProfile of the driver through a 2-replica fit: per-step ms of the parts that matter."""
+    prof = cProfile.Profile()
+    prof.enable()
+    time_fit(model, x, y, batch, steps)
+    prof.disable()
+    stats = pstats.Stats(prof, stream=io.StringIO())
+    wanted = {"get_objects": "waiting for the replicas (ray.get)", "_average": "averaging the gradients",
+              "apply_gradients": "the driver's optimizer step", "put": "ray.put of batch and update",
+              "_stale": "checking the weights for user changes", "_remember": "copying the weights",
+              "_record": "loss and metrics", "unflatten": "unflattening the update"}
+    rows, total = [], 0.0
+    for (path, _, name), (_, _, _, cum, _) in stats.stats.items():
+        if name == "fit" and "training_loops" in path:
+            total = cum
+        if name in wanted and ("engine" in path or "ray" in path):
+            rows.append((cum, f"{wanted[name]:<40} {cum / steps * 1e3:8.1f} ms"))
+    lines = [f"{'fit, per step':<40} {total / steps * 1e3:8.1f} ms"]
+    lines += [r for _, r in sorted(rows, reverse=True)]
+    return "\n".join("  " + line for line in lines)
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--batches", default="64,256,1024")
-    parser.add_argument("--num-cpus", type=int, default=8, help="Ray's logical CPUs (not cores)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=1024)
+    parser.add_argument("--hidden", type=int, default=2048)
+    parser.add_argument("--num-cpus", type=int, default=3, help="Ray's logical CPUs (not cores)")
+    parser.add_argument("--ray-niceness", dest="same_niceness", action="store_false",
+                        help="leave Ray's workers at Ray's niceness (15) instead of this process's")
     args = parser.parse_args()
-    batches = [int(b) for b in args.batches.split(",")]
+    print(f"before: {load()}")
 
     import ray
 
+    # Ray starts its workers at niceness 15: on a machine shared with other work they would get
+    # less CPU than this process does, so here they run at this process's niceness
     ray.init(num_cpus=args.num_cpus, include_dashboard=False, log_to_driver=False, configure_logging=False,
-             object_store_memory=256 * 1024 * 1024)
-    strategies = {
-        "mirrored x1": tf.distribute.MirroredStrategy(num_replicas=1),
-        "mirrored x2": tf.distribute.MirroredStrategy(num_replicas=2),
-        "ps 1 worker": tf.distribute.experimental.ParameterServerStrategy(num_workers=1, num_ps=1),
-        "ps 2 workers": tf.distribute.experimental.ParameterServerStrategy(num_workers=2, num_ps=1),
-    }
+             object_store_memory=512 * 1024 * 1024, runtime_env={"env_vars": THREADS},
+             _system_config={"worker_niceness": os.nice(0)} if args.same_niceness else None)
+    strategies = {"mirrored x1": tf.distribute.MirroredStrategy(num_replicas=1),
+                  "mirrored x2": tf.distribute.MirroredStrategy(num_replicas=2)}
     try:
-        models = {"one process": build()}
-        models.update({name: build(s) for name, s in strategies.items()})
+        models = {"one process": build(args.hidden)}
+        models.update({name: build(args.hidden, s) for name, s in strategies.items()})
         rng = np.random.default_rng(0)
-        n = max(batches) * args.steps
-        x = rng.random((n, 784), dtype=np.float32)
-        y = rng.integers(0, 10, n)
+        x = rng.random((args.batch * args.steps, 784), dtype=np.float32)
+        y = rng.integers(0, 10, len(x))
         for model in models.values():  # warm up: ship the models, build the slots
-            time_fit(model, x, y, batches[0], 2)
+            time_fit(model, x, y, args.batch, 1)
+        worker_threads = ray.get([a.__ray_call__.remote(lambda self: (blas_threads(), os.nice(0)))
+                                  for a in strategies["mirrored x2"].actors])
 
-        best = {(name, b): float("inf") for name in models for b in batches}
-        pings, echoes = [], []
-        grads = [w.numpy() for w in models["one process"].trainable_weights]
-        for _ in range(args.repeat):
-            pings.append(ping_round_trip(ray, strategies["mirrored x1"].actors[0]))
-            echoes.append(echo_round_trip(ray, strategies["mirrored x1"].actors[0], grads))
-            for b in batches:
-                for name, model in models.items():
-                    best[name, b] = min(best[name, b], time_fit(model, x, y, b, args.steps))
+        times = {name: [] for name in models}
+        names, ceilings = list(models), []
+        with multiprocessing.get_context("spawn").Pool(2) as pool:
+            pool.map(_gemms, [args.hidden, args.hidden], chunksize=1)  # both processes up and warm
+            for r in range(args.rounds):
+                ceilings.append(ceiling(pool, args.hidden))
+                for name in names[r % len(names):] + names[:r % len(names)]:
+                    times[name].append(time_fit(models[name], x, y, args.batch, args.steps))
 
-        print(f"MLP 784-256-10, SGD momentum, fit over {args.steps} steps, best of {args.repeat} rounds; "
-              f"{os.cpu_count()} cores, BLAS on 1 thread")
-        header = " ".join(f"{name:>14}" for name in models)
-        print(f"{'global batch':>12} {header}   x2/x1 (mirrored, ps)")
-        for b in batches:
-            rates = {name: b / best[name, b] for name in models}
-            row = " ".join(f"{rates[name]:>10.0f} s/s" for name in models)
-            ratio_m = rates["mirrored x2"] / rates["mirrored x1"]
-            ratio_p = rates["ps 2 workers"] / rates["ps 1 worker"]
-            print(f"{b:>12} {row}   {ratio_m:.2f}, {ratio_p:.2f}")
-        print("samples/s relative to one process:")
-        for b in batches:
-            base = best["one process", b]
-            print(f"{b:>12} " + " ".join(f"{base / best[name, b]:>14.2f}" for name in models))
-        small = batches[0]
-        overhead = best["mirrored x1", small] - best["one process", small]
-        print(f"Ray round trip: empty actor call {min(pings) * 1e3:.2f} ms; a 1-replica mirrored step costs "
-              f"{overhead * 1e3:.2f} ms more than a one-process step at batch {small} "
-              f"({best['mirrored x1', small] * 1e3:.2f} vs {best['one process', small] * 1e3:.2f} ms); "
-              f"sending the model's gradients ({sum(g.nbytes for g in grads) / 1e6:.2f} MB) to an actor "
-              f"and back takes {min(echoes) * 1e3:.2f} ms")
+        params = sum(int(np.prod(w.shape)) for w in models["one process"].trainable_weights)
+        print(f"MLP 784-{args.hidden}-{args.hidden}-10 ({params / 1e6:.2f} M parameters, gradients "
+              f"{params * 4 / 2**20:.1f} MB), SGD momentum, global batch {args.batch}, {args.steps} steps "
+              f"a fit, {args.rounds} interleaved rounds; (BLAS threads, niceness): driver "
+              f"{(blas_threads(), os.nice(0))}, workers {worker_threads}")
+        base = statistics.median(times["one process"])
+        print(f"{'':>12} {'median s/step':>14} {'best s/step':>12} {'samples/s':>10} {'vs one process':>15}")
+        for name, ts in times.items():
+            med = statistics.median(ts)
+            print(f"{name:>12} {med:>14.3f} {min(ts):>12.3f} {args.batch / med:>10.0f} {base / med:>14.2f}x")
+        ratios = [a / b for a, b in zip(times["one process"], times["mirrored x2"], strict=True)]
+        print(f"mirrored x2 / one process, round by round: {', '.join(f'{v:.2f}' for v in ratios)} "
+              f"(median {statistics.median(ratios):.2f}x)")
+        print(f"what the machine allowed (2 plain processes vs 1, same matrix products), round by round: "
+              f"{', '.join(f'{v:.2f}' for v in ceilings)} (median {statistics.median(ceilings):.2f}x; "
+              f"2.00 on two free cores)")
+
+        pair = strategies["mirrored x2"].actors
+        costs = {mb: allreduce_ms(ray, pair, mb) for mb in (1, 8, round(params * 4 / 2**20))}
+        print("all-reduce over 2 replicas through the object store (median): " + "; ".join(
+            f"{mb} MB {ms:.1f} ms ({ms / mb:.2f} ms/MB)" for mb, ms in costs.items()))
+        print("where the driver's time goes in a 2-replica step (cProfile, cumulative):")
+        print(driver_profile(models["mirrored x2"], x, y, args.batch, args.steps))
     finally:
         for s in strategies.values():
             s.shutdown()
         ray.shutdown()
+        print(f"after: {load()}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,11 @@ from engine.framework.tensor import eager
 
 
 def _where():
-    return os.getpid(), socket.gethostname()
+    """pid, host name, Ray node id and node address: what errors name when this actor is lost."""
+    import ray
+
+    node_id = ray.get_runtime_context().get_node_id()
+    return os.getpid(), socket.gethostname(), node_id, ray.util.get_node_ip_address()
 
 
 def optimizer_state(opt, variables) -> dict:
@@ -35,6 +39,12 @@ def restore_optimizer(opt, variables, state) -> None:
         target = opt._slots_for(v)
         for s, arr in slots.items():
             target[s][...] = arr
+
+
+def plain_learning_rate(opt):
+    """The rate to send with an update, or None under a ``LearningRateSchedule`` (every copy of the
+    optimizer computes it from its own ``iterations``, and its rate is not settable)."""
+    return None if getattr(opt, "_learning_rate", None) is not None else float(opt.learning_rate)
 
 
 def _load_model(blob, seed):
@@ -80,9 +90,39 @@ def _predict(model, xs, batch_size):
     return [np.concatenate(c) for c in chunks] if chunks else []
 
 
+def flatten(arrays):
+    """``arrays`` (None for a variable without a gradient) as one contiguous buffer and which were
+    present: one large message instead of one per variable. Mixed dtypes share the widest one."""
+    present = tuple(a is not None for a in arrays)
+    parts = [np.ravel(a) for a in arrays if a is not None]
+    if not parts:
+        return np.zeros(0, np.float32), present
+    return np.concatenate(parts), present
+
+
+def unflatten(flat, present, like):
+    """Views into ``flat`` shaped as the variables ``like`` (None where not ``present``); no copy
+    unless a variable's dtype differs from the buffer's."""
+    out, offset = [], 0
+    for v, here in zip(like, present, strict=True):
+        if not here:
+            out.append(None)
+            continue
+        shape, dtype = tuple(v.shape), v._value.dtype
+        size = int(np.prod(shape, dtype=np.int64))
+        view = flat[offset:offset + size].reshape(shape)
+        out.append(view if view.dtype == dtype else view.astype(dtype))
+        offset += size
+    return out
+
+
 class Replica:
     """MirroredStrategy: computes gradients on its slice of each global batch, then applies the
-    averaged gradients it is sent with its own optimizer, so every copy takes the same step."""
+    averaged gradients it is sent with its own optimizer, so every copy takes the same step.
+
+    Batches and updates arrive through Ray's shared-memory object store: a put numpy array is read
+    here as a read-only view of the store's memory, without a copy; gradients go back as one flat
+    buffer."""
 
     def __init__(self, index: int, seed: int = 0):
         self.index, self.seed, self.model = index, seed, None
@@ -98,38 +138,35 @@ class Replica:
         restore_optimizer(self.model.optimizer, self.model.trainable_weights, opt_state)
         return True
 
-    def apply(self, updates):
-        """Apply the averaged updates of the steps since the last call, in order."""
+    def apply(self, update):
+        """Apply one averaged update: ``(flat gradients, which variables have one, learning rate,
+        non-trainable values or None)``."""
+        flat, present, lr, stats = update
+        variables = self.model.trainable_weights
         opt = self.model.optimizer
-        for update in updates:
-            if not isinstance(update, tuple):  # a shared ObjectRef: Ray resolves top-level arguments only
-                import ray
-
-                update = ray.get(update)
-            grads, lr, stats = update
+        if lr is not None:
             opt.learning_rate = lr
-            opt.apply_gradients(zip(grads, self.model.trainable_weights, strict=True))
-            if stats is not None:
-                for w, value in zip(self.model.non_trainable_weights, stats, strict=True):
-                    w.assign(value)
+        opt.apply_gradients(zip(unflatten(flat, present, variables), variables, strict=True))
+        if stats is not None:
+            for w, value in zip(self.model.non_trainable_weights, stats, strict=True):
+                w.assign(value)
         return True
 
-    def compute(self, updates, xs, ys, sw):
-        self.apply(updates)
-        grads, outs, total, per_output, masks = _gradients(self.model, xs, ys, sw)
+    def compute(self, batch, lo, hi):
+        """Gradients of rows ``lo:hi`` of the global ``batch`` (``xs, ys, sample_weight``)."""
+        xs, ys, sw = batch
+        grads, outs, total, per_output, masks = _gradients(
+            self.model, [a[lo:hi] for a in xs], [a[lo:hi] for a in ys], None if sw is None else sw[lo:hi])
         stats = [w.numpy() for w in self.model.non_trainable_weights] or None
-        return grads, outs, total, per_output, stats, masks
+        return flatten(grads), outs, total, per_output, stats, masks
 
-    def forward(self, updates, xs):
-        self.apply(updates)
+    def forward(self, xs):
         return _forward(self.model, xs)
 
-    def predict(self, updates, xs, batch_size):
-        self.apply(updates)
+    def predict(self, xs, batch_size):
         return _predict(self.model, xs, batch_size)
 
-    def get_weights(self, updates):
-        self.apply(updates)
+    def get_weights(self):
         return self.model.get_weights()
 
     def crash(self):  # for tests: a replica process that dies the hard way
@@ -169,7 +206,8 @@ class ParameterServer:
 
     def push(self, grads, stats, lr):
         pairs = [(g, self.vars[i]) for i, g in grads.items() if g is not None]
-        self.optimizer.learning_rate = lr
+        if lr is not None:
+            self.optimizer.learning_rate = lr
         if pairs:
             self.optimizer.apply_gradients(pairs)
         for i, value in stats.items():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pathlib
 import pickle
+import socket
 import time
 
 from engine.distribute.distribute_lib import DistributedTrainingError
@@ -32,17 +33,42 @@ def connect(address=None, ray_init_kwargs=None):
     """Use the running Ray session, or start/join one. Usage statistics stay off unless the user
     turned them on: a training job should not phone home."""
     ray = import_ray()
+    address = address or os.environ.get("RAY_ADDRESS")
     if ray.is_initialized():
+        _check_same_cluster(ray, address)
         return ray
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     kwargs = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
     kwargs.update(ray_init_kwargs or {})
-    address = address or os.environ.get("RAY_ADDRESS")
     if address and address != "local" and "runtime_env" not in kwargs:
         engine_dir = pathlib.Path(__file__).parent.parent  # the engine package this module is part of
         kwargs["runtime_env"] = {"py_modules": [str(engine_dir)]}
     ray.init(address=address, **kwargs)
     return ray
+
+
+def _check_same_cluster(ray, address) -> None:
+    """A strategy asked to join ``host:port`` while this process is connected to another cluster
+    would silently train elsewhere: refuse. ``auto``, ``local`` and ``ray://`` are not checked."""
+    if not address or address in ("auto", "local") or "://" in address or ":" not in address:
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        current = ray.get_runtime_context().gcs_address
+    except Exception:  # noqa: BLE001 - a Ray Client session has none; nothing to compare
+        return
+    cur_host, _, cur_port = str(current).rpartition(":")
+    same_host = host in (cur_host, "localhost") or host.startswith("127.") or _resolve(host) == cur_host
+    if port != cur_port or not same_host:
+        raise ValueError(f"this process is already connected to the Ray cluster at {current}, not {address}; "
+                         f"call ray.shutdown() first to join another one")
+
+
+def _resolve(host: str) -> str:
+    try:
+        return socket.gethostbyname(host)
+    except OSError:
+        return host
 
 
 def check_resources(ray, what: str, want: float, wait: float = 1.0) -> None:
@@ -64,17 +90,26 @@ def check_resources(ray, what: str, want: float, wait: float = 1.0) -> None:
         f"start Ray with more CPUs (ray.init(num_cpus=...)), or join a bigger cluster")
 
 
+_STANDARD = ("CPU", "GPU", "memory", "object_store_memory", "TPU", "accelerator_type")
+
+
 class Member:
     """One actor of a strategy, with the name errors use: ``worker 1``, ``parameter server 0``."""
 
     def __init__(self, role: str, index: int, handle, cpus: float = 0.0):
         self.role, self.index, self.handle, self.cpus = role, index, handle, cpus
-        self.pid = None
-        self.node = None
+        self.pid = self.node = self.node_id = self.node_ip = None
+        self.node_labels = ()  # the custom resources of its node (how clusters name their nodes)
+
+    def placed(self, where) -> None:
+        """Record what the actor's ``ping`` said: pid, host name, Ray node id and node address."""
+        self.pid, self.node, self.node_id, self.node_ip = where
 
     @property
     def name(self) -> str:
         where = f", pid {self.pid} on {self.node}" if self.pid is not None else ""
+        if self.node_id:
+            where += f", node {self.node_id[:8]} at {self.node_ip}"
         return f"{self.role} {self.index} (Ray actor {self.handle._actor_id.hex()[:12]}{where})"
 
 
@@ -92,8 +127,16 @@ def start(ray, cls, role: str, count: int, cpus_each: float, startup_timeout: fl
         raise TimeoutError(f"{', '.join(late)} did not start within {startup_timeout:g} s; "
                            f"Ray's available resources: {ray.available_resources()}")
     for m, r in zip(members, refs, strict=True):
-        m.pid, m.node = get(ray, [(m, r)])[0]
+        m.placed(get(ray, [(m, r)])[0])
+    labels = {n["NodeID"]: _labels(n) for n in ray.nodes()}
+    for m in members:
+        m.node_labels = labels.get(m.node_id, ())
     return members
+
+
+def _labels(node) -> tuple:
+    names = node.get("Resources", {})
+    return tuple(sorted(k for k in names if k not in _STANDARD and not k.startswith("node:")))
 
 
 def get(ray, pairs, timeout=None, doing: str = "training"):
@@ -151,9 +194,9 @@ def identify_dead(ray, members, timeout: float = 10.0) -> list:
 
 
 def stop(ray, members, timeout: float = 10.0) -> None:
-    """Kill the actors and wait until Ray reports them gone and their CPUs free again."""
+    """Kill the actors and wait until Ray reports them gone and their CPUs free again (the CPUs of
+    actors on a node that was lost do not come back: they are not waited for)."""
     before = ray.available_resources().get("CPU", 0.0)
-    freed = sum(m.cpus for m in members)
     for m in members:
         try:
             ray.kill(m.handle, no_restart=True)
@@ -165,8 +208,41 @@ def stop(ray, members, timeout: float = 10.0) -> None:
             ray.get(m.handle.ping.remote(), timeout=max(0.1, deadline - time.monotonic()))
         except Exception:  # noqa: BLE001 - RayActorError is what we wait for
             pass
+    alive = _alive_nodes(ray)
+    freed = sum(m.cpus for m in members if m.node_id is None or alive.get(m.node_id, False))
     while time.monotonic() < deadline and ray.available_resources().get("CPU", 0.0) + 1e-9 < before + freed:
         time.sleep(0.05)
+
+
+def _alive_nodes(ray) -> dict:
+    try:
+        return {n["NodeID"]: bool(n["Alive"]) for n in ray.nodes()}
+    except Exception:  # noqa: BLE001 - the GCS itself is unreachable: assume nothing
+        return {}
+
+
+def lost_nodes(ray, members, wait: float = 0.0) -> str:
+    """What Ray says about the nodes ``members`` ran on that it has declared dead, e.g.
+    ``node 1b428eb7 at 10.0.0.2 (node_b) was lost: health check failed ...``; "" when none is
+    (yet). Ray declares a node dead some seconds after its last heartbeat, so ``wait`` polls."""
+    deadline = time.monotonic() + wait
+    ours = {m.node_id: m.node_labels for m in members if m.node_id}
+    while True:
+        try:
+            dead = [n for n in ray.nodes() if n["NodeID"] in ours and not n["Alive"]]
+        except Exception:  # noqa: BLE001 - the GCS is gone too: the head node was lost
+            return "the Ray cluster's head node (GCS) does not answer"
+        if dead or time.monotonic() >= deadline:
+            break
+        time.sleep(0.2)
+    parts = []
+    for n in dead:
+        labels = _labels(n) or ours[n["NodeID"]]  # a dead node's resources are no longer listed
+        label = f" ({', '.join(labels)})" if labels else ""
+        reason = n.get("DeathReasonMessage") or "no heartbeats"
+        where = n.get("NodeManagerAddress", "?")
+        parts.append(f"node {n['NodeID'][:8]} at {where}{label} was lost: {reason}")
+    return "; ".join(parts)
 
 
 def dumps_model(model) -> bytes:

@@ -4,10 +4,15 @@ Each step splits the global batch into contiguous slices, one per replica; every
 the gradients of its slice's mean loss; the driver averages them weighted by slice size (which is
 exactly the gradient of the global batch's mean loss), applies the update to its own model, and
 sends the same averaged gradients to every replica, which applies them with its own copy of the
-optimizer. All copies take identical steps. The update rides on the next call to the replica
-(it applies it, then computes the next slice's gradients), so a step costs one round trip.
-Non-trainable state (BatchNormalization's moving statistics) is averaged over replicas after each
-step, like TensorFlow's MEAN-aggregated variables.
+optimizer. All copies take identical steps. The update is sent as soon as it is known, so the
+replicas apply it while the driver applies its own; the driver waits for those calls with the next
+step's results. Non-trainable state (BatchNormalization's moving statistics) is averaged over
+replicas after each step, like TensorFlow's MEAN-aggregated variables.
+
+What moves is few, large and uncopied messages: each global batch is put once into Ray's
+shared-memory object store (every replica reads its rows as a zero-copy view), each replica sends
+its gradients back as one flat buffer, and the averaged update is one flat buffer put once and read
+by every replica.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ class MirroredStrategy(RayStrategy):
         except BaseException:
             self.shutdown()
             raise
-        self._unsent = [[] for _ in self._members]  # per replica: updates it has yet to apply
+        self._applying = []  # (member, ref) of update calls not yet waited for
 
     @property
     def num_replicas_in_sync(self) -> int:
@@ -56,19 +61,17 @@ class MirroredStrategy(RayStrategy):
         config = optimizers.serialize(opt if opt is not None else optimizers.SGD())
         state = actors.optimizer_state(opt, model.trainable_weights) if opt is not None else {
             "iterations": 0, "slots": [{} for _ in model.trainable_weights]}
-        self._unsent = [[] for _ in self._members]
+        self._applying = []
         self._get([(m, m.handle.load.remote(blob, config, state)) for m in self._members],
                   "loading the model")
 
     def _call(self, method: str, work, doing: str):
-        """Each replica's share of ``work`` (a list of argument tuples, one per slice), each call
-        carrying the updates that replica has not applied yet: one round trip per replica."""
-        pairs = []
-        for i, args in enumerate(work):
-            member = self._members[i]
-            pairs.append((member, getattr(member.handle, method).remote(self._unsent[i], *args)))
-            self._unsent[i] = []
-        return self._get(pairs, doing)
+        """Each replica's share of ``work`` (a list of argument tuples, one per slice). The update
+        calls still in flight are waited for with these (an error in one surfaces here)."""
+        pairs = [(m, getattr(m.handle, method).remote(*args)) for m, args in zip(self._members, work,
+                                                                                  strict=False)]
+        applying, self._applying = self._applying, []
+        return self._get(applying + pairs, doing)[len(applying):]
 
     # -- the Keras hook ----------------------------------------------------------------------------
     def _train_batch(self, model, xs, ys, sw):
@@ -77,11 +80,13 @@ class MirroredStrategy(RayStrategy):
         n = len(xs[0])
         slices = self._split(n, len(self._members))
         sw = None if sw is None else np.asarray(sw)
-        results = self._call("compute", [(self._take(xs, s), self._take(ys, s), None if sw is None else sw[s])
-                                         for s in slices], f"computing gradients (step {self._steps})")
+        batch = self._ray.put((list(xs), list(ys), sw)) if len(slices) > 1 else (list(xs), list(ys), sw)
+        results = self._call("compute", [(batch, s.start, s.stop) for s in slices],
+                             f"computing gradients (step {self._steps})")
         fractions = _fractions(slices, n, results)
 
-        grads = [_weighted([r[0][j] for r in results], fractions) for j in range(len(results[0][0]))]
+        present = tuple(any(flags) for flags in zip(*(r[0][1] for r in results), strict=True))
+        flat = self._average([r[0][0] for r in results], fractions)
         total = sum(f * r[2] for f, r in zip(fractions, results, strict=True))
         per_output = [sum(f * r[3][k] for f, r in zip(fractions, results, strict=True))
                       for k in range(len(results[0][3]))]
@@ -89,16 +94,14 @@ class MirroredStrategy(RayStrategy):
         if results[0][4] is not None:
             stats = [_weighted([r[4][j] for r in results], fractions) for j in range(len(results[0][4]))]
 
+        update = self._ray.put((flat, present, actors.plain_learning_rate(model.optimizer), stats))
+        self._applying = [(m, m.handle.apply.remote(update)) for m in self._members]
         variables = model.trainable_weights
+        grads = actors.unflatten(flat, present, variables)
         model.optimizer.apply_gradients(zip(grads, variables, strict=True))
         if stats is not None:
             for w, value in zip(model.non_trainable_weights, stats, strict=True):
                 w.assign(value)
-        update = (grads, model.optimizer.learning_rate, stats)
-        if len(self._members) > 1:
-            update = self._ray.put(update)  # serialized once, read by every replica
-        for pending in self._unsent:
-            pending.append(update)
         self._steps += 1
         outs, masks = self._joined(results, 1), self._joined_masks(results, 5)
         self._record(model, ys, outs, total, per_output, sw, masks)
@@ -123,11 +126,25 @@ class MirroredStrategy(RayStrategy):
         outs = [np.concatenate([r[k] for r in results]) for k in range(len(results[0]))]
         return outs[0] if len(outs) == 1 else outs
 
+    def _average(self, flats, fractions):
+        """``sum(f * a)`` of the replicas' flat gradients, the same float operations as
+        ``_weighted`` but into buffers kept from step to step: fresh 20 MB arrays cost page faults."""
+        key = (flats[0].shape, flats[0].dtype)
+        if getattr(self, "_buffers", (None,))[0] != key:
+            self._buffers = (key, np.empty_like(flats[0]), np.empty_like(flats[0]))
+        _, total, scaled = self._buffers
+        np.multiply(flats[0], fractions[0], out=total)
+        for a, f in zip(flats[1:], fractions[1:], strict=True):
+            np.multiply(a, f, out=scaled)
+            np.add(total, scaled, out=total)
+        return total
+
     def _sync(self, model) -> None:
-        """The end of an epoch: every replica applies the updates it has not yet (errors surface here)."""
+        """The end of an epoch: the replicas' update calls have ended (errors surface here)."""
         self._check_open()
-        if any(self._unsent):
-            self._call("apply", [() for _ in self._members], "applying the last update")
+        if self._applying:
+            applying, self._applying = self._applying, []
+            self._get(applying, "applying the last update")
 
     def replica_weights(self) -> list[list[np.ndarray]]:
         """Every replica's copy of the model's weights (they should all equal the model's)."""

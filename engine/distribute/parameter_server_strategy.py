@@ -141,7 +141,7 @@ class ParameterServerStrategy(RayStrategy):
             self._finish_one(model)
         worker = self._idle.pop(0)
         ref = worker.handle.train.remote(xs, ys, None if sw is None else np.asarray(sw),
-                                         float(model.optimizer.learning_rate))
+                                         actors.plain_learning_rate(model.optimizer))
         self._inflight[ref] = (worker, ys, sw)
         self._steps += 1
 

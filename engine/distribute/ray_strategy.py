@@ -23,6 +23,7 @@ class RayStrategy(Strategy):
         self._model_key = None   # (id(model), id(optimizer)) the actors were last loaded with
         self._model_copy = None  # the driver's weights as the actors have them
         self._steps = 0
+        self._node_loss_wait = 5.0  # seconds to wait for Ray to confirm a node loss, for the error
 
     @staticmethod
     def _count(value, what: str) -> int:
@@ -73,14 +74,21 @@ class RayStrategy(Strategy):
         except DistributedTrainingError as err:  # a DistributedTimeoutError too
             if not getattr(err, "fatal", False):
                 raise
+            cause = err.__cause__
             if getattr(err, "member", None) is None:
                 found = cluster.identify_dead(self._ray, self._members)
                 names = ", ".join(m.name for m in found) or "an actor of this strategy"
                 err = DistributedTrainingError(f"{names} died while {doing} ({err.reported})")
+            # a lost connection is how a lost node shows first; Ray declares the node dead a little later
+            unavailable = self._ray.exceptions.ActorUnavailableError
+            wait = self._node_loss_wait if isinstance(getattr(cause, "cause", cause), unavailable) else 0
+            lost = cluster.lost_nodes(self._ray, self._members, wait=wait)
+            if lost:
+                err = type(err)(f"{err}; {lost}")
             self._closed_reason = str(err)
             members, self._members = self._members, []
             cluster.stop(self._ray, members)
-            raise err from err.__cause__
+            raise err from cause
 
     # -- the driver's model as the actors have it ---------------------------------------------------
     def _stale(self, model) -> bool:

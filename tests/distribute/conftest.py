@@ -1,5 +1,6 @@
 """Distributed tests share one small local Ray session per test module (2 CPUs, no dashboard, no
-usage statistics), the digits as flat vectors, and a tiny MLP builder."""
+usage statistics), the digits as flat vectors, and a tiny MLP builder. The multi-node tests share
+one real two-node cluster (``ray start``), started once per session and only if they run."""
 
 from __future__ import annotations
 
@@ -42,3 +43,16 @@ def digits():
         return a.reshape(len(a), -1).astype(np.float32) / 16.0
     return (flat(x), y.astype(np.int64)), (flat(xt), yt.astype(np.int64))
 
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """Two Ray nodes on this machine, ``node_a`` (the head) and ``node_b``, one CPU each."""
+    pytest.importorskip("ray", reason="Ray is the optional 'distributed' extra")
+    from tests.distribute.ray_cluster import LocalCluster
+
+    cluster = LocalCluster(["node_a", "node_b"])
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

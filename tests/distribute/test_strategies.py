@@ -241,3 +241,76 @@ def test_the_seeds_snippet_runs(ray_session):
         if "ps_strategy" in namespace:
             namespace["ps_strategy"].shutdown()
     assert namespace["test_acc"] > 0.85
+
+
+# -- BackupAndRestore under a strategy ----------------------------------------------------------------
+class JobStoppedError(Exception):
+    pass
+
+
+class InterruptAt(keras.callbacks.Callback):
+    """Raises after batch ``batch`` of epoch ``epoch``: the job stops as a preempted one would."""
+
+    def __init__(self, epoch, batch):
+        super().__init__()
+        self.at, self.epoch = (epoch, batch), 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if (self.epoch, batch) == self.at:
+            raise JobStoppedError
+
+
+def interrupted_then_resumed(make_strategy, x, y, backup, save_freq):
+    """Weights and resumed epochs of a fit interrupted in epoch 2, then run again (a new model, a
+    new strategy: a restarted job) with the same BackupAndRestore."""
+    def fit(callbacks):
+        strategy = make_strategy()
+        try:
+            if strategy is None:
+                model = compile_sgd(make_mlp())
+            else:
+                with strategy.scope():
+                    model = compile_sgd(make_mlp())
+            history = model.fit(x, y, batch_size=32, epochs=4, shuffle=False, verbose=0, callbacks=[
+                keras.callbacks.BackupAndRestore(str(backup), save_freq=save_freq), *callbacks])
+            return model.get_weights(), history.epoch
+        finally:
+            if strategy is not None:
+                strategy.shutdown()
+    with pytest.raises(JobStoppedError):
+        fit([InterruptAt(epoch=2, batch=6)])
+    assert (backup / "training_metadata.json").exists()
+    return fit([])
+
+
+@pytest.mark.parametrize("kind,save_freq", [("ps", "epoch"), ("ps", 4), ("mirrored", 4)])
+def test_backup_and_restore_resumes_a_distributed_fit_as_one_process_does(ray_session, digits, tmp_path,
+                                                                          kind, save_freq):
+    """One worker makes the parameter servers' steps sequential, so every run is comparable to
+    the last digit; a batch-level backup under parameter servers waits for the steps in flight."""
+    (x, y), _ = digits
+    x, y = x[:320], y[:320]  # 10 steps an epoch
+    reference, ref_epochs = interrupted_then_resumed(lambda: None, x, y, tmp_path / "one", save_freq)
+    if kind == "ps":
+        def make():
+            return tf.distribute.experimental.ParameterServerStrategy(num_workers=1, num_ps=1)
+    else:
+        def make():
+            return tf.distribute.MirroredStrategy(num_replicas=2)
+    weights, epochs = interrupted_then_resumed(make, x, y, tmp_path / kind, save_freq)
+    assert epochs == ref_epochs == [2, 3]  # epoch 2 runs again, from the backup written last
+    assert max_abs_diff(weights, reference) < 1e-6
+    if save_freq == "epoch":
+        straight = compile_sgd(make_mlp())
+        straight.fit(x, y, batch_size=32, epochs=4, shuffle=False, verbose=0)
+        assert max_abs_diff(weights, straight.get_weights()) < 1e-6
+    assert not (tmp_path / kind).exists()
+
+
+@pytest.mark.parametrize("bad", [False, None, 0, -3, True, "batch"])
+def test_backup_and_restore_rejects_a_save_freq_that_never_saves(tmp_path, bad):
+    with pytest.raises(ValueError, match="save_freq"):
+        keras.callbacks.BackupAndRestore(str(tmp_path), save_freq=bad)

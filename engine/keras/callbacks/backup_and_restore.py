@@ -2,6 +2,16 @@
 ``save_freq`` batches) the model's weights, the optimizer's state and the number of completed
 epochs go to ``backup_dir``; a later ``fit`` with the same callback restores them and resumes
 after the last completed epoch; a ``fit`` that finishes deletes the backup (``delete_checkpoint``).
+
+Resuming is epoch-level, as in Keras 3 (TensorFlow 2.16+'s ``tf.keras``): a backup written mid-epoch
+records the epochs completed so far, so the interrupted epoch runs again from the backed-up weights
+(tf_keras 2 instead skips the batches already done). Under a distribution strategy the driver is
+the chief: it writes the backup, after the steps in flight have landed (``strategy._sync``).
+
+A backup is never half-written: the new files are written beside the old ones, the old backup's
+metadata is removed, the files are swapped in and the metadata, which names the epoch, comes last.
+A crash in between leaves no backup (training starts over) rather than weights of one epoch under
+the number of another.
 """
 
 from __future__ import annotations
@@ -21,7 +31,11 @@ class BackupAndRestore(Callback):
         super().__init__()
         if not backup_dir:
             raise ValueError("Empty `backup_dir` argument passed")
-        if save_freq != "epoch" and not isinstance(save_freq, int):
+        if save_freq is False or save_freq is None:
+            raise ValueError("Either `save_freq` or `save_before_preemption` must be set (preemption "
+                             "notices are not supported here: use save_freq='epoch' or a number of batches)")
+        if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool)
+                                     or save_freq < 1):
             raise ValueError(f"Invalid value for argument `save_freq`. Received: save_freq={save_freq}. "
                              "Expected either 'epoch' or an integer value.")
         self.backup_dir = os.fspath(backup_dir)
@@ -64,20 +78,31 @@ class BackupAndRestore(Callback):
         self._last_batch = batch
         if self._batches_since_save >= self.save_freq:
             self._batches_since_save = 0
+            strategy = getattr(self.model, "_distribute_strategy", None)
+            if strategy is not None:
+                strategy._sync(self.model)  # parameter servers: the steps in flight land in the model
             self._save()
 
     def _save(self):
         os.makedirs(self.backup_dir, exist_ok=True)
         if self.double_checkpoint and os.path.exists(self._weights_path):
             shutil.copyfile(self._weights_path, self._weights_path + ".bkp")
-        self.model.save_weights(self._weights_path)
+        # the weights' format follows the name's ending, so the new file ends as the old one does
+        weights_tmp = os.path.join(self.backup_dir, "writing.weights.h5")
+        optimizer_tmp = os.path.join(self.backup_dir, "writing.optimizer.npz")
+        self.model.save_weights(weights_tmp)
         opt = getattr(self.model, "optimizer", None)
         if opt is not None:
-            np.savez(self._optimizer_path, *opt.get_weights())
-        tmp = self._metadata_path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
+            np.savez(optimizer_tmp, *opt.get_weights())
+        metadata_tmp = self._metadata_path + ".tmp"
+        with open(metadata_tmp, "w", encoding="utf-8") as f:
             json.dump({"epoch": self._current_epoch, "batch": self._last_batch}, f)
-        os.replace(tmp, self._metadata_path)  # written last: a backup is complete once it names an epoch
+        if os.path.exists(self._metadata_path):
+            os.remove(self._metadata_path)  # from here until the last replace there is no backup
+        os.replace(weights_tmp, self._weights_path)
+        if opt is not None:
+            os.replace(optimizer_tmp, self._optimizer_path)
+        os.replace(metadata_tmp, self._metadata_path)
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.exists(self.backup_dir):
