@@ -12,6 +12,7 @@ import os
 import tempfile
 import warnings
 import zipfile
+import zlib
 
 from engine.keras import weight_budget
 from engine.keras.saving import keras3_layout, untrusted
@@ -49,13 +50,16 @@ def _copy(z, info, out, bound, filepath):
         raise ModelFileError(filepath, f"{info.filename} declares {info.file_size:,} bytes, more than the "
                                        f"{bound:,} it may have")
     written = 0
-    with z.open(info) as member:
-        while chunk := member.read(ZIP_CHUNK):
-            written += len(chunk)
-            if written > info.file_size:
-                raise ModelFileError(filepath, f"{info.filename} inflates past the {info.file_size:,} bytes "
-                                               "it declares")
-            out.write(chunk)
+    try:
+        with z.open(info) as member:
+            while chunk := member.read(ZIP_CHUNK):
+                written += len(chunk)
+                if written > info.file_size:
+                    raise ModelFileError(filepath, f"{info.filename} inflates past the {info.file_size:,} "
+                                                   "bytes it declares")
+                out.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:  # zipfile stops at the declared size
+        raise ModelFileError(filepath, f"{info.filename} is damaged: {e}") from None
     if written != info.file_size:
         raise ModelFileError(filepath, f"{info.filename} holds {written:,} bytes, it declares "
                                        f"{info.file_size:,}")

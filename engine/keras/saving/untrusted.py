@@ -25,7 +25,9 @@ import numpy as np
 MAX_OBJECTS = 100_000             # groups + datasets in one .h5 file
 MAX_ATTRIBUTE_BYTES = 64 << 20    # all attributes of one .h5 file (model_config included)
 MAX_DATASET_BYTES = 4 << 30       # one dataset read that no layer shape vouches for (optimizer state)
-READ_TIMEOUT = 120.0              # seconds the helper may take for one request
+OPEN_TIMEOUT = 30.0               # seconds the helper may take to walk a file's tree (a damaged
+                                  # file can send HDF5 into an endless loop)
+READ_RATE = 20 << 20              # bytes a second a dataset read must at least manage, after 30 s
 HELPER_MEMORY = 6 << 30           # the helper's address-space limit (RLIMIT_AS)
 MAX_ZIP_MEMBERS = 10_000          # entries of a .keras archive
 MAX_CONFIG_BYTES = 64 << 20       # config.json / metadata.json of a .keras archive
@@ -68,7 +70,7 @@ class _Helper:
         self.buf = bytearray()
 
     def _more(self):
-        ready, _, _ = select.select([self.proc.stdout], [], [], READ_TIMEOUT)
+        ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
         if not ready:
             raise TimeoutError
         chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
@@ -90,7 +92,7 @@ class _Helper:
         view[:pos] = self.buf[:pos]
         del self.buf[:pos]
         while pos < n:
-            ready, _, _ = select.select([self.proc.stdout], [], [], READ_TIMEOUT)
+            ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
             if not ready:
                 raise TimeoutError
             got = os.readv(self.proc.stdout.fileno(), [view[pos:pos + (1 << 24)]])
@@ -99,7 +101,8 @@ class _Helper:
             pos += got
         return out
 
-    def ask(self, request, limit=2 * MAX_ATTRIBUTE_BYTES + (1 << 20)):
+    def ask(self, request, timeout, limit=2 * MAX_ATTRIBUTE_BYTES + (1 << 20)):
+        self.timeout = timeout
         self.proc.stdin.write(json.dumps(request).encode("utf8") + b"\n")
         self.proc.stdin.flush()
         answer = self._line(limit)
@@ -117,17 +120,18 @@ _helper = [None]
 _lock = threading.Lock()
 
 
-def _ask(path, request):
+def _ask(path, request, timeout=None):
     if _helper[0] is None or _helper[0].proc.poll() is not None:
         _helper[0] = _Helper()
+    timeout = OPEN_TIMEOUT if timeout is None else timeout
     try:
-        answer = _helper[0].ask(request)
+        answer = _helper[0].ask(request, timeout)
     except (EOFError, BrokenPipeError, TimeoutError, ValueError) as e:
         helper, _helper[0] = _helper[0], None
         helper.close()
         code = helper.proc.returncode
         if isinstance(e, TimeoutError):
-            why = f"reading it took more than {READ_TIMEOUT:.0f} s"
+            why = f"reading it took more than {timeout:.0f} s"
         elif code is not None and code < 0:
             why = f"the HDF5 library crashed on it (signal {-code})"
         else:
@@ -154,7 +158,8 @@ class Dataset:
         return math.prod(self.shape) * self.dtype.itemsize
 
     def read(self, max_bytes=MAX_DATASET_BYTES):
-        answer = _ask(self._path, {"op": "read", "name": self.name, "max_bytes": int(max_bytes)})
+        request = {"op": "read", "name": self.name, "max_bytes": int(max_bytes)}
+        answer = _ask(self._path, request, OPEN_TIMEOUT + min(self.nbytes, max_bytes) / READ_RATE)
         value = np.frombuffer(answer["data"], dtype=np.dtype(answer["dtype"]))
         return value.reshape(answer["shape"])
 
