@@ -28,7 +28,7 @@ MAX_DATASET_BYTES = 4 << 30       # one dataset read that no layer shape vouches
 OPEN_TIMEOUT = 30.0               # seconds the helper may take to walk a file's tree (a damaged
                                   # file can send HDF5 into an endless loop)
 READ_RATE = 20 << 20              # bytes a second a dataset read must at least manage, after 30 s
-HELPER_MEMORY = 6 << 30           # the helper's address-space limit (RLIMIT_AS)
+HELPER_MEMORY = MAX_DATASET_BYTES + (2 << 30)  # the helper's address space (RLIMIT_AS)
 MAX_ZIP_MEMBERS = 10_000          # entries of a .keras archive
 MAX_CONFIG_BYTES = 64 << 20       # config.json / metadata.json of a .keras archive
 ZIP_CHUNK = 1 << 20               # a .keras member is inflated this much at a time
