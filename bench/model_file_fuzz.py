@@ -104,7 +104,8 @@ def main():
     bad = n - total["loaded"] - total["ModelFileError"]
     seconds = round(time.perf_counter() - start, 1)
     print(json.dumps({"code": args.code, "mutations": n, "seconds": seconds,
-                      "total": dict(total.most_common()), "per_file": {k: dict(v) for k, v in outcomes.items()},
+                      "total": dict(total.most_common()),
+                      "per_file": {k: dict(v) for k, v in outcomes.items()},
                       "neither_loaded_nor_ModelFileError": bad}, indent=1))
     return 1 if bad else 0
 
