@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
-from engine.keras import backend
+from engine.keras import backend, weight_budget
 from engine.keras.saving import registry
 
 
@@ -187,6 +187,7 @@ class Orthogonal(Initializer):
     def __call__(self, shape, dtype=None):
         if len(shape) < 2:
             raise ValueError(f"the orthogonal initializer needs a shape of rank >= 2, got {shape}")
+        weight_budget.check_orthogonal(shape)
         rows, cols = math.prod(shape[:-1]), shape[-1]
         a = self._rng().normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(a)

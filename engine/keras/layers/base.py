@@ -8,14 +8,13 @@ import inspect
 import numpy as np
 
 from engine.framework.tensor import Tensor, eager
-from engine.keras import backend, constraints, initializers, regularizers
+from engine.keras import backend, constraints, initializers, regularizers, weight_budget
 from engine.keras.backend import KerasVariable
 from engine.keras.layers.tracking import Tracking, call_context
 from engine.keras.saving import registry
 from engine.keras.symbolic import propagate_masks, symbolic_call
 
-# A weight larger than this is a mistake or a hostile config, not a model to allocate.
-MAX_WEIGHT_SIZE = 2 ** 31
+MAX_WEIGHT_SIZE = weight_budget.MAX_WEIGHT_SIZE  # more is a mistake or a hostile config
 
 # Bookkeeping keys Keras 2 and 3 write into layer configs that change nothing here.
 _IGNORED_KWARGS = {"autocast", "dynamic", "build_config", "module", "registered_name", "sparse",
@@ -175,11 +174,12 @@ class Layer(Tracking):
             name = next(n for n in ("variable", *(f"variable_{i}" for i in range(1, len(taken) + 2)))
                         if n not in taken)
         shape = tuple(int(d) for d in shape)
-        if any(d < 0 for d in shape) or int(np.prod(shape, dtype=np.float64)) > MAX_WEIGHT_SIZE:
-            raise ValueError(f"layer {self.name!r}: refusing to create weight {name!r} of shape {shape} "
-                             f"(at most {MAX_WEIGHT_SIZE:,} values)")
+        weight_budget.check(self.name, name, shape, dtype or self.dtype)
         init = initializers.get(initializer)
-        value = init(shape, dtype or self.dtype)
+        if weight_budget.skipping():  # a model file's weights replace these at once
+            value = np.zeros(shape, dtype or self.dtype)
+        else:
+            value = init(shape, dtype or self.dtype)
         var = KerasVariable(value, f"{self.name}/{name}", trainable=trainable, dtype=dtype or self.dtype)
         var.regularizer = regularizers.get(regularizer)
         if constraint is None:  # Dense(kernel_constraint=...) and the like, as Keras reads them

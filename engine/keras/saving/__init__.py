@@ -29,7 +29,6 @@ from engine.keras.saving.config import (
 )
 from engine.keras.saving.hdf5 import (
     HDF5_OBJECT_HEADER_LIMIT,
-    load_keras_zip,
     load_model,
     load_weights,
     load_weights_from_group,
@@ -37,6 +36,7 @@ from engine.keras.saving.hdf5 import (
     save_weights,
     save_weights_to_group,
 )
+from engine.keras.saving.keras_zip import load_keras_zip
 from engine.keras.saving.object_registration import (
     CustomObjectScope,
     custom_object_scope,
@@ -45,9 +45,10 @@ from engine.keras.saving.object_registration import (
     get_registered_object,
     register_keras_serializable,
 )
+from engine.keras.saving.untrusted import ModelFileError
 
 __all__ = [
-    "CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
+    "CustomObjectScope", "ModelFileError", "custom_object_scope", "get_custom_objects", "get_registered_name",
     "get_registered_object", "register_keras_serializable",
     "HDF5_OBJECT_HEADER_LIMIT", "KERAS_VERSION", "deserialize_layer", "load_keras_zip", "load_model",
     "load_weights", "load_weights_from_group", "model_config", "model_from_config", "model_from_json",
