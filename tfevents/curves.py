@@ -59,5 +59,6 @@ def layout(tag: str, step: int, wall_time: float, tensor: tensor_pb2.TensorProto
     if len(data) > MAX_LAYOUT_BYTES:
         raise ValueError(f"custom scalars layout of {len(data)} bytes, over {MAX_LAYOUT_BYTES}")
     proto = custom_scalar_layout_pb2.Layout.FromString(bytes(data))
-    return CustomScalarsLayout(tag, step, wall_time,
-                               json_format.MessageToDict(proto, preserving_proto_field_name=True))
+    # Default fields included, as TensorBoard's plugin_util.proto_to_json answers the layout.
+    return CustomScalarsLayout(tag, step, wall_time, json_format.MessageToDict(
+        proto, preserving_proto_field_name=True, always_print_fields_with_no_presence=True))
