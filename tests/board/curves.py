@@ -1,7 +1,7 @@
 """A logdir of PR curves and custom-scalar layouts written in the test run: by PyTorch's
 ``torch.utils.tensorboard.SummaryWriter`` (run ``torch``) and by ours (run ``ours``), from the
-same labels and predictions, with the scalars the layouts chart. Shared by the API tests
-(tests/board/test_curves_api.py) and the browser tests."""
+same labels and predictions (so the same PR curves), with the scalars the layouts chart.
+Shared by the API tests (tests/board/test_curves_api.py) and the browser tests."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 from tests.board.media import XSS_TAG
 
 PR_STEPS = 4
+OURS_SCALE = 0.8  # our run's scalars are the torch run's times this, so the curves stand apart
 TORCH_LAYOUT = {
     "losses": {"both": ["Multiline", ["loss/.*"]], "train only": ["Multiline", ["loss/train$"]]},
     "accuracy": {XSS_TAG: ["Margin", ["acc/mean", "acc/lo", "acc/hi"]]},
@@ -28,17 +29,17 @@ def examples(step: int) -> tuple[np.ndarray, np.ndarray]:
     return labels, predictions
 
 
-def _write(writer, layout) -> None:
+def _write(writer, layout, scale: float) -> None:
     for step in range(PR_STEPS):
         labels, predictions = examples(step)
         writer.add_pr_curve("pr/class0", labels, predictions, step)
         writer.add_pr_curve(XSS_TAG, labels, 1 - predictions, step, num_thresholds=11)
     for step in range(20):
-        writer.add_scalar("loss/train", 1 / (step + 1), step)
-        writer.add_scalar("loss/val", 1.2 / (step + 1) + 0.05, step)
-        writer.add_scalar("acc/mean", 0.5 + step / 50, step)
-        writer.add_scalar("acc/lo", 0.45 + step / 50, step)
-        writer.add_scalar("acc/hi", 0.58 + step / 45, step)
+        writer.add_scalar("loss/train", scale / (step + 1), step)
+        writer.add_scalar("loss/val", scale * (1.2 / (step + 1) + 0.05), step)
+        writer.add_scalar("acc/mean", scale * (0.5 + step / 50), step)
+        writer.add_scalar("acc/lo", scale * (0.45 + step / 50), step)
+        writer.add_scalar("acc/hi", scale * (0.58 + step / 45), step)
     writer.add_custom_scalars(layout)
 
 
@@ -48,7 +49,7 @@ def curves_logdir(root):
     from engine.summary import SummaryWriter
 
     with TorchWriter(str(root / "torch")) as w:
-        _write(w, TORCH_LAYOUT)
+        _write(w, TORCH_LAYOUT, 1.0)
     with SummaryWriter(root / "ours") as w:
-        _write(w, OURS_LAYOUT)
+        _write(w, OURS_LAYOUT, OURS_SCALE)
     return root
