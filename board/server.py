@@ -41,9 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL...)")
     p.add_argument("--reload_interval", type=float, default=5.0, metavar="SECONDS",
                    help="seconds between reloads of the logdir (default 5; 0 loads once)")
-    p.add_argument("--samples_per_plugin", metavar="images=N,audio=N", default="",
-                   help="steps kept per image or audio tag, a uniform sample that always holds "
-                        "the newest (default images=10,audio=10)")
+    p.add_argument("--samples_per_plugin", metavar="images=N,audio=N,pr_curves=N", default="",
+                   help="steps kept per image, audio or PR-curve tag, a uniform sample that always "
+                        "holds the newest (default images=10,audio=10,pr_curves=100)")
     return p
 
 

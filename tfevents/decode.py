@@ -16,7 +16,7 @@ import numpy as np
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 
-from tfevents import blobs, builders
+from tfevents import blobs, builders, curves
 from tfevents import bucketing as hist
 from tfevents.proto import event_pb2, graph_pb2, hparams_pb2, summary_pb2
 from tfevents.tensor_util import TensorDecodeError, make_ndarray
@@ -54,7 +54,7 @@ class Text:
 
 @dataclass
 class Unshown:
-    """A value of a kind this board does not draw (images, audio, PR curves...): counted per run,
+    """A value of a kind this board does not draw (meshes, embeddings, run metadata...): counted per run,
     kind and tag, so the status panel can say what is there instead of dropping it silently."""
 
     tag: str
@@ -171,6 +171,10 @@ class SummaryDecoder:
             return blobs.images_v2(tag, step, wall_time, make_ndarray(value.tensor))
         if plugin == "audio":
             return blobs.audio_v2(tag, step, wall_time, make_ndarray(value.tensor))
+        if plugin == "pr_curves":
+            return curves.pr_curve(tag, step, wall_time, value.tensor)
+        if plugin == "custom_scalars":
+            return curves.layout(tag, step, wall_time, value.tensor)
         return Unshown(tag, step, UNSHOWN_KINDS.get(plugin, plugin or "tensors"))
 
     @staticmethod

@@ -3,12 +3,14 @@ own (``pages``, under ``/api/pages``). ``ROUTERS`` is what the app factory mount
 
 from board.api import (
     blobs,
+    custom_scalars,
     diagnostics,
     export,
     graphs,
     histograms,
     hparams,
     pages,
+    pr_curves,
     runs,
     scalars,
     tensorboard_routes,
@@ -16,4 +18,5 @@ from board.api import (
 )
 
 ROUTERS = [runs.router, scalars.router, histograms.router, text.router, graphs.router, hparams.router,
-           diagnostics.router, pages.router, blobs.router, export.router, tensorboard_routes.router]
+           diagnostics.router, pages.router, blobs.router, export.router, tensorboard_routes.router,
+           pr_curves.router, custom_scalars.router]

@@ -14,7 +14,8 @@ from board.ingest.loader import shown_name
 from board.ingest.multiplexer import Multiplexer
 
 # The kinds /api/tags always lists (empty when a run has none), beside the ones drawn.
-UNSHOWN_KINDS_LISTED = ("images", "audio", "pr_curves", "custom_scalars", "meshes", "embeddings")
+UNSHOWN_KINDS_LISTED = ("images", "audio", "meshes", "embeddings")
+CUSTOM_SCALARS_TAG = "custom_scalars__config__"  # the one tag a layout is written under
 BLOB_WHAT = {"images": "image", "audio": "audio"}
 PROJECTOR_CONFIG = "projector_config.pbtxt"  # what add_embedding writes beside the event files
 
@@ -59,6 +60,8 @@ class DataProvider:
                     "graph": s.graph is not None,
                     "keras_model": s.keras_model is not None,
                     "hparams": bool(s.hparams),
+                    "pr_curves": sorted(t for t, r in s.pr_curves.items() if len(r)),
+                    "custom_scalars": [CUSTOM_SCALARS_TAG] if s.custom_scalars is not None else [],
                 }
                 for kind in UNSHOWN_KINDS_LISTED:
                     tags[kind] = sorted(s.unshown.get(kind, ()))
@@ -149,6 +152,25 @@ class DataProvider:
             raise NotFoundError(f"run {run!r} {BLOB_WHAT[kind]} tag {tag!r} has no sample {index} "
                                 f"at step {step} (the kept steps are listed by /api/{kind})")
         return found
+
+    def pr_curves(self, run: str, tag: str) -> list:
+        """The kept ``tfevents.curves.PrCurve`` records of a tag, oldest step first."""
+        return self._sample(run, "pr_curves", tag, "PR curve")
+
+    def custom_scalars_layouts(self) -> dict[str, dict]:
+        """{run: its newest custom-scalars layout} for the runs that wrote one."""
+        out = {}
+        for name, loader in list(self.multiplexer.runs.items()):
+            with loader.store.lock:
+                held = loader.store.custom_scalars
+            if held is not None:
+                out[name] = held.data
+        return out
+
+    def scalar_tags(self, run: str) -> list[str]:
+        s = self._store(run)
+        with s.lock:
+            return sorted(t for t, series in s.scalars.items() if len(series))
 
     def graph(self, run: str) -> Latest:
         s = self._store(run)

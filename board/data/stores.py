@@ -154,6 +154,7 @@ class Latest:
 
 HISTOGRAMS_KEPT = 500   # per (run, tag): TensorBoard's default
 TEXTS_KEPT = 1000       # per (run, tag)
+PR_CURVES_KEPT = 100    # per (run, tag): TensorBoard's default (--samples_per_plugin pr_curves=N)
 PROBLEMS_KEPT = 100     # per run: decode problems shown in /api/status
 _generations = itertools.count()
 
@@ -169,6 +170,9 @@ class RunStore:
     keras_model: Latest | None = None
     hparams: dict[str, dict] = field(default_factory=dict)  # kind -> {"step", "wall_time", "data"}
     blobs: BlobStore | None = None  # images and audio (board.data.blobs), set by the loader
+    pr_curves: dict[str, Reservoir] = field(default_factory=dict)  # tfevents.curves.PrCurve records
+    pr_curves_kept: int = PR_CURVES_KEPT
+    custom_scalars: Latest | None = None  # the newest layout (a dict, tfevents.curves)
     unshown: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> tag -> values seen
     problems: deque = field(default_factory=lambda: deque(maxlen=PROBLEMS_KEPT))
     problem_count: int = 0
@@ -206,6 +210,12 @@ class RunStore:
             res = self.text[item.tag] = Reservoir(TEXTS_KEPT)
         res.add(item)
 
+    def add_pr_curve(self, item) -> None:
+        res = self.pr_curves.get(item.tag)
+        if res is None:
+            res = self.pr_curves[item.tag] = Reservoir(self.pr_curves_kept)
+        res.add(item)
+
     def add_unshown(self, item) -> None:
         """Count a value of a kind no dashboard draws (images, audio...), by kind and tag."""
         tags = self.unshown.setdefault(item.kind, {})
@@ -219,7 +229,7 @@ class RunStore:
         """A restart marker (SessionLog START) at ``step``: drop every tag's steps >= step."""
         for s in self.scalars.values():
             s.purge(step)
-        for r in (*self.histograms.values(), *self.text.values()):
+        for r in (*self.histograms.values(), *self.text.values(), *self.pr_curves.values()):
             r.purge(step)
         if self.blobs is not None:
             self.blobs.purge(step)

@@ -13,6 +13,7 @@ import numpy as np
 
 from board.data.stores import Latest, RunStore
 from tfevents.blobs import Blobs
+from tfevents.curves import CustomScalarsLayout, PrCurve
 from tfevents.decode import (
     Graph,
     Histogram,
@@ -122,6 +123,11 @@ def _apply(store: RunStore, item) -> None:
             store.blobs.add(item)
         for problem in item.problems:
             store.add_problem(f"tag {item.tag!r} step {item.step}: {item.kind} {problem}")
+    elif kind is PrCurve:
+        store.add_pr_curve(item)
+    elif kind is CustomScalarsLayout:
+        if store.custom_scalars is None or item.step >= store.custom_scalars.step:
+            store.custom_scalars = Latest(item.step, item.wall_time, item.layout)
     elif kind is Unshown:
         store.add_unshown(item)
     elif kind is Problem:

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 
 from board.data.blobs import BlobStore
-from board.data.stores import RunStore
+from board.data.stores import PR_CURVES_KEPT, RunStore
 from board.ingest.accumulator import RunAccumulator
 from tfevents import filesystems
 from tfevents.fastread import FastFileReader
@@ -54,7 +54,8 @@ class RunLoader:
         self._start()
 
     def _start(self) -> None:
-        self.store = RunStore(blobs=BlobStore(self.samples_per_plugin))
+        self.store = RunStore(blobs=BlobStore(self.samples_per_plugin),
+                              pr_curves_kept=self.samples_per_plugin.get("pr_curves", PR_CURVES_KEPT))
         self.accumulator = RunAccumulator(self.store)
         self.readers: dict[str, FastFileReader] = {}
         self.looks: dict[str, tuple] = {}  # path -> _look() when last read

@@ -37,6 +37,8 @@ DASHBOARDS = [
     ("images", "Images"),
     ("audio", "Audio"),
     ("text", "Text"),
+    ("pr_curves", "PR Curves"),
+    ("custom_scalars", "Custom Scalars"),
     ("hparams", "HParams"),
     ("diagnostics", "Diagnostics"),
 ]

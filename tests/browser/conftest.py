@@ -87,6 +87,15 @@ def media_board(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def curves_board(tmp_path_factory):
+    """A board on PR curves and custom-scalar layouts written by PyTorch and by us."""
+    from tests.board.curves import curves_logdir
+
+    with Server(curves_logdir(tmp_path_factory.mktemp("curves"))) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

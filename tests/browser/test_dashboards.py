@@ -181,18 +181,18 @@ def test_text_tab_is_hidden_when_no_run_has_text(page, tmp_path):
             w.add_scalar("loss", 1.0 / (s + 1), s)
     with XWriter(str(tmp_path / "curves")) as w:
         for s in range(2):
-            w.add_pr_curve("<b>pr</b>", np.array([0, 1, 1, 0]), np.array([0.1, 0.9, 0.6, 0.4]), s)
+            w.add_mesh("<b>m</b>", vertices=np.random.default_rng(s).random((1, 4, 3)), global_step=s)
     with Server(tmp_path) as server:
         page.goto(f"{server.url}/scalars")
         charts_drawn(page, 1)
         assert not page.get_by_role("link", name="Text").is_visible()
         assert page.locator("#updated").inner_text().startswith("updated ")
         wait_for(page, "() => document.getElementById('status').textContent.includes('not shown')")
-        assert page.locator("#status").inner_text() == "2 pr curves not shown"
+        assert page.locator("#status").inner_text() == "2 meshes not shown"
         assert not page.get_by_role("link", name="Images").is_visible()
         page.locator("#status-details").click()
         item = page.locator("#status-panel .not-shown li")
-        assert item.inner_text() == "curves: pr curves tagged <b>pr</b> (2 values)"  # as text
+        assert item.inner_text() == "curves: meshes tagged <b>m</b>_1 (2 values)"  # as text
 
 
 def test_hparams_table(page, fixtures_dir):

@@ -109,11 +109,13 @@ export function live(refresh) {
   document.addEventListener("visibilitychange", () => { if (!document.hidden) tick(); });
 }
 
-/** Shows the tabs of the kinds some run logged (hyperparameters, text, images, audio). */
+/** Shows the tabs of the kinds some run logged (hyperparameters, text, images, audio, PR curves,
+ *  custom scalars). */
 export function revealTabs(tags) {
   const runs = Object.values(tags);
   for (const [tab, has] of [["hparams", (t) => t.hparams], ["text", (t) => t.text?.length],
-    ["images", (t) => t.images?.length], ["audio", (t) => t.audio?.length]]) {
+    ["images", (t) => t.images?.length], ["audio", (t) => t.audio?.length],
+    ["pr_curves", (t) => t.pr_curves?.length], ["custom_scalars", (t) => t.custom_scalars?.length]]) {
     const link = document.querySelector(`.tabs a[data-tab="${tab}"]`);
     if (link) link.hidden = !runs.some(has) && link.getAttribute("aria-current") !== "page";
   }
