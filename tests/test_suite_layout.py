@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import json
 import pathlib
+import posixpath
 import re
 import subprocess
 
@@ -82,7 +83,7 @@ def test_every_cited_document_is_in_the_repository():
     missing = []
     for name, text in files.items():
         for cited in set(re.findall(r"[A-Za-z0-9_./-]*[A-Za-z0-9_]\.md\b", text)):
-            here = (pathlib.PurePosixPath(name).parent / cited).as_posix()
+            here = posixpath.normpath((pathlib.PurePosixPath(name).parent / cited).as_posix())
             if cited not in tracked and here not in tracked and cited not in names:
                 missing.append(f"{name} cites {cited}")
     assert missing == [], missing
