@@ -17,7 +17,7 @@ import { sketch } from "./scalars/sketch.js";
 
 const settings = new Settings({
   smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],
-  compare: false, sort: "tag",
+  compare: false, sort: "tag", tip: "nearest",
 });
 
 const groupsBox = document.getElementById("groups");
@@ -57,6 +57,9 @@ for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"]]) {
   box.checked = settings.get(key);
   box.addEventListener("change", () => { settings.set(key, box.checked); redrawAll(); });
 }
+const tipMode = document.getElementById("tooltip-mode");
+tipMode.value = settings.get("tip") === "interp" ? "interp" : "nearest";
+tipMode.addEventListener("change", () => settings.set("tip", tipMode.value));
 tagFilter.value = settings.get("tags");
 tagFilter.addEventListener("input", debounce(() => {
   settings.set("tags", tagFilter.value);
@@ -199,7 +202,7 @@ function render(plot, data, w) {
     card.badge.textContent = `${nonfinite} NaN/inf`;
     card.badge.title = "Non-finite values are marked ✕ (NaN), ▲ (+inf), ▼ (-inf) on the chart";
   }
-  hover(plot, () => settings.get("x"));
+  hover(plot, () => ({ xMode: settings.get("x"), mode: tipMode.value }));
   document.body.dataset.chartsDrawn = String((Number(document.body.dataset.chartsDrawn) || 0) + 1);
 }
 

@@ -1,0 +1,99 @@
+"""Scalars beyond the basics, in Chromium: the every-run tooltip at one step (nearest point or
+interpolated), step selection with its data table, pinned charts and run groups."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.summary import SummaryWriter
+from tests.browser.conftest import Server, charts_drawn, screenshot, wait_for
+
+T0 = 1_700_000_000.0
+# Two runs logged at different steps (every 10 and every 7), so no step but 0 is shared
+# everywhere, plus a third for the groups.
+RUNS = {
+    "a/seed1": (np.arange(0, 201, 10), lambda s: 1.0 + s / 100, lambda s: T0 + 2.0 * s),
+    "b/seed1": (np.arange(0, 204, 7), lambda s: 5.0 - s / 50, lambda s: T0 + 30 + 3.0 * s),
+    "a/seed2": (np.arange(0, 201, 10), lambda s: 2.0 + s / 200, lambda s: T0 + 5 + 2.0 * s),
+}
+
+
+def data(run):
+    steps, value, wall = RUNS[run]
+    return steps, np.float32(value(steps)).astype(float), wall(steps)
+
+
+@pytest.fixture(scope="module")
+def extras_board(tmp_path_factory):
+    logdir = tmp_path_factory.mktemp("extras")
+    for run, (steps, value, wall) in RUNS.items():
+        with SummaryWriter(logdir / run) as w:
+            for s in steps:
+                w.add_scalar("m/loss", float(value(s)), int(s), walltime=float(wall(s)))
+                w.add_scalar("m/other", float(np.sin(s / 20)), int(s), walltime=float(wall(s)))
+    with Server(logdir) as server:
+        yield server
+
+
+PLOT = "document.querySelector('.plot[data-tag=\"m/loss\"]')"
+
+
+def open_loss(page, board, query: str = "") -> None:
+    page.goto(f"{board.url}/scalars?tags=^m/loss$&smoothing=0{query}")
+    charts_drawn(page, 1)
+    wait_for(page, f"() => window.Plotly && {PLOT}.data && {PLOT}.data.length === 3")
+
+
+def hover_step(page, step: float) -> dict:
+    """Move the mouse over the loss chart at `step`; the tooltip's header step and rows."""
+    x, y = page.evaluate(f"""s => {{ const p = {PLOT}, l = p._fullLayout, b = p.getBoundingClientRect();
+        return [b.left + l.xaxis._offset + l.xaxis.l2p(s),
+                b.top + l.yaxis._offset + l.yaxis._length / 2]; }}""",
+                         step)
+    page.mouse.move(x - 30, y)
+    page.mouse.move(x, y)
+    tip = page.get_by_role("tooltip")
+    tip.wait_for()
+    head = tip.locator(".tt-head")
+    rows = tip.locator("tbody tr").evaluate_all("""rs => rs.map(r => ({run: r.dataset.run,
+        value: Number(r.querySelector('.value').textContent),
+        step: Number(r.querySelector('.step').textContent),
+        rel: r.querySelector('.rel').textContent, wall: r.querySelector('.wall').textContent}))""")
+    return {"step": int(head.get_attribute("data-step")), "text": head.inner_text(),
+            "rows": {r["run"]: r for r in rows}}
+
+
+def test_tooltip_interpolated_rows_are_at_the_header_step(page, extras_board):
+    open_loss(page, extras_board, "&tip=interp")
+    assert page.get_by_label("Tooltip values").input_value() == "interp"
+    got = hover_step(page, 103.4)
+    assert "interpolated" in got["text"]
+    assert set(got["rows"]) == set(RUNS)
+    for run, row in got["rows"].items():
+        assert row["step"] == got["step"], (run, row, got["step"])   # the reported bug
+        steps, value, wall = data(run)
+        assert row["value"] == pytest.approx(np.interp(got["step"], steps, value), rel=1e-4)
+    screenshot(page, "scalars-tooltip-interpolated")
+
+
+def test_tooltip_nearest_names_a_logged_step_and_each_runs_nearest_point(page, extras_board):
+    open_loss(page, extras_board)
+    got = hover_step(page, 103.4)
+    assert "nearest point" in got["text"]
+    header = got["step"]
+    assert header in {int(s) for run in RUNS for s in RUNS[run][0]}
+    assert any(r["step"] == header for r in got["rows"].values())
+    for run, row in got["rows"].items():
+        steps, value, wall = data(run)
+        i = int(np.argmin(np.abs(steps - header)))
+        assert row["step"] == steps[i]
+        assert row["value"] == pytest.approx(value[i], rel=1e-4)
+        rel = wall[i] - wall[0]
+        assert row["rel"] == (f"{int(rel // 60)} m {int(rel % 60):02d} s" if rel >= 60 else f"{rel:.3g} s")
+    screenshot(page, "scalars-tooltip-nearest")
+    # The toggle switches the tooltip live and keeps the choice in the URL.
+    page.get_by_label("Tooltip values").select_option("interp")
+    assert "tip=interp" in page.url
+    got = hover_step(page, 57.2)
+    assert {r["step"] for r in got["rows"].values()} == {got["step"]} == {57}
