@@ -1,7 +1,8 @@
 // Scalars: one chart per tag overlaying the selected runs, smoothed on the server over the full
 // series, grouped by tag prefix, with a run-comparison table. This module holds the page's state
 // and controls; the parts: scalars/chart.js (traces and layout), scalars/sketch.js (first paint
-// without plotly), scalars/hover.js (tooltip, highlight), scalars/cards.js (card, downloads) and
+// without plotly), scalars/hover.js (tooltip, highlight), scalars/select.js
+// (clicked steps and their table), scalars/cards.js (card, downloads) and
 // scalars/compare.js (the comparison table).
 import { api, plotly } from "./common/api.js";
 import { debounce, userRegex } from "./common/dom.js";
@@ -13,6 +14,7 @@ import { downloadList, makeCard } from "./scalars/cards.js";
 import { figure, prepare } from "./scalars/chart.js";
 import { Compare } from "./scalars/compare.js";
 import { highlightRun, hover } from "./scalars/hover.js";
+import { bindSelection, renderSelection, selectionShapes } from "./scalars/select.js";
 import { sketch } from "./scalars/sketch.js";
 
 const settings = new Settings({
@@ -191,6 +193,7 @@ function render(plot, data, w) {
     return;
   }
   plot.querySelector("canvas.sketch")?.remove();
+  layout.shapes = selectionShapes(plot, settings.get("x"));
   const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   window.Plotly.react(plot, traces, layout, config);
   plot.dataset.drawn = String(traces.length);
@@ -202,7 +205,10 @@ function render(plot, data, w) {
     card.badge.textContent = `${nonfinite} NaN/inf`;
     card.badge.title = "Non-finite values are marked ✕ (NaN), ▲ (+inf), ▼ (-inf) on the chart";
   }
-  hover(plot, () => ({ xMode: settings.get("x"), mode: tipMode.value }));
+  const options = () => ({ xMode: settings.get("x"), mode: tipMode.value });
+  hover(plot, options);
+  bindSelection(plot, options);
+  renderSelection(plot, options());
   document.body.dataset.chartsDrawn = String((Number(document.body.dataset.chartsDrawn) || 0) + 1);
 }
 

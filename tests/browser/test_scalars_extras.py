@@ -97,3 +97,52 @@ def test_tooltip_nearest_names_a_logged_step_and_each_runs_nearest_point(page, e
     assert "tip=interp" in page.url
     got = hover_step(page, 57.2)
     assert {r["step"] for r in got["rows"].values()} == {got["step"]} == {57}
+
+
+def chart_point(page, step: float) -> tuple[float, float]:
+    return page.evaluate(f"""s => {{ const p = {PLOT}, l = p._fullLayout, b = p.getBoundingClientRect();
+        return [b.left + l.xaxis._offset + l.xaxis.l2p(s),
+                b.top + l.yaxis._offset + l.yaxis._length / 2]; }}""", step)
+
+
+def selection_rows(page) -> dict:
+    box = page.get_by_role("region", name="Selected steps of m/loss")
+    box.wait_for()
+    return {r[0]: r[1:] for r in box.locator("tbody tr").evaluate_all(
+        "rs => rs.map(r => [...r.children].map(td => td.textContent))")}
+
+
+def test_click_and_shift_click_select_steps_with_a_data_table(page, extras_board):
+    open_loss(page, extras_board, "&tip=interp")
+    x, y = chart_point(page, 40)
+    page.mouse.move(x, y)
+    page.get_by_role("tooltip").wait_for()
+    page.mouse.click(x, y)
+    rows = selection_rows(page)
+    assert set(rows) == set(RUNS)
+    for run, (value, _smoothed, step) in rows.items():
+        steps, values, _ = data(run)
+        assert int(step) == 40 and float(value) == pytest.approx(np.interp(40, steps, values), rel=1e-4)
+    assert wait_for(page, f"() => {PLOT}._fullLayout.shapes.length") == 1
+    x2, _ = chart_point(page, 150)
+    page.mouse.move(x2, y)
+    page.keyboard.down("Shift")
+    page.mouse.click(x2, y)
+    page.keyboard.up("Shift")
+    wait_for(page, "() => document.querySelectorAll('.selection thead th').length === 8")
+    rows = selection_rows(page)
+    for run, cells in rows.items():
+        steps, values, _ = data(run)
+        at40, at150, change, lo, hi, mean, points = map(float, cells)
+        inside = values[(steps >= 40) & (steps <= 150)]
+        assert at40 == pytest.approx(np.interp(40, steps, values), rel=1e-4)
+        assert at150 == pytest.approx(np.interp(150, steps, values), rel=1e-4)
+        assert change == pytest.approx(at150 - at40, rel=1e-3, abs=1e-4)
+        assert (lo, hi, points) == (pytest.approx(inside.min(), rel=1e-4), pytest.approx(inside.max(), rel=1e-4),
+                                    len(inside))
+        assert mean == pytest.approx(inside.mean(), rel=1e-4)
+    assert page.evaluate(f"() => {PLOT}._fullLayout.shapes.length") == 2
+    page.mouse.move(x2, y + 300)
+    screenshot(page, "scalars-step-selection")
+    page.get_by_role("button", name="Clear step selection").click()
+    page.get_by_role("region", name="Selected steps of m/loss").wait_for(state="hidden")
