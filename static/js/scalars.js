@@ -19,7 +19,7 @@ import { sketch } from "./scalars/sketch.js";
 
 const settings = new Settings({
   smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],
-  compare: false, sort: "tag", tip: "nearest",
+  compare: false, sort: "tag", tip: "nearest", pins: [],
 });
 
 const groupsBox = document.getElementById("groups");
@@ -73,7 +73,11 @@ tagFilter.addEventListener("input", debounce(() => {
 
 /** Rebuild the groups from the current tags, reusing existing cards (and their charts). */
 function buildGroups() {
-  const groups = groupTags([...tagRuns.keys()]);
+  // Pinned charts move, in pin order, to a group of their own at the top.
+  const pins = settings.get("pins").filter((t) => tagRuns.has(t));
+  const pinned = new Set(pins);
+  const groups = new Map([...(pins.length ? [[PINNED, pins]] : []),
+    ...groupTags([...tagRuns.keys()].filter((t) => !pinned.has(t)))]);
   const keep = new Set(tagRuns.keys());
   for (const [tag, c] of cards) {
     if (!keep.has(tag)) { drawer.unobserve(c.plot); cards.delete(tag); cache.delete(tag); }
@@ -85,17 +89,31 @@ function buildGroups() {
       let c = cards.get(tag);
       if (!c) {
         c = makeCard(tag, tagRuns.get(tag) ?? []);
+        c.pin.addEventListener("click", () => togglePin(tag));
         cards.set(tag, c);
         drawer.observe(c.plot);
       } else {
         c.downloads.replaceChild(downloadList(tag, tagRuns.get(tag) ?? []), c.downloads.lastChild);
       }
+      c.pin.setAttribute("aria-pressed", String(pinned.has(tag)));
+      c.pin.textContent = pinned.has(tag) ? "★" : "☆";
+      c.pin.setAttribute("aria-label", `${pinned.has(tag) ? "Unpin" : "Pin"} ${tag}`);
       body.append(c.card);
     }
     sections.push(section);
   }
   groupsBox.replaceChildren(...sections);
   applyTagFilter();
+}
+
+const PINNED = "Pinned";
+
+function togglePin(tag) {
+  const pins = settings.get("pins");
+  settings.set("pins", pins.includes(tag) ? pins.filter((t) => t !== tag) : [...pins, tag]);
+  buildGroups();
+  const c = cards.get(tag);
+  if (c?.plot.dataset.drawn) window.Plotly.Plots.resize(c.plot);
 }
 
 /** Show the charts whose tag passes the filter and that some selected run has. */

@@ -146,3 +146,23 @@ def test_click_and_shift_click_select_steps_with_a_data_table(page, extras_board
     screenshot(page, "scalars-step-selection")
     page.get_by_role("button", name="Clear step selection").click()
     page.get_by_role("region", name="Selected steps of m/loss").wait_for(state="hidden")
+
+
+def test_pinned_charts_go_to_the_top_and_survive_reload(page, extras_board):
+    page.goto(f"{extras_board.url}/scalars")
+    charts_drawn(page, 2)
+    sections = ("() => [...document.querySelectorAll('section.group:not([hidden])')].map(s => "
+                "[s.dataset.group, [...s.querySelectorAll('article.card')].map(c => c.dataset.tag)])")
+    assert page.evaluate(sections) == [["m", ["m/loss", "m/other"]]]
+    page.get_by_role("button", name="Pin m/other").click()
+    assert page.evaluate(sections) == [["Pinned", ["m/other"]], ["m", ["m/loss"]]]
+    assert "pins=m%2Fother" in page.url
+    page.reload()
+    charts_drawn(page, 2)
+    assert page.evaluate(sections) == [["Pinned", ["m/other"]], ["m", ["m/loss"]]]
+    unpin = page.get_by_role("button", name="Unpin m/other")
+    assert unpin.get_attribute("aria-pressed") == "true"
+    screenshot(page, "scalars-pinned")
+    unpin.click()
+    assert page.evaluate(sections) == [["m", ["m/loss", "m/other"]]]
+    assert "pins=" not in page.url
