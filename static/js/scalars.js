@@ -10,6 +10,7 @@ import { LazyDrawer, groupSection, groupTags } from "./common/groups.js";
 import { RunSidebar, setAllRuns } from "./common/runs.js";
 import { Settings, bindRadios } from "./common/settings.js";
 import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
+import { applyLimits, axisControls, axisOf, extremaTraces } from "./scalars/axes.js";
 import { downloadList, makeCard } from "./scalars/cards.js";
 import { figure, prepare } from "./scalars/chart.js";
 import { Compare } from "./scalars/compare.js";
@@ -20,6 +21,7 @@ import { sketch } from "./scalars/sketch.js";
 const settings = new Settings({
   smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],
   compare: false, sort: "tag", tip: "nearest", pins: [],
+  yscale: [], ylim: [], extrema: false,
 });
 
 const groupsBox = document.getElementById("groups");
@@ -54,7 +56,7 @@ smoothingBox.addEventListener("change", () => {
   redrawAll();
 });
 bindRadios("xaxis", "x", settings, redrawAll);
-for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"]]) {
+for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"], ["extrema", "extrema"]]) {
   const box = document.getElementById(id);
   box.checked = settings.get(key);
   box.addEventListener("change", () => { settings.set(key, box.checked); redrawAll(); });
@@ -90,6 +92,7 @@ function buildGroups() {
       if (!c) {
         c = makeCard(tag, tagRuns.get(tag) ?? []);
         c.pin.addEventListener("click", () => togglePin(tag));
+        c.downloads.after(axisControls(tag, settings, () => drawer.invalidate([c.plot])));
         cards.set(tag, c);
         drawer.observe(c.plot);
       } else {
@@ -202,10 +205,15 @@ function loadPlotlyWhenIdle() {
 }
 
 function render(plot, data, w) {
+  const own = axisOf(settings, plot.dataset.tag);     // this chart's y scale and limits, if set
+  const logy = own.logy ?? settings.get("logy");
   const { traces, layout, nonfinite } = figure(data, {
-    selected: new Set(sidebar.selected()), xMode: settings.get("x"), logy: settings.get("logy"),
+    selected: new Set(sidebar.selected()), xMode: settings.get("x"), logy,
     outliers: settings.get("outliers"), smoothing: w, height: plot.clientHeight || 262,
   });
+  if (settings.get("extrema") && window.Plotly) traces.push(...extremaTraces(traces));   // not in the sketch
+  applyLimits(layout, traces, own, logy);
+  layout.uirevision += `|${own.min}|${own.max}`;
   if (!window.Plotly) {
     if (sketch(plot, traces, layout)) plot.dataset.sketchedAt ??= String(Math.round(performance.now()));
     return;

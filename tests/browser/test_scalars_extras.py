@@ -166,3 +166,30 @@ def test_pinned_charts_go_to_the_top_and_survive_reload(page, extras_board):
     unpin.click()
     assert page.evaluate(sections) == [["m", ["m/loss", "m/other"]]]
     assert "pins=" not in page.url
+
+
+def test_per_chart_log_scale_and_limits_override_the_page_and_min_max_markers(page, extras_board):
+    page.goto(f"{extras_board.url}/scalars?tags=^m/&smoothing=0")
+    charts_drawn(page, 2)
+    page.get_by_label("Y axis of m/loss").click()
+    page.get_by_label("Y scale of m/loss").select_option("log")
+    page.get_by_label("Y min of m/loss").fill("0.5")
+    page.get_by_label("Y max of m/loss").fill("8")
+    page.get_by_label("Y max of m/loss").press("Enter")
+    yaxis = "tag => { const l = document.querySelector(`.plot[data-tag=\"${tag}\"]`)._fullLayout.yaxis; \
+return [l.type, l.range]; }"
+    got = wait_for(page, f"() => ({yaxis})('m/loss')[0] === 'log' && ({yaxis})('m/loss')")
+    assert got[1] == pytest.approx([np.log10(0.5), np.log10(8)])
+    assert page.evaluate(yaxis, "m/other")[0] == "linear"       # the other chart keeps the page's
+    assert "yscale=m%2Floss%3Dlog" in page.url and "ylim=m%2Floss%3D0.5%3A8" in page.url
+    page.get_by_label("Min/max markers").check()
+    marks = wait_for(page, f"""() => {{ const d = {PLOT}.data.filter(t => t.meta.role === 'extrema');
+        return d.length === 3 && Object.fromEntries(d.map(t => [t.meta.run, Array.from(t.y)])); }}""")
+    for run, (lo, hi) in marks.items():
+        _, values, _ = data(run)
+        assert (lo, hi) == (pytest.approx(values.min()), pytest.approx(values.max()))
+    page.reload()
+    charts_drawn(page, 2)
+    got = wait_for(page, f"() => window.Plotly && ({yaxis})('m/loss')[0] === 'log' && ({yaxis})('m/loss')")
+    assert got[1] == pytest.approx([np.log10(0.5), np.log10(8)])
+    screenshot(page, "scalars-axis-limits")
