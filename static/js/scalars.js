@@ -14,6 +14,7 @@ import { applyLimits, axisControls, axisOf, extremaTraces } from "./scalars/axes
 import { downloadList, makeCard } from "./scalars/cards.js";
 import { figure, prepare } from "./scalars/chart.js";
 import { Compare } from "./scalars/compare.js";
+import { bandTraces, groupSeries } from "./scalars/grouping.js";
 import { highlightRun, hover } from "./scalars/hover.js";
 import { bindSelection, renderSelection, selectionShapes } from "./scalars/select.js";
 import { sketch } from "./scalars/sketch.js";
@@ -21,7 +22,7 @@ import { sketch } from "./scalars/sketch.js";
 const settings = new Settings({
   smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],
   compare: false, sort: "tag", tip: "nearest", pins: [],
-  yscale: [], ylim: [], extrema: false,
+  yscale: [], ylim: [], extrema: false, group: "", band: "minmax",
 });
 
 const groupsBox = document.getElementById("groups");
@@ -64,6 +65,12 @@ for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"], ["extrema",
 const tipMode = document.getElementById("tooltip-mode");
 tipMode.value = settings.get("tip") === "interp" ? "interp" : "nearest";
 tipMode.addEventListener("change", () => settings.set("tip", tipMode.value));
+const groupBox = document.getElementById("group-runs");
+const bandBox = document.getElementById("group-band");
+groupBox.value = settings.get("group");
+bandBox.value = settings.get("band") === "std" ? "std" : "minmax";
+groupBox.addEventListener("input", debounce(() => { settings.set("group", groupBox.value); redrawAll(); }, 250));
+bandBox.addEventListener("change", () => { settings.set("band", bandBox.value); redrawAll(); });
 tagFilter.value = settings.get("tags");
 tagFilter.addEventListener("input", debounce(() => {
   settings.set("tags", tagFilter.value);
@@ -207,10 +214,23 @@ function loadPlotlyWhenIdle() {
 function render(plot, data, w) {
   const own = axisOf(settings, plot.dataset.tag);     // this chart's y scale and limits, if set
   const logy = own.logy ?? settings.get("logy");
+  // Grouped runs are drawn as their group's mean (a series like a run's) over a band.
+  let selected = new Set(sidebar.selected());
+  const re = userRegex(groupBox.value, groupBox);
+  const groups = re ? groupSeries(data.series, selected, re) : [];
+  if (groups.length) {
+    const grouped = new Set(groups.flatMap((g) => g.members));
+    data = { ...data, series: [...data.series.filter((s) => !grouped.has(s.run)), ...groups.map((g) => g.series)] };
+    selected = new Set([...selected].filter((r) => !grouped.has(r)).concat(groups.map((g) => g.series.run)));
+  }
   const { traces, layout, nonfinite } = figure(data, {
-    selected: new Set(sidebar.selected()), xMode: settings.get("x"), logy,
+    selected, xMode: settings.get("x"), logy,
     outliers: settings.get("outliers"), smoothing: w, height: plot.clientHeight || 262,
   });
+  for (const g of groups) {
+    const mean = traces.find((t) => t.meta.role === "smoothed" && t.meta.run === g.series.run);
+    if (mean) traces.unshift(...bandTraces(g, mean.x, mean.line.color, bandBox.value));
+  }
   if (settings.get("extrema") && window.Plotly) traces.push(...extremaTraces(traces));   // not in the sketch
   applyLimits(layout, traces, own, logy);
   layout.uirevision += `|${own.min}|${own.max}`;

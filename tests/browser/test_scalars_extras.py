@@ -193,3 +193,27 @@ return [l.type, l.range]; }"
     got = wait_for(page, f"() => window.Plotly && ({yaxis})('m/loss')[0] === 'log' && ({yaxis})('m/loss')")
     assert got[1] == pytest.approx([np.log10(0.5), np.log10(8)])
     screenshot(page, "scalars-axis-limits")
+
+
+def test_group_runs_by_regex_draws_the_members_mean_over_a_band(page, extras_board):
+    page.goto(f"{extras_board.url}/scalars?tags=^m/loss$&smoothing=0&group=^(a)/seed")
+    charts_drawn(page, 1)
+    got = wait_for(page, f"""() => window.Plotly && {PLOT}.data && {PLOT}.data.length === 4 &&
+        {PLOT}.data.map(t => ({{run: t.meta.run, role: t.meta.role,
+                                x: Array.from(t.x), y: Array.from(t.y)}}))""")
+    means = [t for t in got if t["role"] == "smoothed"]
+    assert sorted(t["run"] for t in means) == ["a (2 runs)", "b/seed1"]    # one curve per group
+    mean = next(t for t in means if t["run"] == "a (2 runs)")
+    members = np.stack([data("a/seed1")[1], data("a/seed2")[1]])
+    assert mean["x"] == data("a/seed1")[0].tolist()
+    np.testing.assert_allclose(mean["y"], members.mean(axis=0), rtol=1e-6)
+    lower, upper = (t["y"] for t in got if t["role"] == "band")
+    np.testing.assert_allclose(lower, members.min(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(upper, members.max(axis=0), rtol=1e-6)
+    screenshot(page, "scalars-run-groups")
+    page.get_by_label("Group band").select_option("std")
+    assert "band=std" in page.url
+    got = wait_for(page, f"""() => {{ const b = {PLOT}.data.filter(t => t.meta.role === 'band');
+        return b.length === 2 && Math.abs(b[0].y[5] - {float(members.mean(0)[5] - members.std(0)[5])}) < 1e-6
+            && Array.from(b[1].y); }}""")
+    np.testing.assert_allclose(got, members.mean(0) + members.std(0), rtol=1e-6)
