@@ -32,6 +32,7 @@ def extras_board(tmp_path_factory):
             for s in steps:
                 w.add_scalar("m/loss", float(value(s)), int(s), walltime=float(wall(s)))
                 w.add_scalar("m/other", float(np.sin(s / 20)), int(s), walltime=float(wall(s)))
+            w.add_histogram("h/weights", np.linspace(-1, 1, 50), 0, walltime=T0)
     with Server(logdir) as server:
         yield server
 
@@ -217,3 +218,19 @@ def test_group_runs_by_regex_draws_the_members_mean_over_a_band(page, extras_boa
         return b.length === 2 && Math.abs(b[0].y[5] - {float(members.mean(0)[5] - members.std(0)[5])}) < 1e-6
             && Array.from(b[1].y); }}""")
     np.testing.assert_allclose(got, members.mean(0) + members.std(0), rtol=1e-6)
+
+
+def test_a_picked_run_colour_is_used_by_every_chart_and_dashboard_after_reload(page, extras_board):
+    open_loss(page, extras_board)
+    page.get_by_label("Colour of b/seed1").fill("#ff00aa")
+    colours = f"""() => Object.fromEntries({PLOT}.data.filter(t => t.meta.role === 'smoothed')
+        .map(t => [t.meta.run, t.line.color]))"""
+    wait_for(page, f"() => ({colours})()['b/seed1'] === '#ff00aa'")
+    assert page.evaluate(colours)["a/seed1"] != "#ff00aa"
+    page.reload()
+    charts_drawn(page, 1)
+    wait_for(page, f"() => window.Plotly && {PLOT}.data && ({colours})()['b/seed1'] === '#ff00aa'")
+    page.goto(f"{extras_board.url}/distributions")
+    swatch = page.locator("#run-list li", has_text="b/seed1")
+    swatch.wait_for()
+    assert swatch.evaluate("li => li.style.getPropertyValue('--swatch')") == "#ff00aa"
