@@ -86,7 +86,7 @@ def test_unticking_a_run_removes_its_traces_and_persists_in_url(page, board):
     page.get_by_label("Filter runs (regex)").fill("^lr_")
     got = wait_traces(page, "train/loss", 4)
     assert {t["run"] for t in got} == {"lr_0.1", "lr_0.01"}
-    assert page.locator("#run-list input").count() == 2
+    assert page.locator("#run-list input[type=checkbox]").count() == 2
 
 
 def test_smoothing_slider_changes_smoothed_values_exactly(page, board):

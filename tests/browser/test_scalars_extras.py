@@ -151,7 +151,8 @@ def test_click_and_shift_click_select_steps_with_a_data_table(page, extras_board
 
 def test_pinned_charts_go_to_the_top_and_survive_reload(page, extras_board):
     page.goto(f"{extras_board.url}/scalars")
-    charts_drawn(page, 2)
+    cards = "() => document.querySelectorAll('article.card').length === 2"
+    wait_for(page, cards)
     sections = ("() => [...document.querySelectorAll('section.group:not([hidden])')].map(s => "
                 "[s.dataset.group, [...s.querySelectorAll('article.card')].map(c => c.dataset.tag)])")
     assert page.evaluate(sections) == [["m", ["m/loss", "m/other"]]]
@@ -159,10 +160,11 @@ def test_pinned_charts_go_to_the_top_and_survive_reload(page, extras_board):
     assert page.evaluate(sections) == [["Pinned", ["m/other"]], ["m", ["m/loss"]]]
     assert "pins=m%2Fother" in page.url
     page.reload()
-    charts_drawn(page, 2)
+    wait_for(page, cards)
     assert page.evaluate(sections) == [["Pinned", ["m/other"]], ["m", ["m/loss"]]]
     unpin = page.get_by_role("button", name="Unpin m/other")
     assert unpin.get_attribute("aria-pressed") == "true"
+    charts_drawn(page, 2)
     screenshot(page, "scalars-pinned")
     unpin.click()
     assert page.evaluate(sections) == [["m", ["m/loss", "m/other"]]]
