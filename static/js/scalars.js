@@ -1,7 +1,8 @@
 // Scalars: one chart per tag overlaying the selected runs, smoothed on the server over the full
 // series, grouped by tag prefix, with a run-comparison table. This module holds the page's state
 // and controls; the parts: scalars/chart.js (traces and layout), scalars/sketch.js (first paint
-// without plotly), scalars/hover.js (tooltip, highlight), scalars/cards.js (card, downloads) and
+// without plotly), scalars/hover.js (tooltip, highlight), scalars/select.js
+// (clicked steps and their table), scalars/cards.js (card, downloads) and
 // scalars/compare.js (the comparison table).
 import { api, plotly } from "./common/api.js";
 import { debounce, userRegex } from "./common/dom.js";
@@ -9,15 +10,19 @@ import { LazyDrawer, groupSection, groupTags } from "./common/groups.js";
 import { RunSidebar, setAllRuns } from "./common/runs.js";
 import { Settings, bindRadios } from "./common/settings.js";
 import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
+import { applyLimits, axisControls, axisOf, extremaTraces } from "./scalars/axes.js";
 import { downloadList, makeCard } from "./scalars/cards.js";
 import { figure, prepare } from "./scalars/chart.js";
 import { Compare } from "./scalars/compare.js";
+import { bandTraces, groupSeries } from "./scalars/grouping.js";
 import { highlightRun, hover } from "./scalars/hover.js";
+import { bindSelection, renderSelection, selectionShapes } from "./scalars/select.js";
 import { sketch } from "./scalars/sketch.js";
 
 const settings = new Settings({
   smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],
-  compare: false, sort: "tag",
+  compare: false, sort: "tag", tip: "nearest", pins: [],
+  yscale: [], ylim: [], extrema: false, group: "", band: "minmax",
 });
 
 const groupsBox = document.getElementById("groups");
@@ -52,11 +57,20 @@ smoothingBox.addEventListener("change", () => {
   redrawAll();
 });
 bindRadios("xaxis", "x", settings, redrawAll);
-for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"]]) {
+for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"], ["extrema", "extrema"]]) {
   const box = document.getElementById(id);
   box.checked = settings.get(key);
   box.addEventListener("change", () => { settings.set(key, box.checked); redrawAll(); });
 }
+const tipMode = document.getElementById("tooltip-mode");
+tipMode.value = settings.get("tip") === "interp" ? "interp" : "nearest";
+tipMode.addEventListener("change", () => settings.set("tip", tipMode.value));
+const groupBox = document.getElementById("group-runs");
+const bandBox = document.getElementById("group-band");
+groupBox.value = settings.get("group");
+bandBox.value = settings.get("band") === "std" ? "std" : "minmax";
+groupBox.addEventListener("input", debounce(() => { settings.set("group", groupBox.value); redrawAll(); }, 250));
+bandBox.addEventListener("change", () => { settings.set("band", bandBox.value); redrawAll(); });
 tagFilter.value = settings.get("tags");
 tagFilter.addEventListener("input", debounce(() => {
   settings.set("tags", tagFilter.value);
@@ -68,7 +82,11 @@ tagFilter.addEventListener("input", debounce(() => {
 
 /** Rebuild the groups from the current tags, reusing existing cards (and their charts). */
 function buildGroups() {
-  const groups = groupTags([...tagRuns.keys()]);
+  // Pinned charts move, in pin order, to a group of their own at the top.
+  const pins = settings.get("pins").filter((t) => tagRuns.has(t));
+  const pinned = new Set(pins);
+  const groups = new Map([...(pins.length ? [[PINNED, pins]] : []),
+    ...groupTags([...tagRuns.keys()].filter((t) => !pinned.has(t)))]);
   const keep = new Set(tagRuns.keys());
   for (const [tag, c] of cards) {
     if (!keep.has(tag)) { drawer.unobserve(c.plot); cards.delete(tag); cache.delete(tag); }
@@ -80,17 +98,32 @@ function buildGroups() {
       let c = cards.get(tag);
       if (!c) {
         c = makeCard(tag, tagRuns.get(tag) ?? []);
+        c.pin.addEventListener("click", () => togglePin(tag));
+        c.downloads.after(axisControls(tag, settings, () => drawer.invalidate([c.plot])));
         cards.set(tag, c);
         drawer.observe(c.plot);
       } else {
         c.downloads.replaceChild(downloadList(tag, tagRuns.get(tag) ?? []), c.downloads.lastChild);
       }
+      c.pin.setAttribute("aria-pressed", String(pinned.has(tag)));
+      c.pin.textContent = pinned.has(tag) ? "★" : "☆";
+      c.pin.setAttribute("aria-label", `${pinned.has(tag) ? "Unpin" : "Pin"} ${tag}`);
       body.append(c.card);
     }
     sections.push(section);
   }
   groupsBox.replaceChildren(...sections);
   applyTagFilter();
+}
+
+const PINNED = "Pinned";
+
+function togglePin(tag) {
+  const pins = settings.get("pins");
+  settings.set("pins", pins.includes(tag) ? pins.filter((t) => t !== tag) : [...pins, tag]);
+  buildGroups();
+  const c = cards.get(tag);
+  if (c?.plot.dataset.drawn) window.Plotly.Plots.resize(c.plot);
 }
 
 /** Show the charts whose tag passes the filter and that some selected run has. */
@@ -161,15 +194,34 @@ async function drawPlot(plot) {
 const plotlyReady = plotly();
 
 function render(plot, data, w) {
+  const own = axisOf(settings, plot.dataset.tag);     // this chart's y scale and limits, if set
+  const logy = own.logy ?? settings.get("logy");
+  // Grouped runs are drawn as their group's mean (a series like a run's) over a band.
+  let selected = new Set(sidebar.selected());
+  const re = userRegex(groupBox.value, groupBox);
+  const groups = re ? groupSeries(data.series, selected, re) : [];
+  if (groups.length) {
+    const grouped = new Set(groups.flatMap((g) => g.members));
+    data = { ...data, series: [...data.series.filter((s) => !grouped.has(s.run)), ...groups.map((g) => g.series)] };
+    selected = new Set([...selected].filter((r) => !grouped.has(r)).concat(groups.map((g) => g.series.run)));
+  }
   const { traces, layout, nonfinite } = figure(data, {
-    selected: new Set(sidebar.selected()), xMode: settings.get("x"), logy: settings.get("logy"),
+    selected, xMode: settings.get("x"), logy,
     outliers: settings.get("outliers"), smoothing: w, height: plot.clientHeight || 262,
   });
+  for (const g of groups) {
+    const mean = traces.find((t) => t.meta.role === "smoothed" && t.meta.run === g.series.run);
+    if (mean) traces.unshift(...bandTraces(g, mean.x, mean.line.color, bandBox.value));
+  }
+  if (settings.get("extrema") && window.Plotly) traces.push(...extremaTraces(traces));   // not in the sketch
+  applyLimits(layout, traces, own, logy);
+  layout.uirevision += `|${own.min}|${own.max}`;
   if (!window.Plotly) {
     if (sketch(plot, traces, layout)) plot.dataset.sketchedAt ??= String(Math.round(performance.now()));
     return;
   }
   plot.querySelector("canvas.sketch")?.remove();
+  layout.shapes = selectionShapes(plot, settings.get("x"));
   const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   window.Plotly.react(plot, traces, layout, config);
   plot.dataset.drawn = String(traces.length);
@@ -181,7 +233,10 @@ function render(plot, data, w) {
     card.badge.textContent = `${nonfinite} NaN/inf`;
     card.badge.title = "Non-finite values are marked ✕ (NaN), ▲ (+inf), ▼ (-inf) on the chart";
   }
-  hover(plot, () => settings.get("x"));
+  const options = () => ({ xMode: settings.get("x"), mode: tipMode.value });
+  hover(plot, options);
+  bindSelection(plot, options);
+  renderSelection(plot, options());
   document.body.dataset.chartsDrawn = String((Number(document.body.dataset.chartsDrawn) || 0) + 1);
 }
 

@@ -86,7 +86,7 @@ def test_unticking_a_run_removes_its_traces_and_persists_in_url(page, board):
     page.get_by_label("Filter runs (regex)").fill("^lr_")
     got = wait_traces(page, "train/loss", 4)
     assert {t["run"] for t in got} == {"lr_0.1", "lr_0.01"}
-    assert page.locator("#run-list input").count() == 2
+    assert page.locator("#run-list input[type=checkbox]").count() == 2
 
 
 def test_smoothing_slider_changes_smoothed_values_exactly(page, board):
@@ -250,7 +250,7 @@ def test_tooltip_lists_every_run_nearest_first_and_highlights_it(page, board):
     runs = tooltip.locator("td.run").all_inner_texts()
     assert sorted(runs) == sorted(LOSS_RUNS)
     assert runs[0] == "lr_0.01"          # the slowest run's curve is the one near the top
-    assert "raw" in tooltip.inner_text() and "step" in tooltip.inner_text()
+    assert "Smoothed" in tooltip.inner_text() and "Step" in tooltip.inner_text()
     opacity = wait_for(page, f"""() => {{
         const d = {LOSS_PLOT}.data.filter(t => t.meta.role === 'smoothed');
         return d.every(t => t.opacity !== undefined)

@@ -6,9 +6,25 @@ const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
   "#17becf", "#bcbd22", "#000075", "#7f7f7f", "#f032e6", "#469990", "#800000"];
 let runOrder = [];
 
+// Colours the user picked (sidebar), per run, in localStorage: they win over the palette everywhere.
+const PICKED_KEY = "board.runColors";
+const picked = readPicked();
+function readPicked() {
+  try {
+    const got = JSON.parse(localStorage.getItem(PICKED_KEY) ?? "{}");
+    return Object.fromEntries(Object.entries(got).filter(([, c]) => /^#[0-9a-f]{6}$/i.test(c)));
+  } catch { return {}; }
+}
+/** Pick `color` (#rrggbb) for `run` on every dashboard; null returns it to the palette's. */
+export function setRunColor(run, color) {
+  if (color && /^#[0-9a-f]{6}$/i.test(color)) picked[run] = color; else delete picked[run];
+  try { localStorage.setItem(PICKED_KEY, JSON.stringify(picked)); } catch { /* storage off: this page only */ }
+}
+
 /** Colours follow the sorted list of every run, so a run keeps its colour on every chart and page. */
 export function setAllRuns(runs) { runOrder = [...runs].sort(); }
 export function runColor(run) {
+  if (Object.hasOwn(picked, run)) return picked[run];
   let i = runOrder.indexOf(run);
   if (i < 0) { runOrder.push(run); i = runOrder.length - 1; }
   if (i < PALETTE.length) return PALETTE[i];
@@ -25,6 +41,12 @@ export function shade(color, t) {
   probe.remove();
   const mix = (c) => Math.round(t >= 0 ? c + (255 - c) * t : c * (1 + t));
   return `rgb(${mix(r)}, ${mix(g)}, ${mix(b)})`;
+}
+
+function hex(color) {
+  if (/^#[0-9a-f]{6}$/i.test(color)) return color;
+  const [r, g, b] = shade(color, 0).match(/\d+/g).map(Number);
+  return `#${[r, g, b].map((c) => c.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** The run list with a checkbox and colour each, a regex filter and all/none buttons.
@@ -85,6 +107,22 @@ export class RunSidebar {
         el("label", { title: run }, box, el("span", { class: "swatch", "aria-hidden": "true" }),
           el("span", { class: "name" }, run)));
       item.style.setProperty("--swatch", color);
+      const pick = el("input", { type: "color", class: "color-pick", "aria-label": `Colour of ${run}`,
+        title: "Pick this run's colour (every dashboard; shift-click resets)" });
+      pick.value = hex(color);
+      pick.addEventListener("click", (event) => {
+        if (!event.shiftKey) return;
+        event.preventDefault();
+        setRunColor(run, null);
+        this.render();
+        this.onChange();
+      });
+      pick.addEventListener("change", () => {
+        setRunColor(run, pick.value);
+        item.style.setProperty("--swatch", pick.value);
+        this.onChange();
+      });
+      item.append(pick);
       item.addEventListener("mouseenter", () => this.onHover(run));
       item.addEventListener("mouseleave", () => this.onHover(null));
       this.list.append(item);

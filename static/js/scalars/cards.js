@@ -16,20 +16,22 @@ export function downloadList(tag, runs) {
   return list;
 }
 
-/** A chart card: title, non-finite badge, downloads, enlarge button and the plot element. */
+/** A chart card: title, non-finite badge, downloads, pin and enlarge buttons and the plot element. */
 export function makeCard(tag, runs) {
   const plot = el("div", { class: "plot", "data-tag": tag, role: "img", "aria-label": `Chart of ${tag}` });
   const badge = el("span", { class: "badge warn", hidden: true });
   const downloads = el("details", {}, el("summary", { "aria-label": `Download data of ${tag}` }, "⤓ Data"),
     downloadList(tag, runs));
+  const pin = el("button", { type: "button", class: "pin", "aria-label": `Pin ${tag}`, "aria-pressed": "false",
+    title: "Pin to the top (kept in the URL)" }, "☆");
   const enlarge = el("button", { type: "button", "aria-label": `Enlarge ${tag}`, title: "Enlarge / shrink" }, "⤢");
   const card = el("article", { class: "card", "data-tag": tag },
     el("div", { class: "card-head" }, el("h3", { title: tag }, tag), badge,
-      el("div", { class: "card-actions" }, downloads, enlarge)),
+      el("div", { class: "card-actions" }, downloads, pin, enlarge)),
     plot);
   enlarge.addEventListener("click", () => {
     card.classList.toggle("wide");
     if (plot.dataset.drawn) window.Plotly.Plots.resize(plot);
   });
-  return { card, plot, badge, downloads };
+  return { card, plot, badge, downloads, pin };
 }

@@ -61,7 +61,7 @@ export function figure(data, { selected, xMode, logy, outliers, smoothing: w, he
     traces.push({
       type: "scatter", mode: dots ? "lines+markers" : "lines", x, y: smooth, name: s.run, legendgroup: s.run,
       line: { color, width: 2 }, marker: { color, size: s.step.length === 1 ? 7 : 4 }, meta: { run: s.run, role: "smoothed" },
-      customdata: s.step.map((step, i) => [step, s.value[i]]), hoverinfo: "none",
+      customdata: s.step.map((step, i) => [step, s.value[i], s.wall_time[i]]), hoverinfo: "none",
     });
     if (s.nonfinite) {
       // NaN and infinities: marked where they happen, at the last finite value before them.

@@ -1,44 +1,69 @@
-// Hovering a scalar chart: a tooltip listing every run at that x, nearest first, and the
+// Hovering a scalar chart: a tooltip listing every run at one step (each run's nearest logged
+// point, or its values interpolated there: the `tip` setting), nearest curve first, and the
 // hovered run (on a chart or in the sidebar) highlighted on every chart in view.
 import { el, fmt } from "../common/dom.js";
+import { at, clock, curves, duration, snap } from "./at.js";
 
 let hotRun = null;
 const tooltip = el("div", { class: "tooltip", role: "tooltip", hidden: true });
 document.body.append(tooltip);
 let tooltipRun = null;
 
-function showTooltip(plot, event, xMode) {
+/** The data x under the mouse (ms for a date axis), or null off the plot area. */
+export function cursorX(plot, mouse) {
+  const xa = plot._fullLayout?.xaxis;
+  if (!xa) return null;
+  const box = plot.getBoundingClientRect();
+  const x = xa.p2c(mouse.clientX - box.left - xa._offset);
+  return Number.isFinite(x) ? x : null;
+}
+
+/** The step (or time) the tooltip shows for a cursor at `x`, and every run's row there. */
+export function rowsAt(plot, x, { xMode, mode }) {
+  const cs = curves(plot);
+  if (!cs.length || x === null) return null;
+  // Nearest: the logged point nearest the cursor over all runs names the step, and each run
+  // shows its point nearest to that one. Interpolated: every run at the cursor's own step.
+  const where = mode === "interp" ? (xMode === "step" ? Math.round(x) : x) : snap(cs, x);
+  return { x: where, rows: at(cs, where, mode) };
+}
+
+function headText(x, xMode, rows) {
+  if (xMode === "step") return `step ${x}`;
+  if (xMode === "wall") return clock(x / 1000);
+  const r = rows[0];
+  return r ? `${duration(r.relative)} after start` : "";
+}
+
+function showTooltip(plot, mouse, opts) {
+  const got = rowsAt(plot, cursorX(plot, mouse), opts);
+  if (!got || !got.rows.length) { hideTooltip(plot); return; }
   const ya = plot._fullLayout.yaxis;
   const box = plot.getBoundingClientRect();
-  const mouse = event.event;
-  const cursorY = ya.p2d(mouse.clientY - box.top - ya._offset);
-  const rows = [];
-  let header = null;
-  for (const pt of event.points) {
-    const meta = pt.data.meta;
-    if (meta.role === "raw") continue;
-    if (meta.role === "nonfinite") {
-      rows.push({ run: meta.run, text: pt.data.text[pt.pointIndex], dist: -1, color: "#c62828" });
-      continue;
-    }
-    const [step, raw] = pt.customdata;
-    header ??= xMode === "step" ? `step ${step}` : `${pt.xaxis.hoverLabelText ?? ""}`.trim() || `step ${step}`;
-    rows.push({ run: meta.run, smoothed: pt.y, raw, step, dist: Math.abs(pt.y - cursorY), color: pt.data.line.color });
-  }
-  if (!rows.length) { hideTooltip(plot); return; }
-  rows.sort((a, b) => a.dist - b.dist);
+  const cursorY = ya.p2c(mouse.clientY - box.top - ya._offset);
+  const dist = (r) => (r.smoothed === null ? Infinity : Math.abs((ya.type === "log" ? Math.log10(r.smoothed) : r.smoothed) - cursorY));
+  const rows = got.rows.sort((a, b) => dist(a) - dist(b));
   const w = Number(plot.dataset.smoothing) || 0;
-  tooltip.replaceChildren(...[el("div", { class: "tt-head" }, header ?? ""),
-    el("table", {}, rows.slice(0, 24).map((r, i) => {
-      const dot = el("span", { class: "swatch" });
-      dot.style.background = r.color;
-      return el("tr", { class: i === 0 ? "nearest" : null },
-        el("td", {}, dot), el("td", { class: "run" }, r.run),
-        r.text ? el("td", { class: "n warn", colspan: "3" }, r.text)
-          : [el("td", { class: "n" }, fmt(r.smoothed)),
-            w > 0 ? el("td", { class: "n muted" }, `raw ${fmt(r.raw)}`) : null,
-            el("td", { class: "n muted" }, `step ${r.step}`)]);
-    })),
+  const head = el("div", { class: "tt-head", "data-x": String(got.x) },
+    headText(got.x, opts.xMode, rows),
+    el("span", { class: "muted tt-mode" }, opts.mode === "interp" ? " · interpolated" : " · nearest point"));
+  if (opts.xMode === "step") head.dataset.step = String(got.x);
+  const cols = [w > 0 ? "Smoothed" : null, "Value", "Step", "Wall time", "Relative"].filter(Boolean);
+  tooltip.replaceChildren(...[head,
+    el("table", {}, el("thead", {}, el("tr", {}, el("th", {}), el("th", {}, "Run"), cols.map((c) => el("th", { class: "n" }, c)))),
+      el("tbody", {}, rows.slice(0, 24).map((r, i) => {
+        const dot = el("span", { class: "swatch" });
+        dot.style.background = r.color;
+        const off = opts.xMode === "step" && r.step !== got.x;
+        return el("tr", { class: i === 0 ? "nearest" : null, "data-run": r.run },
+          el("td", {}, dot), el("td", { class: "run" }, r.run),
+          w > 0 ? el("td", { class: "n smoothed" }, fmt(r.smoothed)) : null,
+          el("td", { class: Number.isFinite(r.value) ? "n value" : "n value warn" }, fmt(r.value)),
+          el("td", { class: off ? "n step off" : "n step muted", title: off ? "this run has no point at the header's step" : null },
+            String(r.step)),
+          el("td", { class: "n wall muted" }, clock(r.wall)),
+          el("td", { class: "n rel muted" }, duration(r.relative)));
+      }))),
     rows.length > 24 ? el("div", { class: "muted" }, `… ${rows.length - 24} more`) : null].filter(Boolean));
   tooltip.hidden = false;
   const tw = tooltip.offsetWidth, th = tooltip.offsetHeight;
@@ -47,7 +72,7 @@ function showTooltip(plot, event, xMode) {
   if (top + th > innerHeight - 8) top = Math.max(8, innerHeight - th - 8);
   tooltip.style.left = `${left}px`;
   tooltip.style.top = `${top}px`;
-  const nearest = rows.find((r) => r.dist >= 0)?.run ?? null;
+  const nearest = Number.isFinite(dist(rows[0])) ? rows[0].run : null;
   if (nearest !== tooltipRun) { tooltipRun = nearest; highlightPlot(plot, nearest); }
 }
 
@@ -75,12 +100,16 @@ export function highlightRun(run, plots) {
   for (const plot of plots) if (plot.dataset.drawn) highlightPlot(plot, run);
 }
 
-/** After plotly drew a chart: hook its tooltip once, and highlight the hovered run on it. */
-export function hover(plot, xMode) {
+/** After plotly drew a chart: hook its tooltip once (`options()`: {xMode, mode}), and highlight the hovered run on it. */
+export function hover(plot, options) {
   if (!plot._tooltip) {
+    // plotly tells when the cursor is near the curves; between those, every mouse move
+    // re-reads the runs at the cursor (interpolation follows the cursor, not plotly's points).
     plot._tooltip = true;
-    plot.on("plotly_hover", (event) => showTooltip(plot, event, xMode()));
-    plot.on("plotly_unhover", () => hideTooltip(plot));
+    let active = false;
+    plot.on("plotly_hover", (event) => { active = true; showTooltip(plot, event.event, options()); });
+    plot.on("plotly_unhover", () => { active = false; hideTooltip(plot); });
+    plot.addEventListener("mousemove", (event) => { if (active) showTooltip(plot, event, options()); });
   }
   if (hotRun) highlightPlot(plot, hotRun);
 }
