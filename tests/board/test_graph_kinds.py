@@ -28,7 +28,8 @@ def test_tags_list_every_graph(client):
     assert tags["tf2_trace"]["graphs"] == [{"kind": "function_graph", "tag": FUNCTION_TAG}]
     assert tags["tf1_session"]["graphs"] == [{"kind": "op", "tag": None},
                                              {"kind": "run_metadata", "tag": TF1_TAG}]
-    assert tags["torch"]["graphs"] == [{"kind": "op", "tag": None}, {"kind": "run_metadata", "tag": TORCH_TAG}]
+    assert tags["torch"]["graphs"] == [{"kind": "op", "tag": None},
+                                       {"kind": "run_metadata", "tag": TORCH_TAG}]
     assert tags["tf1_session"]["run_metadata"] == [TF1_TAG]
     not_shown = client.get("/api/status").json()["not_shown"]
     assert not [n for n in not_shown if n["kind"] == "run_metadata"]   # the graph page shows them
@@ -86,7 +87,8 @@ def test_run_metadata_proto_keeps_tensorflows_field_numbers():
 
     pairs = [(ours.RunMetadata, config_pb2.RunMetadata),
              (ours.RunMetadata.FunctionGraphs, config_pb2.RunMetadata.FunctionGraphs),
-             (ours.StepStats, step_stats_pb2.StepStats), (ours.DeviceStepStats, step_stats_pb2.DeviceStepStats),
+             (ours.StepStats, step_stats_pb2.StepStats),
+             (ours.DeviceStepStats, step_stats_pb2.DeviceStepStats),
              (ours.NodeExecStats, step_stats_pb2.NodeExecStats),
              (ours.AllocatorMemoryUsed, step_stats_pb2.AllocatorMemoryUsed),
              (ours.MemoryStats, step_stats_pb2.MemoryStats)]
