@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 
 from tests.board.conftest import board_client
-from tests.board.graph_runs import FUNCTION_TAG, TF1_TAG, TORCH_TAG, write_all
+from tests.board.graph_runs import FUNCTION_TAG, TF1_TAG, TORCH_TAG
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    with board_client(write_all(tmp_path_factory.mktemp("graphs"))) as c:
+def client(graph_logdir):
+    with board_client(graph_logdir) as c:
         yield c
 
 
