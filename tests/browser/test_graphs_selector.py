@@ -110,7 +110,8 @@ def test_edge_and_node_labels_do_not_overlap(page, graph_board):
     page.goto(f"{graph_board.url}/graphs?run=tf1_session")
     wait_for(page, DRAWN)
     page.get_by_role("button", name="Expand all").click()
-    wait_for(page, "() => document.querySelectorAll('g.node[data-kind=\"op\"]').length >= 10")
+    wait_for(page, "() => document.querySelectorAll('g.node[data-kind=\"op\"]').length >= 10 "
+                   "&& document.getElementById('graph-busy').hidden")
     boxes = page.evaluate("""() => [...document.querySelectorAll('#graph text')]
         .filter(t => t.textContent).map((t, i) => { const b = t.getBoundingClientRect();
           const owner = t.closest('g.node')?.dataset.id ?? `edge label ${i}`;
