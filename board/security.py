@@ -32,7 +32,9 @@ HEADERS = {
 MAX_QUERY_BYTES = 64 * 1024
 # Parameters a route takes as a list, and how many values it takes at most; any other
 # parameter given twice is refused (FastAPI would silently keep the last).
-REPEATABLE = {"/api/pages/scalars": {"run": MAX_RUNS_PER_REQUEST}}
+REPEATABLE = {"/api/pages/scalars": {"run": MAX_RUNS_PER_REQUEST},
+              # the graph page keeps up to 30 open scopes in its URL (static/js/graphs.js)
+              "/graphs": {"expanded": 30}}
 
 
 def security_headers(headers: list) -> list:

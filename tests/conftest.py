@@ -45,3 +45,12 @@ def _tracked_files_unchanged():
     if after != before:
         pytest.fail(f"the test session changed tracked files:\nbefore:\n{before}\nafter:\n{after}",
                     pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def graph_logdir(tmp_path_factory) -> pathlib.Path:
+    """Runs holding every kind of graph, written once a session by real TensorFlow and PyTorch
+    (tests/board/graph_runs.py): the graph API and browser tests share them."""
+    from tests.board.graph_runs import write_all
+
+    return write_all(tmp_path_factory.mktemp("graphs"))

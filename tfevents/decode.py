@@ -70,6 +70,22 @@ class Graph:
 
 
 @dataclass
+class RunMetadata:
+    """A serialized RunMetadata: ``kind`` ``run_metadata`` (step stats: TF1's
+    ``tagged_run_metadata`` event or the ``graph_run_metadata`` plugin) or ``function_graph``
+    (``tf.summary.trace_export``'s function graphs, plugin ``graph_run_metadata_graph``)."""
+
+    tag: str
+    step: int
+    wall_time: float
+    kind: str
+    data: bytes
+
+
+RUN_METADATA_PLUGINS = {"graph_run_metadata": "run_metadata", "graph_run_metadata_graph": "function_graph"}
+
+
+@dataclass
 class KerasModel:
     tag: str
     step: int
@@ -128,7 +144,8 @@ class SummaryDecoder:
         if kind == "graph_def":
             return [Graph(step, wall_time, event.graph_def)]
         if kind == "tagged_run_metadata":
-            return [Unshown(event.tagged_run_metadata.tag, step, "run_metadata")]
+            trm = event.tagged_run_metadata
+            return [RunMetadata(trm.tag, step, wall_time, "run_metadata", trm.run_metadata)]
         if kind == "meta_graph_def":
             return [Unshown("meta_graph_def", step, "meta_graphs")]
         if kind == "session_log" and event.session_log.status == event_pb2.SessionLog.START:
@@ -167,6 +184,10 @@ class SummaryDecoder:
             return Text(tag, step, wall_time, _text_of(array), _rows_of(array))
         if plugin == builders.KERAS_MODEL_PLUGIN:
             return KerasModel(tag, step, wall_time, _text_of(make_ndarray(value.tensor)))
+        if plugin in RUN_METADATA_PLUGINS:
+            if len(value.tensor.string_val) != 1:
+                raise ValueError(f"{plugin} tensor holds {len(value.tensor.string_val)} strings, expected 1")
+            return RunMetadata(tag, step, wall_time, RUN_METADATA_PLUGINS[plugin], value.tensor.string_val[0])
         if plugin == "images":
             return blobs.images_v2(tag, step, wall_time, make_ndarray(value.tensor))
         if plugin == "audio":
@@ -189,8 +210,7 @@ class SummaryDecoder:
 
 # TensorBoard's plugin names -> the kind /api/tags lists them under.
 UNSHOWN_KINDS = {"images": "images", "audio": "audio", "pr_curves": "pr_curves",
-                 "custom_scalars": "custom_scalars", "mesh": "meshes", "projector": "embeddings",
-                 "graph_run_metadata": "run_metadata", "graph_run_metadata_graph": "run_metadata"}
+                 "custom_scalars": "custom_scalars", "mesh": "meshes", "projector": "embeddings"}
 
 
 def _rows_of(array: np.ndarray) -> list | None:

@@ -27,6 +27,21 @@ def _text(value: str | None) -> str | None:
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def _graphs(s: RunStore) -> list[dict]:
+    """Every graph a run holds as ``{"kind", "tag"}`` (what ``/api/graph`` takes), in the order the
+    graph page offers them: the op graph, the Keras model, function graphs, then run metadata."""
+    out = [{"kind": kind, "tag": None} for kind, held in (("op", s.graph), ("keras", s.keras_model))
+           if held is not None]
+    for kind in GRAPH_TAG_KINDS:
+        out += [{"kind": kind, "tag": tag} for tag in sorted(s.run_metadata.get(kind, ()))]
+    return out
+
+
+# The graph kinds held per tag (RunStore.run_metadata's keys), as /api/graph names them.
+GRAPH_TAG_KINDS = ("function_graph", "run_metadata")
+WHAT = {"function_graph": "function graph trace", "run_metadata": "run metadata"}
+
+
 class NotFoundError(LookupError):
     """An unknown run or tag, or a run without the thing asked for; the message says which."""
 
@@ -55,14 +70,14 @@ class DataProvider:
                     "scalars": sorted(t for t, series in s.scalars.items() if len(series)),
                     "histograms": sorted(t for t, r in s.histograms.items() if len(r)),
                     "text": sorted(t for t, r in s.text.items() if len(r)),
-                    "graphs": [g for g, held in (("op_graph", s.graph), ("keras_model", s.keras_model))
-                               if held is not None],
+                    "graphs": _graphs(s),
                     "graph": s.graph is not None,
                     "keras_model": s.keras_model is not None,
                     "hparams": bool(s.hparams),
                     "pr_curves": sorted(t for t, r in s.pr_curves.items() if len(r)),
                     "custom_scalars": [CUSTOM_SCALARS_TAG] if s.custom_scalars is not None else [],
                 }
+                tags["run_metadata"] = sorted(s.run_metadata.get("run_metadata", ()))
                 for kind in UNSHOWN_KINDS_LISTED:
                     tags[kind] = sorted(s.unshown.get(kind, ()))
                 for kind, counts in s.unshown.items():  # kinds beyond TensorBoard's own plugins
@@ -183,6 +198,15 @@ class DataProvider:
         if s.keras_model is None:
             raise NotFoundError(f"run {run!r} has no Keras model config")
         return s.keras_model
+
+    def run_metadata(self, run: str, kind: str, tag: str) -> Latest:
+        """The newest serialized RunMetadata of a tag; ``kind`` is one of ``GRAPH_TAG_KINDS``."""
+        s = self._store(run)
+        with s.lock:
+            found = s.run_metadata.get(kind, {}).get(tag)
+        if found is None:
+            raise NotFoundError(f"run {run!r} has no {WHAT[kind]} tagged {tag!r}")
+        return found
 
     def hparams(self) -> dict[str, dict]:
         """{run: {kind: record}} for the runs holding hparams."""

@@ -168,6 +168,8 @@ class RunStore:
     text: dict[str, Reservoir] = field(default_factory=dict)
     graph: Latest | None = None
     keras_model: Latest | None = None
+    # "run_metadata" | "function_graph" -> tag -> the newest serialized RunMetadata of that tag
+    run_metadata: dict[str, dict[str, Latest]] = field(default_factory=dict)
     hparams: dict[str, dict] = field(default_factory=dict)  # kind -> {"step", "wall_time", "data"}
     blobs: BlobStore | None = None  # images and audio (board.data.blobs), set by the loader
     pr_curves: dict[str, Reservoir] = field(default_factory=dict)  # tfevents.curves.PrCurve records

@@ -20,6 +20,7 @@ from tfevents.decode import (
     HParams,
     KerasModel,
     Problem,
+    RunMetadata,
     Scalar,
     SessionStart,
     SummaryDecoder,
@@ -115,6 +116,10 @@ def _apply(store: RunStore, item) -> None:
             store.add_problem(f"tag {item.tag!r} step {item.step}: Keras model config is not JSON: {exc}")
             return
         store.keras_model = Latest(item.step, item.wall_time, config)
+    elif kind is RunMetadata:
+        held = store.run_metadata.setdefault(item.kind, {})
+        if item.tag not in held or item.step >= held[item.tag].step:
+            held[item.tag] = Latest(item.step, item.wall_time, item.data)
     elif kind is HParams:
         store.hparams[item.kind] = {"tag": item.tag, "step": item.step,
                                     "wall_time": item.wall_time, "data": item.data}

@@ -40,6 +40,13 @@ function draw(plot, data, color, settings) {
     },
     yaxis: { gridcolor: "#eceff3", zeroline: false, automargin: true, tickfont: { size: 11 }, exponentformat: "power" },
   };
+  // Constant data: plotly's own range around one value crowds the axis with long, overlapping
+  // labels; show the constant in the middle of a range of its own with three ticks.
+  const finite = p.flat().filter(Number.isFinite);
+  if (finite.length && finite.every((v) => v === finite[0])) {
+    const c = finite[0], d = Math.abs(c) * 0.1 || 1;
+    Object.assign(layout.yaxis, { range: [c - 1.6 * d, c + 1.6 * d], tickvals: [c - d, c, c + d], tickformat: ".4~g" });
+  }
   window.Plotly.react(plot, traces, layout, CONFIG);
 }
 

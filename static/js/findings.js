@@ -65,7 +65,7 @@ function mark() {
     badge?.remove();
     const kinds = [...new Set(list.map((f) => kindLabel(f.kind)))].join(", ");
     badge = el("a", { class: `finding-badge ${list.some((f) => f.severity === "error") ? "error" : "warning"}`,
-      href: "/diagnostics", title: text }, `⚠ ${kinds}`);
+      href: "/diagnostics", title: text, "data-kinds": [...new Set(list.map((f) => f.kind))].join(" ") }, `⚠ ${kinds}`);
     head?.querySelector("h3")?.after(badge);
   }
 }

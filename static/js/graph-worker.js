@@ -90,6 +90,8 @@ function sourceName(input) {
 }
 
 const CHAR = 6.6;
+const LABEL_CHAR = 5.8;           // 9 px edge-label text, wide digits and "×"
+const EDGE_LABELS_UP_TO = 300;
 function textWidth(s, min) { return Math.max(min, Math.min(260, s.length * CHAR + 24)); }
 
 /** The ELK graph of what is visible when the groups in `expanded` are open. */
@@ -124,6 +126,9 @@ function visibleGraph(expanded) {
       "elk.layered.spacing.nodeNodeBetweenLayers": "34",
       "elk.spacing.nodeNode": "18",
       "elk.spacing.edgeNode": "12",
+      "elk.spacing.edgeLabel": "2",
+      "elk.edgeLabels.inline": "false",
+      "elk.layered.edgeLabels.sideSelection": "ALWAYS_DOWN",
       "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
       "elk.json.shapeCoords": "ROOT",
       "elk.json.edgeCoords": "ROOT",
@@ -158,6 +163,12 @@ function visibleGraph(expanded) {
         if (shape !== undefined) e.shape = shape === null ? "?" : `[${shape.map((d) => (d < 0 ? "?" : d)).join("×")}]`;
       }
     }
+  }
+  // Tensor shapes label the edges when there are few enough to read; ELK places each label and
+  // keeps room for it, so labels overlap neither nodes nor each other.
+  const labelled = edges.size <= EDGE_LABELS_UP_TO;
+  for (const e of edges.values()) {
+    if (labelled && e.shape) e.labels = [{ id: `${e.id}l`, text: e.shape, width: e.shape.length * LABEL_CHAR + 4, height: 11 }];
   }
   // Each edge lives in the lowest common ancestor of its ends.
   for (const e of edges.values()) {
@@ -195,7 +206,8 @@ async function layout(expanded) {
         points.push([s.endPoint.x, s.endPoint.y]);
       }
       edges.push({ id: e.id, source: e.sources[0], target: e.targets[0], points, count: e.count,
-        control: e.control, shape: e.shape });
+        control: e.control, shape: e.shape,
+        label: e.labels?.[0] ? { x: e.labels[0].x, y: e.labels[0].y, w: e.labels[0].width, h: e.labels[0].height } : null });
     }
     for (const c of n.children ?? []) walk(c, depth + 1);
   };

@@ -1,27 +1,34 @@
-// Graphs: the op graph of a run (or its Keras model's layers, which the server turns into the
-// same nodes), laid out in a Web Worker (graph-worker.js, ELK layered) and drawn as SVG with name
+// Graphs: any graph a run holds (its op graph, its Keras model's layers, the function graphs of a
+// tf.summary.trace_export, its op graph with a RunMetadata's step stats; the server turns each
+// into the same nodes), chosen in a select and coloured by structure, compute time or memory, laid out in a Web Worker (graph-worker.js, ELK layered) and drawn as SVG with name
 // scopes as groups that expand and collapse on click, a node inspector, search, pan/zoom and
 // fit-to-view. The parts: graphs/view.js (pan/zoom), graphs/draw.js (SVG), graphs/inspector.js,
-// graphs/search.js and graphs/worker-client.js.
+// graphs/search.js, graphs/colour.js, graphs/export.js and graphs/worker-client.js.
 import { api } from "./common/api.js";
 import { debounce, el } from "./common/dom.js";
 import { setAllRuns } from "./common/runs.js";
 import { Settings } from "./common/settings.js";
 import { loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
+import { colour } from "./graphs/colour.js";
 import { draw, markSelected } from "./graphs/draw.js";
+import { downloadPng, downloadSvg } from "./graphs/export.js";
 import { inspectGroup, inspectOp, inspector } from "./graphs/inspector.js";
-import { installSearch } from "./graphs/search.js";
-import { centerOn, fit, keepInPlace, svg } from "./graphs/view.js";
+import { clearSearch, installSearch } from "./graphs/search.js";
+import { centerOn, fit, keepInPlace, svg, viewport } from "./graphs/view.js";
 import { ask } from "./graphs/worker-client.js";
 
 const EXPAND_ALL_UP_TO = 60;     // graphs with at most this many ops open fully expanded
 
-const settings = new Settings({ run: "", kind: "op", tags: "", runs: "", hide: [], closed: [], expanded: [] });
+const settings = new Settings({ run: "", graph: "", colour: "structure", tags: "", runs: "", hide: [], closed: [],
+  expanded: [] });
 const runSelect = document.getElementById("graph-run");
 const busy = document.getElementById("graph-busy");
-const kindRow = document.getElementById("graph-kind-row");
 const kindSelect = document.getElementById("graph-kind");
-const runKinds = new Map();      // run -> its /api/tags entry (graph, keras_model)
+const colourSelect = document.getElementById("graph-colour");
+const legend = document.getElementById("graph-legend");
+const runGraphs = new Map();     // run -> its /api/tags "graphs": [{kind, tag}]
+const KIND_NAMES = { op: "Op graph", keras: "Keras model (layers)", function_graph: "Function trace",
+  run_metadata: "Run metadata" };
 
 let nodes = [];                  // the API's nodes of the current run
 let byName = new Map();
@@ -48,6 +55,13 @@ async function relayout({ anchor = null, fitAfter = false } = {}) {
   else if (before && after) keepInPlace(before, after);
   settings.set("expanded", [...expanded].length <= 30 ? [...expanded] : []);
   await draw(result, byName, selected);
+  if (mine === layoutSeq) paint();
+}
+
+function paint() {
+  const text = colour(viewport, drawn, colourSelect.value, byName, nodes);
+  legend.textContent = text;
+  legend.hidden = !text;
 }
 
 // ---------------------------------------------------------------- clicks, selection, reveal
@@ -99,20 +113,43 @@ document.getElementById("fit").addEventListener("click", () => fit(drawn));
 document.getElementById("collapse-all").addEventListener("click", () => { expanded.clear(); relayout({ fitAfter: true }); });
 document.getElementById("expand-all").addEventListener("click", () => { expanded = new Set(allGroups); relayout({ fitAfter: true }); });
 window.addEventListener("resize", debounce(() => fit(drawn), 200));
+const fileName = () => `${runSelect.value}_${kindSelect.value}`.replace(/[^\w.-]+/g, "_").slice(0, 120);
+document.getElementById("download-svg").addEventListener("click", () => { if (drawn) downloadSvg(drawn, fileName()); });
+document.getElementById("download-png").addEventListener("click", () => {
+  if (drawn) downloadPng(drawn, fileName()).catch(showError);
+});
+colourSelect.value = ["structure", "compute", "memory"].includes(settings.get("colour")) ? settings.get("colour") : "structure";
+colourSelect.addEventListener("change", () => { settings.set("colour", colourSelect.value); paint(); });
+
+const graphKey = (g) => (g.tag === null ? g.kind : `${g.kind}:${g.tag}`);
 
 // ---------------------------------------------------------------- loading
 
-async function openRun(run) {
+/** Fill the graph select with the run's graphs; the one wanted (in the URL) or the first. */
+function chooseGraph(run) {
+  const graphs = runGraphs.get(run) ?? [];
+  kindSelect.replaceChildren(...graphs.map((g) => el("option", { value: graphKey(g) },
+    g.tag === null ? KIND_NAMES[g.kind] : `${KIND_NAMES[g.kind]}: ${g.tag}`)));
+  const wanted = graphs.find((g) => graphKey(g) === settings.get("graph")) ?? graphs[0];
+  kindSelect.value = graphKey(wanted);
+  return wanted;
+}
+
+async function openRun(run, { newRun = false } = {}) {
   settings.set("run", run);
   inspector.hidden = true;
   selected = null;
+  if (newRun) clearSearch();
   busy.hidden = false;
   busy.textContent = "Loading graph…";
-  const kinds = runKinds.get(run) ?? {};
-  kindRow.hidden = !(kinds.graph && kinds.keras_model);
-  const kind = kinds.graph && (settings.get("kind") !== "keras" || !kinds.keras_model) ? "op" : "keras";
-  kindSelect.value = kind;
-  nodes = (await api("/api/graph", { run, kind })).nodes;
+  const wanted = chooseGraph(run);
+  settings.set("graph", graphKey(wanted));
+  const body = await api("/api/graph", { run, kind: wanted.kind, ...(wanted.tag === null ? {} : { tag: wanted.tag }) });
+  nodes = body.nodes;
+  const withStats = nodes.some((n) => n.stats);
+  for (const o of colourSelect.options) o.disabled = o.value !== "structure" && !withStats;
+  if (!withStats) colourSelect.value = "structure";
+  else if (settings.get("colour") !== "structure") colourSelect.value = settings.get("colour");
   byName = new Map(nodes.map((n) => [n.name, n]));
   consumers = new Map();
   for (const n of nodes) {
@@ -134,10 +171,10 @@ async function main() {
   const [runsData, tagsData] = await Promise.all([api("/api/runs"), api("/api/tags")]);
   setAllRuns(runsData.runs);
   revealTabs(tagsData.runs);
-  const withGraph = runsData.runs.filter((r) => tagsData.runs[r]?.graph || tagsData.runs[r]?.keras_model);
-  for (const r of withGraph) runKinds.set(r, tagsData.runs[r]);
+  const withGraph = runsData.runs.filter((r) => tagsData.runs[r]?.graphs?.length);
+  for (const r of withGraph) runGraphs.set(r, tagsData.runs[r].graphs);
   kindSelect.addEventListener("change", () => {
-    settings.set("kind", kindSelect.value);
+    settings.set("graph", kindSelect.value);
     settings.set("expanded", []);
     openRun(runSelect.value).catch(showError);
   });
@@ -155,7 +192,10 @@ async function main() {
   }
   const run = withGraph.includes(settings.get("run")) ? settings.get("run") : withGraph[0];
   runSelect.value = run;
-  runSelect.addEventListener("change", () => { settings.set("expanded", []); openRun(runSelect.value).catch(showError); });
+  runSelect.addEventListener("change", () => {
+    settings.set("expanded", []);
+    openRun(runSelect.value, { newRun: true }).catch(showError);
+  });
   await openRun(run);
   loadStatus().catch(showError);
 }

@@ -30,7 +30,9 @@ def test_runs_and_tags(client):
     tags = strict_json(client.get("/api/tags"))["runs"]
     assert tags["a"] == {"scalars": ["loss"], "histograms": [], "text": [], "graphs": [], "graph": False,
                          "keras_model": False, "hparams": False, "images": [], "audio": [],
-                         "pr_curves": [], "custom_scalars": [], "meshes": [], "embeddings": []}
+                         "pr_curves": [], "custom_scalars": [], "meshes": [], "embeddings": [],
+                         "run_metadata": []}
+    assert tags["b/train"]["graphs"] == [{"kind": "op", "tag": None}]
     assert tags["b/train"]["histograms"] == ["w"]
     assert tags["b/train"]["text"] == ["notes"]
     assert tags["b/train"]["graph"] is True

@@ -56,6 +56,11 @@ def test_distributions_bands_and_constant(page, board):
     assert len(traces) == 9                        # 4 bands (2 lines each) and the median
     median = traces[-1]
     assert median["y"] == [3.0] * 5 and median["x"] == [0, 1, 2, 3, 4]
+    # Its axis: the constant in the middle and a tick on each side, none overlapping.
+    ticks = page.evaluate("""() => [...document.querySelectorAll('.plot')]
+        .find(p => p.dataset.tag === 'edge/constant' && p.dataset.run === 'edge')
+        .querySelectorAll('.ytick text').length""")
+    assert ticks == 3
     traces = plot_data(page, "lr_0.1", "fc1/weight")
     for step in range(10):
         column = [traces[i]["y"][step] for i in (0, 2, 4, 6, 8, 7, 5, 3, 1)]

@@ -53,6 +53,9 @@ def test_badges_on_charts_and_runs(page, torch_board):
     badge = wait_for(page, """() => document.querySelector(
         'article.card[data-tag="edge/special"] .finding-badge')?.textContent""")
     assert badge == "⚠ NaN/inf"
+    # One badge for the NaN: the chart's own count gives way to the finding saying the same.
+    heads = page.locator('article.card[data-tag="edge/special"] .card-head')
+    assert heads.locator(".badge.warn").evaluate_all("bs => bs.filter(b => b.checkVisibility()).length") == 0
     healthy = page.evaluate("""() => document.querySelector('article.card[data-tag="train/loss"]')
                                       ?.querySelector('.finding-badge')""")
     assert healthy is None

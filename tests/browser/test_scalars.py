@@ -132,6 +132,21 @@ def test_x_axis_step_relative_wall_and_log_y(page, board):
     assert "x=relative" in page.url
     page.get_by_label("Log scale y").check()
     wait_for(page, f"() => {LOSS_PLOT}._fullLayout.yaxis.type === 'log'")
+    # Few decades: ticks at 1, 2 and 5 of each, not at every digit (which crowded the axis).
+    assert page.evaluate(f"() => {LOSS_PLOT}._fullLayout.yaxis.dtick") in ("D2", 1)
+    ticks = page.evaluate(f"() => [...{LOSS_PLOT}.querySelectorAll('.ytick text')].map(t => t.textContent)")
+    assert 2 <= len(ticks) <= 12, ticks
+
+
+def test_smoothing_slider_is_wide_and_clicks_land_where_clicked(page, board):
+    open_scalars(page, board)
+    slider = page.get_by_label("Smoothing slider")
+    box = slider.bounding_box()
+    assert box["width"] >= 200, box          # it was 78 px beside its label
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2)
+    value = float(slider.input_value())
+    assert 0.2 < value < 0.4 and round(value, 2) == value
+    assert page.locator("#smoothing").input_value() == slider.input_value()
 
 
 def test_ignore_outliers_clips_the_y_range(page, tmp_path):

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from tfevents.proto import graph_pb2 as tfevents_dot_proto_dot_graph__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!tfevents/proto/run_metadata.proto\x12\x08\x65nginepb\x1a\x1atfevents/proto/graph.proto\"\xd8\x02\n\rNodeExecStats\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x18\n\x10\x61ll_start_micros\x18\x02 \x01(\x03\x12\x1b\n\x13op_start_rel_micros\x18\x03 \x01(\x03\x12\x19\n\x11op_end_rel_micros\x18\x04 \x01(\x03\x12\x1a\n\x12\x61ll_end_rel_micros\x18\x05 \x01(\x03\x12\x16\n\x0etimeline_label\x18\x08 \x01(\t\x12\x18\n\x10scheduled_micros\x18\t \x01(\x03\x12\x11\n\tthread_id\x18\n \x01(\r\x12\x17\n\x0f\x61ll_start_nanos\x18\r \x01(\x03\x12\x1a\n\x12op_start_rel_nanos\x18\x0e \x01(\x03\x12\x18\n\x10op_end_rel_nanos\x18\x0f \x01(\x03\x12\x19\n\x11\x61ll_end_rel_nanos\x18\x10 \x01(\x03\x12\x17\n\x0fscheduled_nanos\x18\x11 \x01(\x03\"\xc4\x01\n\x0f\x44\x65viceStepStats\x12\x0e\n\x06\x64\x65vice\x18\x01 \x01(\t\x12+\n\nnode_stats\x18\x02 \x03(\x0b\x32\x17.enginepb.NodeExecStats\x12@\n\x0cthread_names\x18\x03 \x03(\x0b\x32*.enginepb.DeviceStepStats.ThreadNamesEntry\x1a\x32\n\x10ThreadNamesEntry\x12\x0b\n\x03key\x18\x01 \x01(\r\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"9\n\tStepStats\x12,\n\tdev_stats\x18\x01 \x03(\x0b\x32\x19.enginepb.DeviceStepStats\"\xfa\x01\n\nRunOptions\x12\x34\n\x0btrace_level\x18\x01 \x01(\x0e\x32\x1f.enginepb.RunOptions.TraceLevel\x12\x15\n\rtimeout_in_ms\x18\x02 \x01(\x03\x12\x1f\n\x17output_partition_graphs\x18\x05 \x01(\x08\x12*\n\"report_tensor_allocations_upon_oom\x18\x07 \x01(\x08\"R\n\nTraceLevel\x12\x0c\n\x08NO_TRACE\x10\x00\x12\x12\n\x0eSOFTWARE_TRACE\x10\x01\x12\x12\n\x0eHARDWARE_TRACE\x10\x02\x12\x0e\n\nFULL_TRACE\x10\x03\"\xcd\x02\n\x0bRunMetadata\x12\'\n\nstep_stats\x18\x01 \x01(\x0b\x32\x13.enginepb.StepStats\x12,\n\x10partition_graphs\x18\x03 \x03(\x0b\x32\x12.enginepb.GraphDef\x12=\n\x0f\x66unction_graphs\x18\x04 \x03(\x0b\x32$.enginepb.RunMetadata.FunctionGraphs\x1a\xa7\x01\n\x0e\x46unctionGraphs\x12,\n\x10partition_graphs\x18\x01 \x03(\x0b\x32\x12.enginepb.GraphDef\x12\x32\n\x16pre_optimization_graph\x18\x02 \x01(\x0b\x32\x12.enginepb.GraphDef\x12\x33\n\x17post_optimization_graph\x18\x03 \x01(\x0b\x32\x12.enginepb.GraphDefb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!tfevents/proto/run_metadata.proto\x12\x08\x65nginepb\x1a\x1atfevents/proto/graph.proto\"\x8a\x01\n\x13\x41llocatorMemoryUsed\x12\x16\n\x0e\x61llocator_name\x18\x01 \x01(\t\x12\x13\n\x0btotal_bytes\x18\x02 \x01(\x03\x12\x12\n\npeak_bytes\x18\x03 \x01(\x03\x12\x12\n\nlive_bytes\x18\x04 \x01(\x03\x12\x1e\n\x16\x61llocator_bytes_in_use\x18\x05 \x01(\x03\"G\n\x0bMemoryStats\x12\x18\n\x10temp_memory_size\x18\x01 \x01(\x03\x12\x1e\n\x16persistent_memory_size\x18\x03 \x01(\x03\"\xb4\x03\n\rNodeExecStats\x12\x11\n\tnode_name\x18\x01 \x01(\t\x12\x18\n\x10\x61ll_start_micros\x18\x02 \x01(\x03\x12\x1b\n\x13op_start_rel_micros\x18\x03 \x01(\x03\x12\x19\n\x11op_end_rel_micros\x18\x04 \x01(\x03\x12\x1a\n\x12\x61ll_end_rel_micros\x18\x05 \x01(\x03\x12-\n\x06memory\x18\x06 \x03(\x0b\x32\x1d.enginepb.AllocatorMemoryUsed\x12\x16\n\x0etimeline_label\x18\x08 \x01(\t\x12\x18\n\x10scheduled_micros\x18\t \x01(\x03\x12\x11\n\tthread_id\x18\n \x01(\r\x12+\n\x0cmemory_stats\x18\x0c \x01(\x0b\x32\x15.enginepb.MemoryStats\x12\x17\n\x0f\x61ll_start_nanos\x18\r \x01(\x03\x12\x1a\n\x12op_start_rel_nanos\x18\x0e \x01(\x03\x12\x18\n\x10op_end_rel_nanos\x18\x0f \x01(\x03\x12\x19\n\x11\x61ll_end_rel_nanos\x18\x10 \x01(\x03\x12\x17\n\x0fscheduled_nanos\x18\x11 \x01(\x03\"\xc4\x01\n\x0f\x44\x65viceStepStats\x12\x0e\n\x06\x64\x65vice\x18\x01 \x01(\t\x12+\n\nnode_stats\x18\x02 \x03(\x0b\x32\x17.enginepb.NodeExecStats\x12@\n\x0cthread_names\x18\x03 \x03(\x0b\x32*.enginepb.DeviceStepStats.ThreadNamesEntry\x1a\x32\n\x10ThreadNamesEntry\x12\x0b\n\x03key\x18\x01 \x01(\r\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"9\n\tStepStats\x12,\n\tdev_stats\x18\x01 \x03(\x0b\x32\x19.enginepb.DeviceStepStats\"\xfa\x01\n\nRunOptions\x12\x34\n\x0btrace_level\x18\x01 \x01(\x0e\x32\x1f.enginepb.RunOptions.TraceLevel\x12\x15\n\rtimeout_in_ms\x18\x02 \x01(\x03\x12\x1f\n\x17output_partition_graphs\x18\x05 \x01(\x08\x12*\n\"report_tensor_allocations_upon_oom\x18\x07 \x01(\x08\"R\n\nTraceLevel\x12\x0c\n\x08NO_TRACE\x10\x00\x12\x12\n\x0eSOFTWARE_TRACE\x10\x01\x12\x12\n\x0eHARDWARE_TRACE\x10\x02\x12\x0e\n\nFULL_TRACE\x10\x03\"\x0e\n\x0c\x43ostGraphDef\"\x11\n\x0fSessionMetadata\"\xae\x03\n\x0bRunMetadata\x12\'\n\nstep_stats\x18\x01 \x01(\x0b\x32\x13.enginepb.StepStats\x12*\n\ncost_graph\x18\x02 \x01(\x0b\x32\x16.enginepb.CostGraphDef\x12,\n\x10partition_graphs\x18\x03 \x03(\x0b\x32\x12.enginepb.GraphDef\x12=\n\x0f\x66unction_graphs\x18\x04 \x03(\x0b\x32$.enginepb.RunMetadata.FunctionGraphs\x12\x33\n\x10session_metadata\x18\x05 \x01(\x0b\x32\x19.enginepb.SessionMetadata\x1a\xa7\x01\n\x0e\x46unctionGraphs\x12,\n\x10partition_graphs\x18\x01 \x03(\x0b\x32\x12.enginepb.GraphDef\x12\x32\n\x16pre_optimization_graph\x18\x02 \x01(\x0b\x32\x12.enginepb.GraphDef\x12\x33\n\x17post_optimization_graph\x18\x03 \x01(\x0b\x32\x12.enginepb.GraphDefb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,20 +34,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._loaded_options = None
   _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_options = b'8\001'
-  _globals['_NODEEXECSTATS']._serialized_start=76
-  _globals['_NODEEXECSTATS']._serialized_end=420
-  _globals['_DEVICESTEPSTATS']._serialized_start=423
-  _globals['_DEVICESTEPSTATS']._serialized_end=619
-  _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_start=569
-  _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_end=619
-  _globals['_STEPSTATS']._serialized_start=621
-  _globals['_STEPSTATS']._serialized_end=678
-  _globals['_RUNOPTIONS']._serialized_start=681
-  _globals['_RUNOPTIONS']._serialized_end=931
-  _globals['_RUNOPTIONS_TRACELEVEL']._serialized_start=849
-  _globals['_RUNOPTIONS_TRACELEVEL']._serialized_end=931
-  _globals['_RUNMETADATA']._serialized_start=934
-  _globals['_RUNMETADATA']._serialized_end=1267
-  _globals['_RUNMETADATA_FUNCTIONGRAPHS']._serialized_start=1100
-  _globals['_RUNMETADATA_FUNCTIONGRAPHS']._serialized_end=1267
+  _globals['_ALLOCATORMEMORYUSED']._serialized_start=76
+  _globals['_ALLOCATORMEMORYUSED']._serialized_end=214
+  _globals['_MEMORYSTATS']._serialized_start=216
+  _globals['_MEMORYSTATS']._serialized_end=287
+  _globals['_NODEEXECSTATS']._serialized_start=290
+  _globals['_NODEEXECSTATS']._serialized_end=726
+  _globals['_DEVICESTEPSTATS']._serialized_start=729
+  _globals['_DEVICESTEPSTATS']._serialized_end=925
+  _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_start=875
+  _globals['_DEVICESTEPSTATS_THREADNAMESENTRY']._serialized_end=925
+  _globals['_STEPSTATS']._serialized_start=927
+  _globals['_STEPSTATS']._serialized_end=984
+  _globals['_RUNOPTIONS']._serialized_start=987
+  _globals['_RUNOPTIONS']._serialized_end=1237
+  _globals['_RUNOPTIONS_TRACELEVEL']._serialized_start=1155
+  _globals['_RUNOPTIONS_TRACELEVEL']._serialized_end=1237
+  _globals['_COSTGRAPHDEF']._serialized_start=1239
+  _globals['_COSTGRAPHDEF']._serialized_end=1253
+  _globals['_SESSIONMETADATA']._serialized_start=1255
+  _globals['_SESSIONMETADATA']._serialized_end=1272
+  _globals['_RUNMETADATA']._serialized_start=1275
+  _globals['_RUNMETADATA']._serialized_end=1705
+  _globals['_RUNMETADATA_FUNCTIONGRAPHS']._serialized_start=1538
+  _globals['_RUNMETADATA_FUNCTIONGRAPHS']._serialized_end=1705
 # @@protoc_insertion_point(module_scope)

@@ -17,6 +17,27 @@ function truncate(text, width) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+const FIT_TEXT_UP_TO = 800;       // drawn nodes whose text is measured (one layout pass each)
+
+/** Shorten any text wider than its box (the width estimate misses wide letters such as "W"). */
+function fitTexts(...layers) {
+  for (const layer of layers) {
+    for (const g of layer.querySelectorAll("g.node")) {
+      const rect = g.querySelector(":scope > rect:not(.stack)");
+      if (!rect) continue;
+      const w = Number(rect.getAttribute("width"));
+      for (const text of g.querySelectorAll(":scope > text")) {
+        const room = text.getAttribute("text-anchor") === "middle" ? w - 8 : w - Number(text.getAttribute("x")) - 4;
+        let s = text.textContent;
+        while (s.length > 2 && text.getComputedTextLength() > room) {
+          s = `${s.slice(0, -2)}…`;
+          text.textContent = s;
+        }
+      }
+    }
+  }
+}
+
 const CHUNK = 250;                // elements built per task, so a 2,000-node graph never blocks
 let drawSeq = 0;
 const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -72,13 +93,12 @@ export async function draw(result, byName, selected) {
     const path = svgEl("path", { d, class: `edge${e.control ? " control" : ""}`, "marker-end": "url(#arrow)",
       "data-source": e.source, "data-target": e.target, "stroke-width": e.count > 1 ? Math.min(4, 1 + Math.log2(e.count)) : null });
     edgeLayer.append(path);
-    // Tensor shapes (from _output_shapes) label the edges when there are few enough to read.
-    if (e.shape && result.edges.length <= 300) {
-      const [x0, y0] = e.points.at(-2);
-      const [x1, y1] = e.points.at(-1);
-      edgeLayer.append(svgEl("text", { class: "edge-label", x: (x0 + x1) / 2 + 4, y: (y0 + y1) / 2 + 3 }, e.shape));
+    // Tensor shapes (from _output_shapes), where the layout placed and made room for them.
+    if (e.shape && e.label) {
+      edgeLayer.append(svgEl("text", { class: "edge-label", x: e.label.x + 2, y: e.label.y + e.label.h - 2 }, e.shape));
     }
   }
+  if (result.nodes.length <= FIT_TEXT_UP_TO) fitTexts(nodeLayer, groupsLayer);
   svg.dataset.nodes = String(result.nodes.filter((n) => !n.expanded).length);
   if (selected) markSelected(selected);
 }

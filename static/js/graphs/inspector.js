@@ -1,6 +1,7 @@
 // The node inspector beside the graph: an op's fields, inputs, outputs and attributes, or what a
 // scope or series holds. Input and output names are buttons that reveal that node.
 import { el, setChildren } from "../common/dom.js";
+import { formatValue } from "./colour.js";
 
 export const inspector = document.getElementById("inspector");
 
@@ -34,7 +35,10 @@ export function inspectOp(node, outputs, reveal) {
       el("dt", {}, "Op"), el("dd", { "data-field": "op" }, node.op),
       el("dt", {}, "Device"), el("dd", {}, node.device || "–"),
       el("dt", {}, "Inputs"), el("dd", {}, String(node.inputs.length)),
-      el("dt", {}, "Outputs"), el("dd", {}, String(outputs.length))),
+      el("dt", {}, "Outputs"), el("dd", {}, String(outputs.length)),
+      ...(node.stats ? [el("dt", {}, "Compute time"), el("dd", { "data-field": "compute" }, formatValue("compute", node.stats.compute_micros)),
+        el("dt", {}, "Memory"), el("dd", { "data-field": "memory" }, formatValue("memory", node.stats.bytes)),
+        el("dt", {}, "Ran on"), el("dd", {}, node.stats.devices.join(", "))] : [])),
     node.inputs.length ? el("h3", {}, "Inputs") : null,
     node.inputs.length ? el("ul", {}, node.inputs.map(button)) : null,
     outputs.length ? el("h3", {}, "Outputs") : null,

@@ -7,6 +7,14 @@ import { ask } from "./worker-client.js";
 const searchBox = document.getElementById("node-search");
 const searchResults = document.getElementById("search-results");
 
+/** Empty the search box, its hits and the highlights (a new run has other nodes). */
+export function clearSearch() {
+  searchBox.value = "";
+  searchBox.removeAttribute("aria-invalid");
+  searchResults.replaceChildren();
+  for (const g of viewport.querySelectorAll("g.node.match")) g.classList.remove("match");
+}
+
 /** Wire the search box; `reveal(name)` opens and selects a hit. */
 export function installSearch(reveal) {
   searchBox.addEventListener("input", debounce(async () => {

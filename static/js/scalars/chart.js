@@ -88,6 +88,13 @@ export function figure(data, { selected, xMode, logy, outliers, smoothing: w, he
     type: logy ? "log" : "linear", gridcolor: "#eceff3", zeroline: false, automargin: true,
     tickfont: { size: 11 }, exponentformat: "power", hoverformat: ".4~g",
   };
+  if (logy && yValues.length) {
+    // Plotly labels 2..9 of every decade when few decades show, crowding the axis: label 1, 2
+    // and 5 of each decade ("D2") over at most 3 decades, else one tick a decade.
+    let lo = Infinity, hi = -Infinity;
+    for (const v of yValues) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    yaxis.dtick = Math.log10(hi / lo) > 3 ? 1 : "D2";
+  }
   if (outliers && yValues.length > 4) {
     yValues.sort((a, b) => a - b);
     const tr = logy ? Math.log10 : (v) => v;
