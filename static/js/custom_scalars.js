@@ -5,9 +5,10 @@
 import { api, numbers, plotly } from "./common/api.js";
 import { el } from "./common/dom.js";
 import { groupSection } from "./common/groups.js";
-import { RunSidebar, runColor, setAllRuns, shade } from "./common/runs.js";
+import { RunSidebar, runColor, shade } from "./common/runs.js";
 import { Settings } from "./common/settings.js";
-import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
+import { showError, showMessage } from "./common/status.js";
+import { loadRunsAndTags, sayIfNoRuns, startLive } from "./common/tagpage.js";
 
 const settings = new Settings({ runs: "", hide: [], closed: [] });
 const groupsBox = document.getElementById("groups");
@@ -122,20 +123,11 @@ async function build() {
 }
 
 async function load() {
-  const [runsData, tagsData, layout] = await Promise.all([api("/api/runs"), api("/api/tags"), api("/api/custom_scalars")]);
-  setAllRuns(runsData.runs);
-  revealTabs(tagsData.runs);
-  allRuns = runsData.runs;
+  let layout;
+  ({ allRuns, extra: [layout] } = await loadRunsAndTags("scalars", sidebar, "/api/custom_scalars"));
   layoutData = layout;
-  sidebar.setRuns(runsData.runs.filter((r) => tagsData.runs[r]?.scalars?.length));
   await build();
-  if (!runsData.runs.length) {
-    const status = await loadStatus();
-    showMessage(status.loading ? "loading" : "no-runs", { logdir: logdirText(status) });
-  }
+  await sayIfNoRuns(allRuns);
 }
 
-load().then(() => {
-  loadStatus().catch(showError);
-  live(async () => { cache.clear(); await load(); await loadStatus(); });
-}).catch(showError);
+startLive(load, () => cache.clear());

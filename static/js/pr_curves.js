@@ -5,9 +5,10 @@
 import { api, numbers, plotly } from "./common/api.js";
 import { debounce, el, userRegex } from "./common/dom.js";
 import { groupSection, groupTags } from "./common/groups.js";
-import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
+import { RunSidebar, runColor } from "./common/runs.js";
 import { Settings } from "./common/settings.js";
-import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
+import { showError, showMessage } from "./common/status.js";
+import { loadRunsAndTags, sayIfNoRuns, startLive } from "./common/tagpage.js";
 
 const settings = new Settings({ tags: "", runs: "", hide: [], closed: [] });
 const groupsBox = document.getElementById("groups");
@@ -113,26 +114,9 @@ async function build() {
 }
 
 async function load() {
-  const [runsData, tagsData] = await Promise.all([api("/api/runs"), api("/api/tags")]);
-  setAllRuns(runsData.runs);
-  revealTabs(tagsData.runs);
-  allRuns = runsData.runs;
-  sidebar.setRuns(runsData.runs.filter((r) => tagsData.runs[r]?.pr_curves?.length));
-  tagRuns = new Map();
-  for (const run of runsData.runs) {
-    for (const tag of tagsData.runs[run]?.pr_curves ?? []) {
-      if (!tagRuns.has(tag)) tagRuns.set(tag, []);
-      tagRuns.get(tag).push(run);
-    }
-  }
+  ({ allRuns, tagRuns } = await loadRunsAndTags("pr_curves", sidebar));
   await build();
-  if (!runsData.runs.length) {
-    const status = await loadStatus();
-    showMessage(status.loading ? "loading" : "no-runs", { logdir: logdirText(status) });
-  }
+  await sayIfNoRuns(allRuns);
 }
 
-load().then(() => {
-  loadStatus().catch(showError);
-  live(async () => { cache.clear(); await load(); await loadStatus(); });
-}).catch(showError);
+startLive(load, () => cache.clear());
