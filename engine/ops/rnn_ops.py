@@ -46,31 +46,6 @@ def _act_inplace(name, s):
     _ACT[name](s, out=s)
 
 
-# numpy's exp is about twice as fast as its tanh, and the recurrent loops spend most of their
-# time in these two activations. With Keras's default activations (sigmoid gates, tanh
-# candidate), the kernels' columns are scaled by -1 (sigmoid gates) and -2 (tanh) before the
-# loop, an exact scaling, so that one exp per step serves every gate: sigmoid(a) = 1 / (1 + e^-a),
-# tanh(a) = 2 / (1 + e^-2a) - 1. The tails are right (e^-a overflows to inf: 1 / inf is 0).
-def _fast(activation, recurrent_activation) -> bool:
-    return activation == "tanh" and recurrent_activation == "sigmoid"
-
-
-def _sigmoid_of_exp_arg(z):
-    """``z`` holds ``-a``: becomes ``sigmoid(a)`` in place."""
-    np.exp(z, out=z)
-    z += 1.0
-    np.divide(1.0, z, out=z)
-
-
-def _tanh_exp(src, out):
-    """``out = tanh(src)`` through one exp, within 1e-7 of np.tanh in float32."""
-    np.multiply(src, -2.0, out=out)
-    np.exp(out, out=out)
-    out += 1.0
-    np.divide(2.0, out, out=out)
-    out -= 1.0
-
-
 
 def _lstm(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh",
           recurrent_activation="sigmoid"):
@@ -83,54 +58,38 @@ def _lstm_forward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activatio
     b, t_len, d = x.shape
     u = h0.shape[-1]
     perm = _perm(u)
-    k, r, bias = kernel[:, perm], rec_kernel[:, perm], bias[perm]
-    fast = _fast(activation, recurrent_activation)
-    if fast:
-        scale = np.repeat(np.array([-1.0, -2.0], x.dtype), [3 * u, u])
-        k, r, bias = k * scale, r * scale, bias * scale
+    k, r = kernel[:, perm], rec_kernel[:, perm]
     # gates[t] starts as x_t @ kernel + bias and becomes the step's activated gates in place
-    gates = (np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t_len * b, d) @ k + bias)
+    gates = (np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t_len * b, d) @ k + bias[perm])
     gates = gates.reshape(t_len, b, 4 * u).astype(x.dtype, copy=False)
     hseq = np.empty((t_len, b, u), x.dtype)
     cseq = np.empty((t_len, b, u), x.dtype)
     actc = np.empty((t_len, b, u), x.dtype)  # activation(c) before masking, for the backward pass
     h, c = h0, c0
     masked, dropped = not mask.all(), not rec_mask.all()
-    with np.errstate(over="ignore"):
-        for t in range(t_len):
-            h, c = _lstm_step(gates[t], h, c, r, rec_mask if dropped else None, hseq[t], cseq[t], actc[t],
-                              mask[:, t:t + 1] if masked else None, u, fast, activation,
-                              recurrent_activation)
-    return hseq.transpose(1, 0, 2), h.copy(), c.copy(), (gates, cseq, actc)
-
-
-def _lstm_step(z, h, c, r, rec_mask, h_new, c_new, a, m, u, fast, activation, recurrent_activation):
-    """One step in place: ``z`` (the step's input projection) becomes the activated gates."""
-    z += (h if rec_mask is None else h * rec_mask) @ r
-    if fast:
-        _sigmoid_of_exp_arg(z)
-        g = z[:, 3 * u:]
-        g *= 2.0
-        g -= 1.0
-    else:
+    for t in range(t_len):
+        z = gates[t]
+        z += (h * rec_mask if dropped else h) @ r
         _act_inplace(recurrent_activation, z[:, :3 * u])
         _act_inplace(activation, z[:, 3 * u:])
-    np.multiply(z[:, u:2 * u], c, out=c_new)
-    c_new += z[:, :u] * z[:, 3 * u:]
-    if fast:
-        _tanh_exp(c_new, a)
-    else:
+        c_new = cseq[t]
+        np.multiply(z[:, u:2 * u], c, out=c_new)
+        c_new += z[:, :u] * z[:, 3 * u:]
+        a = actc[t]
         a[...] = c_new
         _act_inplace(activation, a)
-    np.multiply(z[:, 2 * u:3 * u], a, out=h_new)
-    if m is not None:
-        c_new -= c
-        c_new *= m
-        c_new += c
-        h_new -= h
-        h_new *= m
-        h_new += h
-    return h_new, c_new
+        h_new = hseq[t]
+        np.multiply(z[:, 2 * u:3 * u], a, out=h_new)
+        if masked:
+            m = mask[:, t:t + 1]
+            c_new -= c
+            c_new *= m
+            c_new += c
+            h_new -= h
+            h_new *= m
+            h_new += h
+        h, c = h_new, c_new
+    return hseq.transpose(1, 0, 2), h.copy(), c.copy(), (gates, cseq, actc)
 
 
 class _Saved:
@@ -182,10 +141,8 @@ def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, ha
     d_hseq = d_hseq.transpose(1, 0, 2)
     dh, dc = d_h.astype(x.dtype), d_c.astype(x.dtype)
     masked, dropped = not mask.all(), not rec_mask.all()
-    seq_grads = bool(d_hseq.any())  # all zeros unless the layer returns sequences
     for t in range(t_len - 1, -1, -1):
-        if seq_grads:
-            dh = dh + d_hseq[t]
+        dh = dh + d_hseq[t]
         c_prev = cseq[t - 1] if t else c0
         g = gates[t]
         i, f, o, gg = g[:, :u], g[:, u:2 * u], g[:, 2 * u:3 * u], g[:, 3 * u:]
@@ -249,57 +206,29 @@ def _gru(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation="tanh", rec
 
 
 def _gru_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation, recurrent_activation):
+    act, ract = _ACT[activation], _ACT[recurrent_activation]
     b, t_len, _ = x.shape
     u = h0.shape[-1]
-    fast = _fast(activation, recurrent_activation)
-    bias_in, bias_rec = bias[0], bias[1]
-    if fast:  # exp arguments: -a for the gates, -2a for the candidate (see _fast)
-        scale = np.repeat(np.array([-1.0, -2.0], x.dtype), [2 * u, u])
-        kernel, rec_kernel = kernel * scale, rec_kernel * scale
-        bias_in, bias_rec = bias_in * scale, bias_rec * scale
-    # time-major inside, so each step works on contiguous blocks
-    xz = (np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t_len * b, -1) @ kernel + bias_in)
-    xz = xz.reshape(t_len, b, 3 * u).astype(x.dtype, copy=False)
-    hseq = np.empty((t_len, b, u), x.dtype)
-    cache = np.empty((t_len, b, 4 * u), x.dtype)  # z, r, candidate, recurrent part of the candidate
-    hu = np.empty((b, 3 * u), x.dtype)
+    xz = (x.reshape(b * t_len, -1) @ kernel + bias[0]).reshape(b, t_len, 3 * u)
+    hseq = np.empty((b, t_len, u), x.dtype)
+    cache = np.empty((b, t_len, 4 * u), x.dtype)  # z, r, candidate, recurrent part of the candidate
     h = h0
-    masked, dropped = not mask.all(), not rec_mask.all()
-    with np.errstate(over="ignore"):
-        for t in range(t_len):
-            np.matmul(h * rec_mask if dropped else h, rec_kernel, out=hu)
-            hu += bias_rec
-            h = _gru_step(xz[t], hu, h, cache[t], hseq[t], mask[:, t:t + 1] if masked else None, u, fast,
-                          activation, recurrent_activation)
-    return hseq.transpose(1, 0, 2), h.copy(), (cache,)
-
-
-def _gru_step(xz, hu, h, c, h_new, m, u, fast, activation, recurrent_activation):
-    """One step in place: the gates, candidate and recurrent part go to ``c``, the state to ``h_new``."""
-    zr, hh = c[:, :2 * u], c[:, 2 * u:3 * u]
-    np.add(xz[:, :2 * u], hu[:, :2 * u], out=zr)
-    if fast:
-        _sigmoid_of_exp_arg(zr)
-        np.multiply(zr[:, u:], hu[:, 2 * u:], out=hh)
-        hh += xz[:, 2 * u:]
-        _sigmoid_of_exp_arg(hh)
-        hh *= 2.0
-        hh -= 1.0
-        np.multiply(hu[:, 2 * u:], -0.5, out=c[:, 3 * u:])
-    else:
-        _act_inplace(recurrent_activation, zr)
-        np.multiply(zr[:, u:], hu[:, 2 * u:], out=hh)
-        hh += xz[:, 2 * u:]
-        _act_inplace(activation, hh)
-        c[:, 3 * u:] = hu[:, 2 * u:]
-    np.subtract(h, hh, out=h_new)  # z * h + (1 - z) * hh
-    h_new *= zr[:, :u]
-    h_new += hh
-    if m is not None:
-        h_new -= h
-        h_new *= m
-        h_new += h
-    return h_new
+    masked = not mask.all()
+    for t in range(t_len):
+        hu = (h * rec_mask) @ rec_kernel + bias[1]
+        zr = ract(xz[:, t, :2 * u] + hu[:, :2 * u])
+        z, r = zr[:, :u], zr[:, u:]
+        hh = act(xz[:, t, 2 * u:] + r * hu[:, 2 * u:])
+        h_new = z * h + (1 - z) * hh
+        if masked:
+            m = mask[:, t:t + 1]
+            h_new = m * h_new + (1 - m) * h
+        cache[:, t, :2 * u] = zr
+        cache[:, t, 2 * u:3 * u] = hh
+        cache[:, t, 3 * u:] = hu[:, 2 * u:]
+        hseq[:, t] = h_new
+        h = h_new
+    return hseq, h.copy(), (cache,)
 
 
 def _gru_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle, d_hseq, d_h,
@@ -309,7 +238,6 @@ def _gru_backward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle,
         hseq, _, saved = _gru_forward(x, h0, kernel, rec_kernel, bias, mask, rec_mask, activation,
                                       recurrent_activation)
     (cache,) = saved
-    cache = cache.transpose(1, 0, 2)
     b, t_len, d = x.shape
     u = h0.shape[-1]
     dxz_all = np.empty((b, t_len, 3 * u), x.dtype)
