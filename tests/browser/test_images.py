@@ -104,4 +104,4 @@ def test_a_card_at_the_newest_step_follows_new_steps(page, tmp_path):
             w.add_image("live/img", gradient(5), 5)
         wait_for(page, f"() => document.querySelector('{card} .images-body').dataset.step === '5'", 20)
         wait_for(page, LOADED, arg=card)
-        assert page.locator(card + " .step-slider").get_attribute("max") == "2"
+        wait_for(page, f"() => document.querySelector('{card} .step-slider').max === '2'", 20)
