@@ -100,7 +100,9 @@ def test_a_card_at_the_newest_step_follows_new_steps(page, tmp_path):
         card = CARD.format(run="live", tag="live/img")
         wait_for(page, LOADED, arg=card)
         assert page.locator(card + " .images-body").get_attribute("data-step") == "1"
-        with XWriter(str(tmp_path / "live")) as w:   # closed: tensorboardX's flush() may not write
+        # closed: tensorboardX's flush() may not write; a suffix, because its file names hold
+        # whole seconds, so a second writer within the first's second replaced its file
+        with XWriter(str(tmp_path / "live"), filename_suffix=".second") as w:
             w.add_image("live/img", gradient(5), 5)
         wait_for(page, f"() => document.querySelector('{card} .images-body').dataset.step === '5'", 20)
         wait_for(page, LOADED, arg=card)
