@@ -9,6 +9,8 @@ import numpy as np
 
 from board.data.blobs import KINDS as BLOB_KINDS
 from board.data.blobs import StepSamples, StoredSample
+from board.data.projector import CONFIG_NAME as PROJECTOR_CONFIG
+from board.data.projector import find_config
 from board.data.stores import Latest, RunStore
 from board.ingest.loader import shown_name
 from board.ingest.multiplexer import Multiplexer
@@ -17,7 +19,6 @@ from board.ingest.multiplexer import Multiplexer
 UNSHOWN_KINDS_LISTED = ("images", "audio", "meshes", "embeddings")
 CUSTOM_SCALARS_TAG = "custom_scalars__config__"  # the one tag a layout is written under
 BLOB_WHAT = {"images": "image", "audio": "audio"}
-PROJECTOR_CONFIG = "projector_config.pbtxt"  # what add_embedding writes beside the event files
 
 
 def _text(value: str | None) -> str | None:
@@ -85,7 +86,7 @@ class DataProvider:
                 if s.blobs is not None:
                     for kind in BLOB_KINDS:
                         tags[kind] = s.blobs.tag_names(kind)
-            if os.path.isfile(os.path.join(loader.path, PROJECTOR_CONFIG)):
+            if find_config(loader.path) is not None:
                 tags["embeddings"] = [PROJECTOR_CONFIG]
             out[name] = tags
         return out
@@ -100,8 +101,6 @@ class DataProvider:
             for kind in sorted(unshown):
                 for tag, count in sorted(unshown[kind].items()):
                     out.append({"run": name, "kind": kind, "tag": tag, "count": count})
-            if os.path.isfile(os.path.join(loader.path, PROJECTOR_CONFIG)):
-                out.append({"run": name, "kind": "embeddings", "tag": PROJECTOR_CONFIG, "count": 1})
         return out
 
     def scalars(self, run: str, tag: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
