@@ -40,6 +40,7 @@ DASHBOARDS = [
     ("pr_curves", "PR Curves"),
     ("custom_scalars", "Custom Scalars"),
     ("hparams", "HParams"),
+    ("projector", "Projector"),
     ("diagnostics", "Diagnostics"),
 ]
 
