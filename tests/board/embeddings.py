@@ -34,7 +34,8 @@ def write_embeddings(root) -> dict:
 
     x, labels = clusters()
     names = [f"c{label}_p{i}" for i, label in enumerate(labels)]
-    table = [[name, f"cluster{label}", str(float(label) / 2)] for name, label in zip(names, labels, strict=True)]
+    table = [[name, f"cluster{label}", str(float(label) / 2)]
+             for name, label in zip(names, labels, strict=True)]
     with TorchWriter(str(root / "torch")) as w:
         w.add_embedding(torch.tensor(x), metadata=names, tag="words")
         w.add_embedding(torch.tensor(x[:, :8]), metadata=table, metadata_header=["name", "cluster", "score"],
