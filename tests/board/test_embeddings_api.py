@@ -78,7 +78,8 @@ def test_tensorboard_reads_our_files_and_pytorchs_as_we_do(tensorboard, ours):
     listing = ours.get("/api/embeddings").json()["runs"]
     for run in ("ours", "torch"):
         config = tensorboard.get("/data/plugin/projector/info", params={"run": run}).json()
-        assert [e["tensorName"] for e in config["embeddings"]] == [e["name"] for e in listing[run]["embeddings"]]
+        names = [e["name"] for e in listing[run]["embeddings"]]
+        assert [e["tensorName"] for e in config["embeddings"]] == names
         for emb in config["embeddings"]:
             name = emb["tensorName"]
             theirs = tensor_of(tensorboard, run, name, "/data/plugin/projector/tensor")
@@ -94,7 +95,8 @@ def test_tensorboard_reads_our_files_and_pytorchs_as_we_do(tensorboard, ours):
             assert [line.split("\t") for line in lines] == [list(r) for r in zip(*(c["values"] for c in mine),
                                                                                  strict=True)]
             if "sprite" in emb:
-                their_png = tensorboard.get("/data/plugin/projector/sprite_image", params={"run": run, "name": name})
+                their_png = tensorboard.get("/data/plugin/projector/sprite_image",
+                                            params={"run": run, "name": name})
                 mine_png = ours.get("/api/embeddings/sprite", params={"run": run, "name": name})
                 assert their_png.content == mine_png.content
                 assert [int(d) for d in emb["sprite"]["singleImageDim"]] == [8, 8]
@@ -155,10 +157,10 @@ def test_tsne_route_runs_in_the_background_and_converges(ours, written):
 
 
 def test_custom_projection_runs_from_one_cluster_to_another(ours, written):
-    answer = ours.get("/api/embeddings/custom", params={"run": "ours", "name": "clusters:00007", "column": "cluster",
-                                                        "x_left": "^cluster0$", "x_right": "^cluster1$"}).json()
+    base = {"run": "ours", "name": "clusters:00007", "column": "cluster"}
+    answer = ours.get("/api/embeddings/custom", params={**base, "x_left": "^cluster0$",
+                                                        "x_right": "^cluster1$"}).json()
     x = np.array(answer["coords"])[:, 0]
     assert x[:PER_CLUSTER].max() < x[PER_CLUSTER:2 * PER_CLUSTER].min()
-    bad = ours.get("/api/embeddings/custom", params={"run": "ours", "name": "clusters:00007", "column": "cluster",
-                                                     "x_left": "nothing", "x_right": "cluster1"})
+    bad = ours.get("/api/embeddings/custom", params={**base, "x_left": "nothing", "x_right": "cluster1"})
     assert bad.status_code == 400 and "matches no point" in bad.json()["detail"]
