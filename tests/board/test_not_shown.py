@@ -1,8 +1,8 @@
 """Nothing vanishes silently: every summary kind the peers write (images, audio, PR curves,
 custom scalars, meshes, embeddings, run metadata) is listed under its kind in /api/tags, and
 those no dashboard draws (all but images, audio, PR curves, custom scalars and embeddings:
-tests/board/test_images_api.py, tests/board/test_curves_api.py, tests/board/test_embeddings_api.py) are counted
-in /api/status's not_shown; text is served as Markdown rendered safely."""
+tests/board/test_images_api.py, tests/board/test_curves_api.py, tests/board/test_embeddings_api.py)
+are counted in /api/status's not_shown; text is served as Markdown rendered safely."""
 
 from __future__ import annotations
 
