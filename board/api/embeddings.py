@@ -187,7 +187,8 @@ def tsne_route(request: Request, provider: Provider, run: Run, name: Name,
                seed: Annotated[int, Query(ge=0, le=2**31)] = 0):
     """Starts the t-SNE of these settings if it is not running yet; its state and current layout."""
     jobs = _shared(request, "tsne_jobs", TsneJobs)
-    emb = find_embedding(provider, run, name)
+    with _answers():
+        emb = find_embedding(provider, run, name)
     stamp = os.stat(emb.tensor_path).st_mtime_ns if emb.tensor_path and os.path.isfile(emb.tensor_path) else 0
     settings = {"dims": dims, "perplexity": perplexity, "learning_rate": learning_rate,
                 "iterations": iterations, "seed": seed}
