@@ -81,8 +81,10 @@ def tsne(x: np.ndarray, dims: int = 2, perplexity: float = 30.0, learning_rate: 
     y = rng.normal(0, 1e-4, (n, dims)).astype(np.float32)
     update = np.zeros_like(y)
     gains = np.ones_like(y)
+    # Exaggerated attraction forms the clusters; a short run keeps 2/3 of its steps to relax them.
+    exaggerated = min(EXAGGERATION_ITERATIONS, iterations // 3)
     for it in range(iterations):
-        early = it < EXAGGERATION_ITERATIONS
+        early = it < exaggerated
         num = 1.0 / (1.0 + _squared_distances(y))
         np.fill_diagonal(num, 0)
         q = np.maximum(num / num.sum(), 1e-12)

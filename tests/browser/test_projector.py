@@ -3,9 +3,11 @@ and a clicked point's neighbours listed (all from its own cluster)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.board.embeddings import write_embeddings
+from tests.board.test_embeddings_api import knn_agreement
 from tests.browser.conftest import Server, screenshot, wait_for
 
 
@@ -39,3 +41,28 @@ def test_projector_draws_colours_searches_and_lists_neighbours(projector_board, 
         assert len(names) == 10 and all(n.startswith("c1_") for n in names), names
     assert "point=" in page.url
     screenshot(page, "projector")
+
+
+def test_projector_tsne_in_3d_with_sprite_thumbnails(projector_board, page):
+    page.goto(f"{projector_board.url}/projector?run=torch&tensor=table:00002&method=tsne&iterations=300&color=cluster")
+    wait_for(page, "() => document.getElementById('pj-plot').dataset.tsne === 'done'", timeout=60)
+    assert page.text_content("#pj-info").startswith("t-SNE: iteration 300 of 300")
+    assert page.locator("#pj-plot .gl-container canvas").count() >= 1  # scatter3d drew with WebGL
+    assert page.input_value("#pj-label") == "name"
+    # The drawn layout keeps the clusters apart: each point's nearest drawn points share its colour.
+    drawn = page.evaluate("""() => document.getElementById('pj-plot').data.filter((t) => /^cluster/.test(t.name))
+        .map((t) => ({name: t.name, x: t.x, y: t.y, z: t.z}))""")
+    assert [t["name"] for t in drawn] == [f"cluster{i}" for i in range(4)]
+    points = np.array([p for t in drawn for p in zip(t["x"], t["y"], t["z"], strict=True)])
+    labels = np.repeat(np.arange(4), [len(t["x"]) for t in drawn])
+    assert knn_agreement(points, labels) > 0.95
+    # A hovered point shows its sprite cell (plotly's hover event, as a 3-D scene gives it).
+    shown = wait_for(page, """() => { const plot = document.getElementById('pj-plot');
+        plot.emit('plotly_hover', {points: [{customdata: 5}]});
+        const thumb = document.getElementById('pj-thumb');
+        return !thumb.hidden && thumb.dataset.point; }""")
+    assert shown == "5"
+    pixel = page.evaluate("""() => Array.from(document.getElementById('pj-thumb').getContext('2d')
+        .getImageData(48, 48, 1, 1).data)""")
+    assert pixel[0] > 50 and pixel[1] < 10 and pixel[2] < 10  # point 5 is cluster 0: red channel
+    screenshot(page, "projector_tsne_3d")
