@@ -50,8 +50,8 @@ def test_projector_tsne_in_3d_with_sprite_thumbnails(projector_board, page):
     assert page.locator("#pj-plot .gl-container canvas").count() >= 1  # scatter3d drew with WebGL
     assert page.input_value("#pj-label") == "name"
     # The drawn layout keeps the clusters apart: each point's nearest drawn points share its colour.
-    drawn = page.evaluate("""() => document.getElementById('pj-plot').data.filter((t) => /^cluster/.test(t.name))
-        .map((t) => ({name: t.name, x: t.x, y: t.y, z: t.z}))""")
+    drawn = page.evaluate("""() => document.getElementById('pj-plot').data
+        .filter((t) => /^cluster/.test(t.name)).map((t) => ({name: t.name, x: t.x, y: t.y, z: t.z}))""")
     assert [t["name"] for t in drawn] == [f"cluster{i}" for i in range(4)]
     points = np.array([p for t in drawn for p in zip(t["x"], t["y"], t["z"], strict=True)])
     labels = np.repeat(np.arange(4), [len(t["x"]) for t in drawn])
