@@ -66,3 +66,17 @@ def test_projector_tsne_in_3d_with_sprite_thumbnails(projector_board, page):
         .getImageData(48, 48, 1, 1).data)""")
     assert pixel[0] > 50 and pixel[1] < 10 and pixel[2] < 10  # point 5 is cluster 0: red channel
     screenshot(page, "projector_tsne_3d")
+
+
+def test_without_embeddings_the_page_says_how_to_log_them_and_the_tab_stays_hidden(tmp_path, page):
+    from tests.board.conftest import write_run
+
+    write_run(tmp_path / "run", {"loss": [(0, 1.0)]})
+    with Server(tmp_path) as server:
+        page.goto(f"{server.url}/scalars")
+        wait_for(page, "() => document.querySelectorAll('.plot[data-drawn]').length >= 1")
+        assert page.locator('.tabs a[data-tab="projector"]').is_hidden()
+        page.goto(f"{server.url}/projector")
+        text = wait_for(page, "() => !document.getElementById('message').hidden && "
+                              "document.getElementById('message').textContent")
+        assert "No embeddings in the selected runs" in text and "add_embedding" in text
