@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from board.data.projections import pca
+
 MAX_TSNE_POINTS = 3000
 MAX_TSNE_ITERATIONS = 5000
 PCA_DIMS = 50  # inputs of more dimensions are first reduced to this many by PCA
@@ -57,11 +59,9 @@ def joint_probabilities(x: np.ndarray, perplexity: float, steps: int = 50) -> np
 def reduce(x: np.ndarray, dims: int = PCA_DIMS) -> np.ndarray:
     """The points on their top ``dims`` principal axes (t-SNE's usual first step)."""
     x = np.asarray(x, dtype=np.float64)
-    x = x - x.mean(axis=0)
     if x.shape[1] <= dims:
-        return x
-    _, _, vt = np.linalg.svd(x, full_matrices=False)
-    return x @ vt[:dims].T
+        return x - x.mean(axis=0)
+    return pca(x, dims)["coords"]
 
 
 def tsne(x: np.ndarray, dims: int = 2, perplexity: float = 30.0, learning_rate: float = 200.0,

@@ -11,7 +11,9 @@ import httpx
 import numpy as np
 import pytest
 
-from board.data.tsne import tsne
+from board.data.projections import pca
+from board.data.tsne import MAX_TSNE_ITERATIONS, tsne
+from board.data.tsne_jobs import TsneJobs
 from tests.board.conftest import board_client, wait_for
 from tests.board.embeddings import PER_CLUSTER, clusters, write_embeddings
 
@@ -164,3 +166,25 @@ def test_custom_projection_runs_from_one_cluster_to_another(ours, written):
     assert x[:PER_CLUSTER].max() < x[PER_CLUSTER:2 * PER_CLUSTER].min()
     bad = ours.get("/api/embeddings/custom", params={**base, "x_left": "nothing", "x_right": "cluster1"})
     assert bad.status_code == 400 and "matches no point" in bad.json()["detail"]
+
+
+@pytest.mark.parametrize("shape", [(40, 200), (300, 12)])
+def test_pca_of_wide_and_tall_points_matches_the_svd(shape):
+    x = np.random.default_rng(5).normal(size=shape) * np.linspace(3, 0.1, shape[1])
+    got = pca(x, 3)
+    u, s, _ = np.linalg.svd(x - x.mean(axis=0), full_matrices=False)
+    np.testing.assert_allclose(np.abs(got["coords"]), np.abs(u[:, :3] * s[:3]), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got["variance_explained"], (s ** 2 / (s ** 2).sum())[:3], rtol=1e-6)
+    assert got["fitted_on"] == shape[0]
+
+
+def test_a_tsne_job_nobody_polls_stops_and_restarts_when_asked_again():
+    x, _ = clusters()
+    jobs = TsneJobs(abandon_seconds=0.3)
+    settings = {"dims": 2, "perplexity": 10.0, "learning_rate": 200.0, "iterations": MAX_TSNE_ITERATIONS,
+                "seed": 0}
+    assert jobs.poll(("k",), lambda: x, settings)["state"] == "running"
+    wait_for(lambda: jobs._jobs[("k",)].state == "stopped", timeout=20)
+    assert jobs._jobs[("k",)].iteration < MAX_TSNE_ITERATIONS
+    assert jobs.poll(("k",), lambda: x, settings)["state"] == "running"  # a new job
+    jobs._jobs[("k",)].polled = 0  # let it stop
