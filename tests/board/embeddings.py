@@ -16,6 +16,13 @@ def clusters(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return (centres[labels] + rng.normal(0, 1, (len(labels), DIMS))).astype(np.float32), labels
 
 
+def knn_agreement(y: np.ndarray, labels: np.ndarray, k: int = 10) -> float:
+    """The share of each point's ``k`` nearest points (in ``y``) that carry its label."""
+    d = ((y[:, None] - y[None]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    return float((labels[np.argsort(d, axis=1)[:, :k]] == labels[:, None]).mean())
+
+
 def thumbnails(labels: np.ndarray) -> np.ndarray:
     """One 8x8 RGB image per point, its colour its cluster's, [N, 3, 8, 8] in 0..1."""
     images = np.zeros((len(labels), 3, 8, 8), np.float32)

@@ -15,7 +15,7 @@ from board.data.projections import pca
 from board.data.tsne import MAX_TSNE_ITERATIONS, tsne
 from board.data.tsne_jobs import TsneJobs
 from tests.board.conftest import board_client, wait_for
-from tests.board.embeddings import PER_CLUSTER, clusters, write_embeddings
+from tests.board.embeddings import PER_CLUSTER, clusters, knn_agreement, write_embeddings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -126,12 +126,6 @@ def test_neighbours_match_brute_force_by_both_distances(ours, written):
         dist[5] = np.inf
         assert [n["index"] for n in got[metric]] == np.argsort(dist)[:7].tolist()
         np.testing.assert_allclose([n["distance"] for n in got[metric]], np.sort(dist)[:7], atol=1e-5)
-
-
-def knn_agreement(y: np.ndarray, labels: np.ndarray, k: int = 10) -> float:
-    d = ((y[:, None] - y[None]) ** 2).sum(-1)
-    np.fill_diagonal(d, np.inf)
-    return float((labels[np.argsort(d, axis=1)[:, :k]] == labels[:, None]).mean())
 
 
 @pytest.mark.parametrize("dims", [2, 3])

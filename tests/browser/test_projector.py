@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.board.embeddings import write_embeddings
-from tests.board.test_embeddings_api import knn_agreement
+from tests.board.embeddings import knn_agreement, write_embeddings
 from tests.browser.conftest import Server, screenshot, wait_for
 
 
@@ -41,6 +40,10 @@ def test_projector_draws_colours_searches_and_lists_neighbours(projector_board, 
         assert len(names) == 10 and all(n.startswith("c1_") for n in names), names
     assert "point=" in page.url
     screenshot(page, "projector")
+    page.goto(f"{projector_board.url}/projector?run=ours&tensor=clusters:00007&dims=2&method=custom"
+              "&label=cluster&xl=cluster0&xr=cluster1")
+    assert wait_for(page, "() => document.getElementById('pj-plot').dataset.drawn") == "120"
+    assert page.text_content("#pj-info").startswith("Custom: x from /cluster0/ to /cluster1/ on cluster")
 
 
 def test_projector_tsne_in_3d_with_sprite_thumbnails(projector_board, page):
