@@ -253,7 +253,7 @@ def read_sprite(emb: Embedding) -> tuple[bytes, str]:
 class TensorCache:
     """The last few tensors read, keyed by file and its (mtime, size): a rewrite is re-read."""
 
-    def __init__(self, size: int = 4):
+    def __init__(self, size: int = 2):  # up to 80 MB each (MAX_ELEMENTS float32)
         self.size = size
         self._items: collections.OrderedDict = collections.OrderedDict()
         self._lock = threading.Lock()
