@@ -214,8 +214,9 @@ UNSHOWN_KINDS = {"images": "images", "audio": "audio", "pr_curves": "pr_curves",
 
 
 def _rows_of(array: np.ndarray) -> list | None:
-    """A 2-D (or deeper) string tensor's cells as rows of strings; None for scalars and vectors."""
-    if array.ndim < 2:
+    """A 2-D (or deeper) string tensor's cells as rows of strings; None for scalars and vectors.
+    An empty tensor has no rows, whatever its shape: [1048576, 0] must not make a million lists."""
+    if array.size == 0 or array.ndim < 2:
         return None
     def s(item) -> str:
         return item.decode("utf-8", errors="replace") if isinstance(item, bytes) else str(item)
@@ -230,6 +231,8 @@ def _text_of(array: np.ndarray) -> str:
 
     if array.ndim == 0:
         return s(array.item())
+    if array.size == 0:
+        return ""  # nothing to show, and no newline per empty row
     if array.ndim == 1:
         return "\n".join(s(x) for x in array)
     return "\n".join(" | ".join(s(x) for x in row) for row in array.reshape(array.shape[0], -1))

@@ -100,18 +100,19 @@ def test_graph_2000_nodes_stays_responsive(page, board):
     page.goto(f"{board.url}/graphs?run=edge")
     wait_for(page, "() => document.getElementById('graph').dataset.nodes")
     page.get_by_role("button", name="Expand all").click()
-    # While the worker lays out 2,001 nodes, the page keeps answering within a frame or two.
-    worst = 0.0
+    # While the worker lays out 2,001 nodes (seconds), the page keeps answering: animation frames
+    # run before the layout is done. Laid out on the main thread, the click would return with the
+    # layout finished and no frame between. (How long a frame waits is bench material, not here.)
+    frames = 0
     deadline = time.monotonic() + 60
     while visible_nodes(page) != 2001:
-        t = time.perf_counter()
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(1)))")
-        worst = max(worst, time.perf_counter() - t)
+        frames += 1
         assert time.monotonic() < deadline, "layout of 2,001 nodes took over 60 s"
         time.sleep(0.05)
-    assert worst < 0.5, f"main thread blocked for {worst:.2f} s during layout"
     layout_ms = int(page.locator("#graph").get_attribute("data-layout-ms"))
-    print(f"2,001-node layout in the worker: {layout_ms} ms; worst frame wait {worst * 1000:.0f} ms")
+    assert frames >= 3, f"only {frames} frames ran during a {layout_ms} ms layout"
+    print(f"2,001-node layout in the worker: {layout_ms} ms; {frames} frames answered meanwhile")
 
 
 def test_graph_search_reveals_node(page, board):
