@@ -64,7 +64,8 @@ def test_a_mesh_is_drawn_its_steps_move_and_it_rotates(page, mesh_board):
     page.mouse.down()
     page.mouse.move(x + 80, y + 30, steps=8)
     page.mouse.up()
-    assert page.evaluate(EYE, card) != before
+    moved = f"([sel, b]) => {{ const e = ({EYE})(sel); return e.some((v, i) => Math.abs(v - b[i]) > 1e-6); }}"
+    wait_for(page, moved, arg=[card, before])
     assert np.abs(pixels(page, card) - first).sum() > 0
     page.locator(card + " .mesh-reset").click()
     wait_for(page, f"(sel) => {{ const e = ({EYE})(sel); return Math.abs(e[0] - {before[0]}) < 1e-9; }}",
