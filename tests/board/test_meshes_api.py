@@ -53,12 +53,13 @@ def test_meshes_are_listed_by_name_and_no_longer_not_shown(ours):
 
 def test_values_are_the_ones_written(ours):
     steps = ours.get("/api/meshes", params={"run": "torch", "tag": "tetra"}).json()["steps"]
-    assert [(s["step"], s["samples"], s["vertices"], s["faces"], s["colors"], s["problem"]) for s in steps] == \
-        [(i, 1, 4, 4, True, None) for i in range(STEPS)]
+    shapes = [(s["step"], s["samples"], s["vertices"], s["faces"], s["colors"], s["problem"]) for s in steps]
+    assert shapes == [(i, 1, 4, 4, True, None) for i in range(STEPS)]
     for step in range(STEPS):
         d = data(ours, "torch", "tetra", step)
         assert d["vertices"] == tetra(step)[0].reshape(-1).tolist()
-        assert d["faces"] == TETRA_F[0].reshape(-1).tolist() and d["colors"] == TETRA_C[0].reshape(-1).tolist()
+        assert d["faces"] == TETRA_F[0].reshape(-1).tolist()
+        assert d["colors"] == TETRA_C[0].reshape(-1).tolist()
     entry = ours.get("/api/meshes", params={"run": "torch", "tag": "cloud"}).json()["steps"][-1]
     assert (entry["samples"], entry["vertices"], entry["faces"], entry["components"]) == \
         (2, 300, 0, ["vertices", "colors"])
