@@ -1,5 +1,6 @@
 """From Events to what the dashboards show: scalars, histograms, text, graphs, hparams, images
-and audio (``tfevents.blobs``).
+and audio (``tfevents.blobs``), PR curves and layouts (``tfevents.curves``), meshes
+(``tfevents.meshes``).
 
 Both summary generations come out in one shape: a v1 ``simple_value`` and a v2 scalar tensor
 are both a ``Scalar``; a v1 HistogramProto and a v2 ``[k, 3]`` tensor are both a ``Histogram``
@@ -54,8 +55,9 @@ class Text:
 
 @dataclass
 class Unshown:
-    """A value of a kind this board does not draw (meshes, embeddings, run metadata...): counted per run,
-    kind and tag, so the status panel can say what is there instead of dropping it silently."""
+    """A value of a kind this board does not draw (embeddings, meta graphs, unknown plugins...):
+    counted per run, kind and tag, so the status panel can say what is there instead of dropping
+    it silently."""
 
     tag: str
     step: int

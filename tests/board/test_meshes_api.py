@@ -93,7 +93,7 @@ def test_tensorboards_mesh_routes_answer_as_tensorboard_does(ours, tensorboard):
                 assert y.status_code == x.status_code == 200 and y.content == x.content, q
 
 
-def test_malformed_meshes_are_clear_messages_not_500s(ours):
+def test_malformed_meshes_are_clear_messages_not_500s(ours, monkeypatch):
     steps = {t: ours.get("/api/meshes", params={"run": "bad", "tag": t}).json()["steps"][0]
              for t in ("bad_faces", "partial")}
     assert "a face refers to vertex 5, but there are only 3 vertices" in steps["bad_faces"]["problem"]
@@ -112,3 +112,6 @@ def test_malformed_meshes_are_clear_messages_not_500s(ours):
         assert r.status_code == status and r.json()["detail"], (params, r.text)
     r = ours.get("/data/plugin/mesh/data", params={"run": "torch", "tag": "tetra", "content_type": "NORMAL"})
     assert r.status_code == 400 and "VERTEX, FACE or COLOR" in r.json()["detail"]
+    monkeypatch.setattr("board.api.meshes.MAX_MESH_VALUES", 30)  # the tetrahedron holds 36
+    r = ours.get("/api/meshes/data", params={"run": "torch", "tag": "tetra", "step": 0})
+    assert r.status_code == 400 and "holds 36 numbers, more than the 30" in r.json()["detail"]
