@@ -119,6 +119,8 @@ def group_problem(group: MeshStep) -> str | None:
     if vertices is None:
         return f"step {group.step}: no vertices"
     b, n, _ = vertices.data.shape
+    if b == 0:
+        return f"step {group.step}: a batch of 0 samples"
     for kind in ("faces", "colors"):
         part = group.parts.get(kind)
         if part is None:

@@ -93,8 +93,9 @@ def mesh_data_route(provider: Provider, run: Run, tag: Tag, step: Step, sample: 
 @router.get("/data/plugin/mesh/tags")
 def tb_tags(provider: Provider):
     out = {}
+    index = provider.tags()
     for run in provider.run_names():
-        tags = provider.tags().get(run, {}).get("meshes", [])
+        tags = index.get(run, {}).get("meshes", [])
         out[run] = {}
         for tag in tags:
             groups = provider.meshes(run, tag)

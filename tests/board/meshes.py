@@ -57,7 +57,7 @@ def write_tf(root: pathlib.Path) -> None:
 
 def write_bad(root: pathlib.Path) -> None:
     """Faces naming a vertex that is not there, a tensor shorter than its shape, a part the
-    mesh says it has but never wrote."""
+    mesh says it has but never wrote, a batch of no samples, an unknown content type."""
     with SummaryWriter(root / "bad") as w:
         w.add_summary(plugin_summaries.mesh("bad_faces", TETRA_V[:, :3], faces=np.array([[[0, 1, 5]]])), 1)
         short = plugin_summaries.mesh("short", TETRA_V)
@@ -66,6 +66,7 @@ def write_bad(root: pathlib.Path) -> None:
         partial = plugin_summaries.mesh("partial", TETRA_V, faces=TETRA_F)
         del partial.value[1]  # the faces
         w.add_summary(partial, 1)
+        w.add_summary(plugin_summaries.mesh("empty", np.zeros((0, 4, 3))), 1)
         odd = plugin_summaries.mesh("odd", TETRA_V)
         data = plugin_data_pb2.MeshPluginData.FromString(odd.value[0].metadata.plugin_data.content)
         data.content_type = 0

@@ -47,7 +47,7 @@ def data(client, run, tag, step, sample=0) -> dict:
 def test_meshes_are_listed_by_name_and_no_longer_not_shown(ours):
     runs = ours.get("/api/tags").json()["runs"]
     assert {r: t["meshes"] for r, t in runs.items()} == {
-        "torch": ["cloud", "tetra"], "tf": ["shape"], "bad": ["bad_faces", "partial"]}
+        "torch": ["cloud", "tetra"], "tf": ["shape"], "bad": ["bad_faces", "empty", "partial"]}
     assert [n for n in ours.get("/api/status").json()["not_shown"] if n["kind"] == "meshes"] == []
 
 
@@ -95,9 +95,10 @@ def test_tensorboards_mesh_routes_answer_as_tensorboard_does(ours, tensorboard):
 
 def test_malformed_meshes_are_clear_messages_not_500s(ours, monkeypatch):
     steps = {t: ours.get("/api/meshes", params={"run": "bad", "tag": t}).json()["steps"][0]
-             for t in ("bad_faces", "partial")}
+             for t in ("bad_faces", "partial", "empty")}
     assert "a face refers to vertex 5, but there are only 3 vertices" in steps["bad_faces"]["problem"]
     assert "no faces were written" in steps["partial"]["problem"]
+    assert "a batch of 0 samples" in steps["empty"]["problem"]
     for tag, problem in steps.items():
         r = ours.get("/api/meshes/data", params={"run": "bad", "tag": tag, "step": 1})
         assert r.status_code == 400 and problem["problem"] in r.json()["detail"]
