@@ -98,3 +98,22 @@ def test_point_clouds_samples_wireframe_and_problems(page, mesh_board):
     wait_for(page, DRAWN, arg=[bad, "1"])
     message = page.locator(bad + " .mesh-view").inner_text()
     assert "refers to vertex 5, but there are only 3 vertices" in message
+
+
+def test_a_card_at_the_newest_step_follows_new_steps(page, tmp_path):
+    from engine.summary import SummaryWriter
+    from tests.board.meshes import TETRA_F, tetra
+
+    with SummaryWriter(tmp_path / "live") as w:
+        for step in range(2):
+            w.add_mesh("live", vertices=tetra(step), faces=TETRA_F, global_step=step)
+        w.flush()
+        with Server(tmp_path, reload_interval=1) as server:
+            page.goto(f"{server.url}/meshes")
+            card = CARD.format(run="live", tag="live")
+            wait_for(page, DRAWN, arg=[card, "1"], timeout=30)
+            w.add_mesh("live", vertices=tetra(5), faces=TETRA_F, global_step=5)
+            w.flush()
+            wait_for(page, DRAWN, arg=[card, "5"], timeout=20)
+            assert page.locator(card + " .step-slider").get_attribute("max") == "2"
+            assert page.locator(card + " .step-label").inner_text() == "step 5"
