@@ -179,26 +179,36 @@ def test_text_is_rendered_markdown_that_cannot_run(page, board):
 
 
 def test_text_tab_is_hidden_when_no_run_has_text(page, tmp_path):
-    """...and the status line says what the logdir holds that no dashboard draws."""
+    """...and the status line says what the logdir holds that no dashboard draws; meshes are
+    drawn (their tab appears), a tensor of a plugin we do not know is not."""
     from tensorboardX import SummaryWriter as XWriter
+
+    from tfevents.builders import plugin_metadata
+    from tfevents.proto import summary_pb2
+    from tfevents.tensor_util import make_tensor_proto
 
     with SummaryWriter(tmp_path / "only_scalars") as w:
         for s in range(5):
             w.add_scalar("loss", 1.0 / (s + 1), s)
+        for s in range(2):
+            value = summary_pb2.Summary.Value(tag="<b>m</b>", tensor=make_tensor_proto(np.ones(3)),
+                                              metadata=plugin_metadata("my_plugin"))
+            w.add_summary(summary_pb2.Summary(value=[value]), s)
     with XWriter(str(tmp_path / "curves")) as w:
         for s in range(2):
-            w.add_mesh("<b>m</b>", vertices=np.random.default_rng(s).random((1, 4, 3)), global_step=s)
+            w.add_mesh("mesh", vertices=np.random.default_rng(s).random((1, 4, 3)), global_step=s)
     with Server(tmp_path) as server:
         page.goto(f"{server.url}/scalars")
         charts_drawn(page, 1)
         assert not page.get_by_role("link", name="Text").is_visible()
+        assert page.get_by_role("link", name="Meshes").is_visible()
         assert page.locator("#updated").inner_text().startswith("updated ")
         wait_for(page, "() => document.getElementById('status').textContent.includes('not shown')")
-        assert page.locator("#status").inner_text() == "2 meshes not shown"
+        assert page.locator("#status").inner_text() == "2 my plugin not shown"
         assert not page.get_by_role("link", name="Images").is_visible()
         page.locator("#status-details").click()
         item = page.locator("#status-panel .not-shown li")
-        assert item.inner_text() == "curves: meshes tagged <b>m</b>_1 (2 values)"  # as text
+        assert item.inner_text() == "only_scalars: my plugin tagged <b>m</b> (2 values)"  # as text
 
 
 def test_hparams_table(page, fixtures_dir):
