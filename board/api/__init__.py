@@ -10,6 +10,7 @@ from board.api import (
     graphs,
     histograms,
     hparams,
+    meshes,
     pages,
     pr_curves,
     runs,
@@ -21,4 +22,4 @@ from board.api import (
 ROUTERS = [runs.router, scalars.router, histograms.router, text.router, graphs.router, hparams.router,
            diagnostics.router, pages.router, blobs.router, export.router, tensorboard_routes.router,
            pr_curves.router, custom_scalars.router,
-           embeddings.router]
+           meshes.router, embeddings.router]

@@ -83,6 +83,7 @@ class DataProvider:
                     tags[kind] = sorted(s.unshown.get(kind, ()))
                 for kind, counts in s.unshown.items():  # kinds beyond TensorBoard's own plugins
                     tags.setdefault(kind, sorted(counts))
+                tags["meshes"] = sorted(t for t, r in s.meshes.items() if len(r))
                 if s.blobs is not None:
                     for kind in BLOB_KINDS:
                         tags[kind] = s.blobs.tag_names(kind)
@@ -170,6 +171,16 @@ class DataProvider:
     def pr_curves(self, run: str, tag: str) -> list:
         """The kept ``tfevents.curves.PrCurve`` records of a tag, oldest step first."""
         return self._sample(run, "pr_curves", tag, "PR curve")
+
+    def meshes(self, run: str, tag: str) -> list:
+        """The kept ``tfevents.meshes.MeshStep`` records of a mesh, oldest step first (each a copy:
+        a later part of the newest step joins the stored one)."""
+        s = self._store(run)
+        with s.lock:
+            res = s.meshes.get(tag)
+            if res is None or not len(res):
+                raise NotFoundError(f"run {run!r} has no mesh tagged {tag!r}")
+            return [type(m)(m.step, m.wall_time, dict(m.parts)) for m in res.items]
 
     def custom_scalars_layouts(self) -> dict[str, dict]:
         """{run: its newest custom-scalars layout} for the runs that wrote one."""

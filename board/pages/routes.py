@@ -39,6 +39,7 @@ DASHBOARDS = [
     ("text", "Text"),
     ("pr_curves", "PR Curves"),
     ("custom_scalars", "Custom Scalars"),
+    ("meshes", "Meshes"),
     ("hparams", "HParams"),
     ("projector", "Projector"),
     ("diagnostics", "Diagnostics"),

@@ -116,7 +116,7 @@ export function revealTabs(tags) {
   for (const [tab, has] of [["hparams", (t) => t.hparams], ["text", (t) => t.text?.length],
     ["images", (t) => t.images?.length], ["audio", (t) => t.audio?.length],
     ["pr_curves", (t) => t.pr_curves?.length], ["custom_scalars", (t) => t.custom_scalars?.length],
-    ["projector", (t) => t.embeddings?.length]]) {
+    ["meshes", (t) => t.meshes?.length], ["projector", (t) => t.embeddings?.length]]) {
     const link = document.querySelector(`.tabs a[data-tab="${tab}"]`);
     if (link) link.hidden = !runs.some(has) && link.getAttribute("aria-current") !== "page";
   }
