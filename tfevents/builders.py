@@ -69,6 +69,7 @@ def scalar_v1(tag: str, value) -> summary_pb2.Summary:
 _WALL_TIME = struct.Struct("<Bd")
 _FLOAT = struct.Struct("<f")
 _SCALAR_HEADS: dict[str, bytes] = {}
+_STEP_FIELDS: dict[int, bytes] = {}  # each tag logged at a step repeats its bytes
 
 
 def _varint(n: int) -> bytes:
@@ -93,24 +94,39 @@ def _scalar_head(tag: str) -> bytes:
     return head
 
 
+def _step_field(step: int) -> bytes:
+    """Event.step (2) as bytes; proto3 leaves out 0."""
+    field = b"\x10" + _varint(step) if step else b""
+    if len(_STEP_FIELDS) >= 1024:  # steps only grow: keep the recent ones
+        _STEP_FIELDS.clear()
+    _STEP_FIELDS[step] = field
+    return field
+
+
 def scalar_v1_event_bytes(tag: str, value, step: int, wall_time: float) -> bytes | None:
     """The serialized Event of ``scalar_v1(tag, value)`` at ``step`` and ``wall_time``, or None
     where only protobuf gets the bytes right (not a plain number, not finite, beyond float32)."""
-    if not isinstance(value, (float, int)) or type(tag) is not str or not isinstance(step, int):
+    if type(value) is float:
+        number = value
+    elif isinstance(value, (float, int)):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+    else:
         return None
-    if type(wall_time) is not float:
+    if not -3.4e38 < number < 3.4e38:  # NaN fails this too
         return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    if number - number != 0.0 or not -3.4e38 < number < 3.4e38:
+    if (type(step) is not int and not isinstance(step, int) or type(wall_time) is not float
+            or type(tag) is not str):
         return None
     head = _SCALAR_HEADS.get(tag) or _scalar_head(tag)
-    parts = b"" if wall_time == 0.0 and math.copysign(1.0, wall_time) > 0 else _WALL_TIME.pack(9, wall_time)
-    if step:
-        parts += b"\x10" + (bytes((step,)) if 0 < step < 0x80 else _varint(step))
-    return parts + head + _FLOAT.pack(number)
+    step_field = _STEP_FIELDS.get(step)
+    if step_field is None:
+        step_field = _step_field(step)
+    if wall_time or math.copysign(1.0, wall_time) < 0:  # proto3 leaves out +0.0, not -0.0
+        return _WALL_TIME.pack(9, wall_time) + step_field + head + _FLOAT.pack(number)
+    return step_field + head + _FLOAT.pack(number)
 
 
 def scalar_v2(tag: str, value, description: str = "", dtype=np.float32) -> summary_pb2.Summary:

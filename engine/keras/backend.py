@@ -201,8 +201,6 @@ _LOGITS: dict[int, tuple] = {}
 
 
 def remember_logits(output: Tensor, logits, kind: str) -> None:
-    import weakref
-
     if len(_LOGITS) > 256:
         _LOGITS.clear()
     _LOGITS[id(output)] = (weakref.ref(output), logits, kind)

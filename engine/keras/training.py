@@ -5,7 +5,7 @@ override runs), ``compute_loss``/``compute_metrics`` (Keras 3 and late Keras 2),
 ``metrics_names``, ``reset_metrics``.
 
 One training step runs the model eagerly under a ``GradientTape`` and applies the optimizer in
-numpy. Measured on the 784-256-10 MLP of ``bench/keras.py``, the tape's per-op overhead is small
+numpy. Measured on the 784-256-10 MLP of ``bench/keras_steps.py``, the tape's per-op overhead is small
 beside the matrix products, so ``fit`` does not trace the step into a graph.
 """
 

@@ -69,8 +69,13 @@ def relu6(features, name=None):
 
 # -- softmax -------------------------------------------------------------------------------------
 def _softmax(x, axis=-1):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    e = np.subtract(x, np.maximum.reduce(x, axis=axis, keepdims=True))
+    if e.dtype.kind != "f":
+        e = np.exp(e)
+        return e / e.sum(axis=axis, keepdims=True)
+    np.exp(e, out=e)  # in place: a predict batch's softmax allocates once
+    e /= np.add.reduce(e, axis=axis, keepdims=True)
+    return e
 
 
 def _log_softmax(x, axis=-1):

@@ -32,6 +32,10 @@ from tfevents.tensor_util import make_tensor_proto
 
 __all__ = ["SummaryWriter", "default_logdir", "graph_def_bytes"]
 
+# add_scalar's direct path runs per point: no attribute lookups on the way
+_scalar_event_bytes = builders.scalar_v1_event_bytes
+_now = time.time
+
 
 def default_logdir(comment: str = "") -> str:
     """``runs/<Mon DD_HH-MM-SS>_<host><comment>``, as PyTorch's writer picks it."""
@@ -153,10 +157,13 @@ class SummaryWriter(ImageMethods, AudioMethods, PrCurveMethods, CustomScalarMeth
         instead of the v1 ``simple_value`` (float64 with ``double_precision``); ``display_name``
         and ``summary_description`` go in the value's metadata (tensorboardX)."""
         if not (new_style or display_name or summary_description) and self._write_to_disk:
-            step = self._defaults.get("global_step") if global_step is None else global_step
-            wall = self._defaults.get("walltime") if walltime is None else walltime
-            data = builders.scalar_v1_event_bytes(tag, scalar_value, step or 0,
-                                                  time.time() if wall is None else wall)
+            if self._defaults:
+                if global_step is None:
+                    global_step = self._defaults.get("global_step")
+                if walltime is None:
+                    walltime = self._defaults.get("walltime")
+            data = _scalar_event_bytes(tag, scalar_value, global_step or 0,
+                                       _now() if walltime is None else walltime)
             if data is not None:  # a plain number: the Event's bytes directly, no protos built
                 self._file.add_serialized(data)
                 return

@@ -265,7 +265,8 @@ class Layer(Tracking):
             return self._call_symbolic(inputs, *args, **kwargs)
         inputs = _map(_to_tensor, inputs)
         with call_context(self):
-            self._maybe_build(_map(lambda t: tuple(t.shape), inputs))
+            if not self.built:  # the shapes are read only when they are needed
+                self._maybe_build(_map(lambda t: tuple(t.shape), inputs))
             return self._call_eager(inputs, *args, **kwargs)
 
     def _call_eager(self, inputs, *args, training=None, mask=None, **kwargs):

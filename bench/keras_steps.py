@@ -2,7 +2,8 @@
 side by side in one run: time per training step and predict throughput, with the ratios (ours /
 theirs for times and for throughput).
 
-    python bench/keras.py [--repeat 5] [--steps 20] [--threads 1] [--no-keras] [--only lstm] [--cpu-time]
+    python bench/keras_steps.py [--repeat 5] [--steps 20] [--threads 1] [--no-keras] [--only lstm]
+                                [--cpu-time]
 
 * MLP 784-256-10, batch 128, SGD(momentum=0.9): one training step (``train_on_batch`` against
   zero_grad/forward/backward/step/``loss.item()``).
@@ -38,10 +39,6 @@ def _threads_from_argv(argv) -> int:
             return int(a.split("=", 1)[1])
     return 1
 
-
-# This script is named keras.py: the folder it runs from, first on sys.path, would shadow real Keras.
-if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
 
 # BLAS reads its thread count when numpy loads, so it is set before that import.
 _THREADS = _threads_from_argv(sys.argv[1:])
