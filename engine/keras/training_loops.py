@@ -232,7 +232,7 @@ class LoopsMixin:
         return logs if return_dict else _in_order(logs, self.metrics_names)
 
     # -- predict ---------------------------------------------------------------------------------
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         batch_size = batch_size or 32
         if is_iterable_input(x):
             batches = IterableBatches(self, x, steps_per_epoch=steps, for_predict=True)
@@ -244,14 +244,25 @@ class LoopsMixin:
             batches = ArrayBatches(self, xs, None, None, batch_size, False, None)
             if steps is not None:
                 batches.num_batches = min(steps, batches.num_batches)
+        from engine.keras import callbacks as cbks
+
+        # Keras: verbose "auto" is a progress bar; every callback sees each batch's outputs
+        verbose = 1 if verbose == "auto" else verbose
+        callback_list = cbks.CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                                          epochs=1, steps=batches.num_batches, mode="predict")
+        callback_list.on_predict_begin({})
         chunks, structure = None, None
-        for _, batch in batches.epoch():
+        for step, batch in batches.epoch():
+            callback_list.on_predict_batch_begin(step)
             out = self.predict_step(batch)
             structure, flat = _structure(out)
             if chunks is None:
                 chunks = [[] for _ in flat]
             for c, o in zip(chunks, flat, strict=False):
                 c.append(as_array(o))
+            batch_outputs = _rebuild(structure, [c[-1] for c in chunks])
+            callback_list.on_predict_batch_end(step, {"outputs": batch_outputs})
+        callback_list.on_predict_end({})
         if chunks is None:
             return np.zeros((0,))
         return _rebuild(structure, [np.concatenate(c) for c in chunks])

@@ -1,9 +1,13 @@
 """The model-side pieces a user reaches for, against tf_keras and Keras 3: a custom layer's
 symbolic output (from running its ``call``), ``model.input_shape``/``output_shape``,
 initializers that return tensors, Loss objects on numpy arrays, ``compile(metrics=<one
-Metric>)``, History after the user's callbacks, and the rate ReduceLROnPlateau logs."""
+Metric>)``, History after the user's callbacks, the rate ReduceLROnPlateau logs, and the
+callbacks and progress bar of ``predict``."""
 
 from __future__ import annotations
+
+import contextlib
+import io
 
 import numpy as np
 import pytest
@@ -212,3 +216,42 @@ def test_reduce_lr_on_plateau_logs_the_rate_each_epoch_ran_with(real):
     np.testing.assert_allclose(h_mine["lr"], h_theirs[key], rtol=1e-6)
     np.testing.assert_allclose(h_mine["lr"], [0.4, 0.4, 0.2, 0.1], rtol=1e-6)
     np.testing.assert_allclose(h_mine["loss"], h_theirs["loss"], rtol=1e-5)
+
+
+def _predict_events(k, verbose):
+    """The hooks ``predict`` calls, with each batch's outputs' shape, and what it prints."""
+    events = []
+
+    class Recorder(k.callbacks.Callback):
+        def on_predict_begin(self, logs=None):
+            events.append(("begin", logs))
+
+        def on_predict_batch_begin(self, batch, logs=None):
+            events.append(("batch_begin", batch))
+
+        def on_predict_batch_end(self, batch, logs=None):
+            events.append(("batch_end", batch, sorted(logs), value(logs["outputs"]).shape))
+
+        def on_predict_end(self, logs=None):
+            events.append(("end", logs))
+
+    model = k.Sequential([k.Input((3,)), k.layers.Dense(2)])
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        model.predict(np.zeros((70, 3), "float32"), batch_size=32, callbacks=[Recorder()], verbose=verbose)
+    return events, printed.getvalue()
+
+
+@pytest.mark.parametrize("real", sorted(REAL))
+def test_predict_calls_the_callbacks_with_each_batchs_outputs_as_keras(real):
+    theirs, _ = _predict_events(REAL[real], 0)
+    ours_events, _ = _predict_events(ours, 0)
+    assert ours_events == theirs
+    assert [e[3] for e in theirs if e[0] == "batch_end"] == [(32, 2), (32, 2), (6, 2)]
+
+
+def test_predict_prints_a_progress_bar_by_default_as_keras():
+    for k in (REAL["keras2"], ours):
+        _, printed = _predict_events(k, "auto")
+        assert "3/3 [==============================]" in printed, k.__name__
+    assert _predict_events(ours, 0)[1] == ""

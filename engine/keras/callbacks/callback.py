@@ -1,4 +1,4 @@
-"""The base of every callback: the hooks ``fit``/``evaluate`` call, each a no-op here."""
+"""The base of every callback: the hooks ``fit``/``evaluate``/``predict`` call, each a no-op here."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ class Callback:
     def on_test_end(self, logs=None): pass  # noqa: E704
     def on_test_batch_begin(self, batch, logs=None): pass  # noqa: E704
     def on_test_batch_end(self, batch, logs=None): pass  # noqa: E704
+    def on_predict_begin(self, logs=None): pass  # noqa: E704
+    def on_predict_end(self, logs=None): pass  # noqa: E704
+    def on_predict_batch_begin(self, batch, logs=None): pass  # noqa: E704
+    def on_predict_batch_end(self, batch, logs=None): pass  # noqa: E704
 
     # Keras 1/2 names
     def on_batch_begin(self, batch, logs=None):

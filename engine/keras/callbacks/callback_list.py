@@ -1,4 +1,5 @@
-"""The callbacks of one ``fit``/``evaluate`` call: the user's, then History, then the progress bar."""
+"""The callbacks of one ``fit``/``evaluate``/``predict`` call: the user's, then History, then the
+progress bar."""
 
 from __future__ import annotations
 
@@ -60,3 +61,15 @@ class CallbackList:
 
     def on_test_batch_end(self, batch, logs=None):
         self._call("on_test_batch_end", batch, logs)
+
+    def on_predict_begin(self, logs=None):
+        self._call("on_predict_begin", logs)
+
+    def on_predict_end(self, logs=None):
+        self._call("on_predict_end", logs)
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        self._call("on_predict_batch_begin", batch, logs)
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._call("on_predict_batch_end", batch, logs)

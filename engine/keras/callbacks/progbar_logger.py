@@ -42,3 +42,16 @@ class ProgbarLogger(Callback):
     def on_test_end(self, logs=None):
         if self.mode == "test" and self.bar is not None:
             self.bar.update(self.params.get("steps"), logs, finalize=True)
+
+    # predict: a bar without metrics, as Keras prints it
+    def on_predict_begin(self, logs=None):
+        if self.mode == "predict":
+            self._new_bar()
+
+    def on_predict_batch_end(self, batch, logs=None):
+        if self.mode == "predict" and self.bar is not None and batch + 1 < (self.params.get("steps") or 0):
+            self.bar.update(batch + 1)
+
+    def on_predict_end(self, logs=None):
+        if self.mode == "predict" and self.bar is not None:
+            self.bar.update(self.params.get("steps"), finalize=True)
