@@ -10,12 +10,13 @@ from engine.framework.op_registry import register_op
 from engine.ops.rnn_ops import (
     SAVED,
     act_inplace,
-    dact,
+    dact_into,
     exp_path,
     is_dropped,
     is_masked,
     sigmoid_of_exp_arg,
     tanh_exp,
+    time_major_with_ones,
 )
 
 
@@ -38,30 +39,35 @@ def _lstm_forward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activatio
     b, t_len, d = x.shape
     u = h0.shape[-1]
     perm = _perm(u)
-    k, r, bias = kernel[:, perm], rec_kernel[:, perm], bias[perm]
+    dtype = x.dtype
+    k = np.concatenate([kernel[:, perm], bias[perm][None]]).astype(dtype, copy=False)
+    r = rec_kernel[:, perm].astype(dtype, copy=False)
     fast = exp_path(activation, recurrent_activation)
     if fast:
-        scale = np.repeat(np.array([-1.0, -2.0], x.dtype), [3 * u, u])
-        k, r, bias = k * scale, r * scale, bias * scale
+        scale = np.repeat(np.array([-1.0, -2.0], dtype), [3 * u, u])
+        k, r = k * scale, r * scale
     # gates[t] starts as x_t @ kernel + bias and becomes the step's activated gates in place
-    gates = (np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t_len * b, d) @ k + bias)
-    gates = gates.reshape(t_len, b, 4 * u).astype(x.dtype, copy=False)
-    hseq = np.empty((t_len, b, u), x.dtype)
-    cseq = np.empty((t_len, b, u), x.dtype)
-    actc = np.empty((t_len, b, u), x.dtype)  # activation(c) before masking, for the backward pass
+    x_rows = time_major_with_ones(x)
+    gates = (x_rows @ k).reshape(t_len, b, 4 * u)
+    hseq = np.empty((t_len, b, u), dtype)
+    cseq = np.empty((t_len, b, u), dtype)
+    actc = np.empty((t_len, b, u), dtype)  # activation(c) before masking, for the backward pass
+    scratch = np.empty((b, 4 * u), dtype), np.empty((b, u), dtype)
     h, c = h0, c0
     masked, dropped = is_masked(mask), is_dropped(rec_mask)
     with np.errstate(over="ignore"):
         for t in range(t_len):
             h, c = _lstm_step(gates[t], h, c, r, rec_mask if dropped else None, hseq[t], cseq[t], actc[t],
                               mask[:, t:t + 1] if masked else None, u, fast, activation,
-                              recurrent_activation)
-    return hseq.transpose(1, 0, 2), h.copy(), c.copy(), (gates, cseq, actc)
+                              recurrent_activation, scratch)
+    return hseq.transpose(1, 0, 2), h.copy(), c.copy(), (gates, cseq, actc, x_rows)
 
 
-def _lstm_step(z, h, c, r, rec_mask, h_new, c_new, a, m, u, fast, activation, recurrent_activation):
+def _lstm_step(z, h, c, r, rec_mask, h_new, c_new, a, m, u, fast, activation, recurrent_activation,
+               scratch):
     """One step in place: ``z`` (the step's input projection) becomes the activated gates."""
-    z += (h if rec_mask is None else h * rec_mask) @ r
+    rec, ig = scratch
+    z += np.matmul(h if rec_mask is None else h * rec_mask, r, out=rec)
     if fast:
         sigmoid_of_exp_arg(z)
         g = z[:, 3 * u:]
@@ -71,7 +77,7 @@ def _lstm_step(z, h, c, r, rec_mask, h_new, c_new, a, m, u, fast, activation, re
         act_inplace(recurrent_activation, z[:, :3 * u])
         act_inplace(activation, z[:, 3 * u:])
     np.multiply(z[:, u:2 * u], c, out=c_new)
-    c_new += z[:, :u] * z[:, 3 * u:]
+    c_new += np.multiply(z[:, :u], z[:, 3 * u:], out=ig)
     if fast:
         tanh_exp(c_new, a)
     else:
@@ -94,53 +100,65 @@ def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, ha
     if saved is None:
         hseq, _, _, saved = _lstm_forward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation,
                                           recurrent_activation)
-    gates, cseq, actc = saved
+    gates, cseq, actc, x_rows = saved
     b, t_len, d = x.shape
     u = h0.shape[-1]
+    dtype = x.dtype
     perm = _perm(u)
-    r_t = rec_kernel[:, perm].T
-    dz_all = np.empty((t_len, b, 4 * u), x.dtype)
+    r_t = rec_kernel[:, perm].T.astype(dtype, copy=False)
+    dz_all = np.empty((t_len, b, 4 * u), dtype)
     d_hseq = d_hseq.transpose(1, 0, 2)
-    dh, dc = d_h.astype(x.dtype), d_c.astype(x.dtype)
+    dh, dc = np.array(d_h, dtype), np.array(d_c, dtype)  # owned: updated in place below
+    s_u, s_3u = np.empty((b, u), dtype), np.empty((b, 3 * u), dtype)
     masked, dropped = is_masked(mask), is_dropped(rec_mask)
+    if masked:
+        keep = (1 - mask).astype(dtype)
+        dh_carry, dc_carry = np.empty_like(dh), np.empty_like(dc)
     seq_grads = bool(d_hseq.any())  # all zeros unless the layer returns sequences
     for t in range(t_len - 1, -1, -1):
         if seq_grads:
-            dh = dh + d_hseq[t]
+            dh += d_hseq[t]
         c_prev = cseq[t - 1] if t else c0
         g = gates[t]
         i, f, o, gg = g[:, :u], g[:, u:2 * u], g[:, 2 * u:3 * u], g[:, 3 * u:]
-        if masked:
-            m = mask[:, t:t + 1]
-            dh_carry, dc_carry = (1 - m) * dh, (1 - m) * dc
-            dh, dc = m * dh, m * dc
+        if masked:  # a padded step passes its gradients through to the step before it
+            m, k = mask[:, t:t + 1], keep[:, t:t + 1]
+            np.multiply(dh, k, out=dh_carry)
+            np.multiply(dc, k, out=dc_carry)
+            dh *= m
+            dc *= m
         a = actc[t]
-        dc = dc + dh * o * dact(activation, a)
+        dact_into(activation, a, s_u)  # dc += dh * o * act'(c)
+        s_u *= o
+        s_u *= dh
+        dc += s_u
         dz = dz_all[t]
         np.multiply(dc, gg, out=dz[:, :u])
         np.multiply(dc, c_prev, out=dz[:, u:2 * u])
         np.multiply(dh, a, out=dz[:, 2 * u:3 * u])
-        dz[:, :3 * u] *= dact(recurrent_activation, g[:, :3 * u])
-        np.multiply(dc, i, out=dz[:, 3 * u:])
-        dz[:, 3 * u:] *= dact(activation, gg)
-        dc = dc * f
-        dh = dz @ r_t
+        dz[:, :3 * u] *= dact_into(recurrent_activation, g[:, :3 * u], s_3u)
+        dact_into(activation, gg, s_u)
+        s_u *= i
+        np.multiply(dc, s_u, out=dz[:, 3 * u:])
+        dc *= f
+        np.matmul(dz, r_t, out=dh)
         if dropped:
             dh *= rec_mask
         if masked:
             dh += dh_carry
             dc += dc_carry
     inv = np.argsort(perm)
-    h_prev = np.concatenate([h0[None], hseq.transpose(1, 0, 2)[:-1]], axis=0)
-    if dropped:
-        h_prev = h_prev * rec_mask
     flat_dz = dz_all.reshape(t_len * b, 4 * u)
-    x_t = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t_len * b, d)
-    d_kernel = (x_t.T @ flat_dz)[:, inv]
-    d_rec = (h_prev.reshape(t_len * b, u).T @ flat_dz)[:, inv]
-    d_bias = flat_dz.sum(axis=0)[inv]
-    dx = (flat_dz @ kernel[:, perm].T).reshape(t_len, b, d).transpose(1, 0, 2)
-    return dx, dh, dc, d_kernel, d_rec, d_bias
+    d_kernel_bias = (x_rows.T @ flat_dz)[:, inv]
+    # the state each step started from: h0, then the outputs but the last (time-major, no copy
+    # when hseq is this op's own output)
+    hs = np.ascontiguousarray(hseq.transpose(1, 0, 2), dtype=dtype)
+    h_first = h0.astype(dtype, copy=False)
+    if dropped:
+        hs, h_first = hs * rec_mask, h_first * rec_mask
+    d_rec = hs[:-1].reshape((t_len - 1) * b, u).T @ flat_dz[b:] + h_first.T @ dz_all[0]
+    dx = (flat_dz @ kernel[:, perm].T.astype(dtype, copy=False)).reshape(t_len, b, d).transpose(1, 0, 2)
+    return dx, dh, dc, d_kernel_bias[:d], d_rec[:, inv], d_kernel_bias[d]
 
 
 def _lstm_grad(op, d_hseq, d_h, d_c, _d_handle):

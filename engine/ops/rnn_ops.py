@@ -80,6 +80,29 @@ def tanh_exp(src, out):
     out -= 1.0
 
 
+def dact_into(name, y, out):
+    """``out = d activation / d input`` from the output ``y``, without temporaries for the two
+    activations a gated cell uses most."""
+    if name == "tanh":
+        np.multiply(y, y, out=out)
+        np.subtract(1.0, out, out=out)
+    elif name == "sigmoid":
+        np.subtract(1.0, y, out=out)
+        out *= y
+    else:
+        out[...] = dact(name, y)
+    return out
+
+
+def time_major_with_ones(x):
+    """``x`` (batch, time, features) as rows of (time * batch, features + 1) whose last column is
+    ones: one product with ``[kernel; bias]`` is the input projection with its bias, and one with
+    the gates' gradients is the kernel's gradient with the bias's as its last row."""
+    b, t_len, d = x.shape
+    rows = np.empty((t_len, b, d + 1), x.dtype)
+    rows[:, :, :d] = x.transpose(1, 0, 2)
+    rows[:, :, d] = 1.0
+    return rows.reshape(t_len * b, d + 1)
 
 
 class Saved:
