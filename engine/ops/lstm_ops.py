@@ -96,7 +96,7 @@ def _lstm_step(z, h, c, r, rec_mask, h_new, c_new, a, m, u, fast, activation, re
 
 def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, handle,
                    d_hseq, d_h, d_c, activation="tanh", recurrent_activation="sigmoid"):
-    saved = SAVED.get(handle, x, kernel)
+    saved = SAVED.take(handle, x, kernel)  # taken: the gates' gradients overwrite the gates
     if saved is None:
         hseq, _, _, saved = _lstm_forward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, activation,
                                           recurrent_activation)
@@ -106,10 +106,9 @@ def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, ha
     dtype = x.dtype
     perm = _perm(u)
     r_t = rec_kernel[:, perm].T.astype(dtype, copy=False)
-    dz_all = np.empty((t_len, b, 4 * u), dtype)
     d_hseq = d_hseq.transpose(1, 0, 2)
     dh, dc = np.array(d_h, dtype), np.array(d_c, dtype)  # owned: updated in place below
-    s_u, s_3u = np.empty((b, u), dtype), np.empty((b, 3 * u), dtype)
+    dc_next, s_u, s_3u = np.empty_like(dc), np.empty((b, u), dtype), np.empty((b, 3, u), dtype)
     masked, dropped = is_masked(mask), is_dropped(rec_mask)
     if masked:
         keep = (1 - mask).astype(dtype)
@@ -119,8 +118,8 @@ def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, ha
         if seq_grads:
             dh += d_hseq[t]
         c_prev = cseq[t - 1] if t else c0
-        g = gates[t]
-        i, f, o, gg = g[:, :u], g[:, u:2 * u], g[:, 2 * u:3 * u], g[:, 3 * u:]
+        g = gates[t].reshape(b, 4, u)  # i, f, o, c; becomes the gates' gradients in place
+        i, f, o, gg = g[:, 0], g[:, 1], g[:, 2], g[:, 3]
         if masked:  # a padded step passes its gradients through to the step before it
             m, k = mask[:, t:t + 1], keep[:, t:t + 1]
             np.multiply(dh, k, out=dh_carry)
@@ -128,27 +127,30 @@ def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, ha
             dh *= m
             dc *= m
         a = actc[t]
+        dact_into(recurrent_activation, g[:, :3], s_3u)  # then times c, c_prev, act(c)
+        s_3u[:, 0] *= gg
+        s_3u[:, 1] *= c_prev
+        s_3u[:, 2] *= a
         dact_into(activation, a, s_u)  # dc += dh * o * act'(c)
         s_u *= o
         s_u *= dh
         dc += s_u
-        dz = dz_all[t]
-        np.multiply(dc, gg, out=dz[:, :u])
-        np.multiply(dc, c_prev, out=dz[:, u:2 * u])
-        np.multiply(dh, a, out=dz[:, 2 * u:3 * u])
-        dz[:, :3 * u] *= dact_into(recurrent_activation, g[:, :3 * u], s_3u)
-        dact_into(activation, gg, s_u)
+        dact_into(activation, gg, s_u)  # the candidate's gradient, kept until c is read
         s_u *= i
-        np.multiply(dc, s_u, out=dz[:, 3 * u:])
-        dc *= f
-        np.matmul(dz, r_t, out=dh)
+        s_u *= dc
+        np.multiply(dc, f, out=dc_next)
+        np.multiply(s_3u[:, :2], dc[:, None], out=g[:, :2])
+        np.multiply(s_3u[:, 2], dh, out=o)
+        gg[...] = s_u
+        np.matmul(gates[t], r_t, out=dh)
+        dc, dc_next = dc_next, dc
         if dropped:
             dh *= rec_mask
         if masked:
             dh += dh_carry
             dc += dc_carry
     inv = np.argsort(perm)
-    flat_dz = dz_all.reshape(t_len * b, 4 * u)
+    flat_dz = gates.reshape(t_len * b, 4 * u)
     d_kernel_bias = (x_rows.T @ flat_dz)[:, inv]
     # the state each step started from: h0, then the outputs but the last (time-major, no copy
     # when hseq is this op's own output)
@@ -156,7 +158,7 @@ def _lstm_backward(x, h0, c0, kernel, rec_kernel, bias, mask, rec_mask, hseq, ha
     h_first = h0.astype(dtype, copy=False)
     if dropped:
         hs, h_first = hs * rec_mask, h_first * rec_mask
-    d_rec = hs[:-1].reshape((t_len - 1) * b, u).T @ flat_dz[b:] + h_first.T @ dz_all[0]
+    d_rec = hs[:-1].reshape((t_len - 1) * b, u).T @ flat_dz[b:] + h_first.T @ gates[0]
     dx = (flat_dz @ kernel[:, perm].T.astype(dtype, copy=False)).reshape(t_len, b, d).transpose(1, 0, 2)
     return dx, dh, dc, d_kernel_bias[:d], d_rec[:, inv], d_kernel_bias[d]
 

@@ -135,6 +135,14 @@ class Saved:
             return None
         return entry[2:]
 
+    def take(self, handle, x, kernel):
+        """``get``, and the entry is forgotten: for a backward pass that overwrites it (a second
+        backward pass on the same handle recomputes)."""
+        entry = self.get(handle, x, kernel)
+        if entry is not None:
+            del self.items[int(handle)]
+        return entry
+
 
 SAVED = Saved()
 
