@@ -11,8 +11,9 @@ TensorFlow-named functions that call them:
 - ``control_ops``: no_op and group; ``grad_util``: the shared gradient helpers (``unbroadcast``).
 - ``operators``: ``+``, ``*``, ``@``, ``[]``, comparisons... on ``Tensor`` and ``Variable``,
   installed when this package is imported (the framework's ``Tensor`` does not import the ops).
-- ``activation_ops``: the activation functions' numpy math, once; ``fused_ops`` and ``rnn_ops``:
-  Keras's own ops (hard_sigmoid, exact gelu, fused Dense, Embedding lookup; LSTM, GRU, SimpleRNN).
+- ``activation_ops``: the activation functions' numpy math, once; ``fused_ops``, ``rnn_ops``,
+  ``lstm_ops`` and ``gru_ops``: Keras's own ops (hard_sigmoid, exact gelu, fused Dense, Embedding
+  lookup; SimpleRNN, LSTM, GRU).
 """
 
 # Imported for what they do on import: Keras's ops are registered wherever the ops are, and

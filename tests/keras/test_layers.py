@@ -10,7 +10,7 @@ from engine import keras
 from engine.framework.tape import GradientTape
 from engine.keras import layers
 from engine.keras.layers import recurrent
-from engine.ops import rnn_ops
+from engine.ops import gru_ops, lstm_ops, rnn_ops
 from tests.engine.gradcheck import check_gradients, check_layer_gradients
 
 RNG = np.random.default_rng(0)
@@ -100,16 +100,16 @@ def test_fused_recurrent_ops_in_eager_and_graph_mode():
     rec_mask = RNG.uniform(0.5, 1.5, (b, u))
     for ract in ("sigmoid", "hard_sigmoid"):
         def lstm(x, h, c, k, r, bias, ract=ract):
-            return rnn_ops.lstm(x, h, c, k, r, bias, mask, rec_mask, recurrent_activation=ract)[0]
+            return lstm_ops.lstm(x, h, c, k, r, bias, mask, rec_mask, recurrent_activation=ract)[0]
 
         def gru(x, h, k, r, bias, ract=ract):
-            return rnn_ops.gru(x, h, k, r, bias, mask, rec_mask, recurrent_activation=ract)[1]
+            return gru_ops.gru(x, h, k, r, bias, mask, rec_mask, recurrent_activation=ract)[1]
 
         check_gradients(lstm, [_x(b, t, d), _x(b, u), _x(b, u), _x(d, 4 * u), _x(u, 4 * u), _x(4 * u)],
                         batch_none=False)
         check_gradients(gru, [_x(b, t, d), _x(b, u), _x(d, 3 * u), _x(u, 3 * u), _x(2, 3 * u)],
                         batch_none=False)
-    check_gradients(lambda x, h, k, r, bias: rnn_ops.gru_v1(x, h, k, r, bias, mask, rec_mask)[0],
+    check_gradients(lambda x, h, k, r, bias: gru_ops.gru_v1(x, h, k, r, bias, mask, rec_mask)[0],
                     [_x(b, t, d), _x(b, u), _x(d, 3 * u), _x(u, 3 * u), _x(3 * u)], batch_none=False)
     check_gradients(lambda x, h, k, r, bias: rnn_ops.simple_rnn(x, h, k, r, bias, mask, rec_mask)[0],
                     [_x(b, t, d), _x(b, u), _x(d, u), _x(u, u), _x(u)], batch_none=False)
@@ -271,9 +271,9 @@ def test_backward_without_its_cache_recomputes_the_same_gradients():
     b, t, d, u = 2, 4, 3, 2
     mask = np.array([[1, 1, 0, 0], [1, 1, 1, 1]], np.float64)
     ones = np.ones((b, u))
-    cases = [(rnn_ops._lstm, rnn_ops._lstm_backward,
+    cases = [(lstm_ops._lstm, lstm_ops._lstm_backward,
               [_x(b, t, d), _x(b, u), _x(b, u), _x(d, 4 * u), _x(u, 4 * u), _x(4 * u), mask, ones], 2),
-             (rnn_ops._gru, rnn_ops._gru_backward,
+             (gru_ops._gru, gru_ops._gru_backward,
               [_x(b, t, d), _x(b, u), _x(d, 3 * u), _x(u, 3 * u), _x(2, 3 * u), mask, ones], 1),
              (rnn_ops._simple_rnn, rnn_ops._simple_rnn_backward,
               [_x(b, t, d), _x(b, u), _x(d, u), _x(u, u), _x(u), mask, ones], 1)]

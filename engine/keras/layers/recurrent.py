@@ -1,4 +1,5 @@
-"""SimpleRNN, GRU and LSTM, each one fused op over the whole sequence (``engine.ops.rnn_ops``).
+"""SimpleRNN, GRU and LSTM, each one fused op over the whole sequence (``engine.ops``:
+``rnn_ops``, ``gru_ops``, ``lstm_ops``).
 
 Weights and their layout are Keras's: ``kernel`` (input_dim, k * units), ``recurrent_kernel``
 (units, k * units), ``bias``; LSTM gates ``i, f, c, o``; GRU gates ``z, r, h`` with
@@ -13,7 +14,7 @@ import numpy as np
 from engine.framework.tensor import Tensor, eager
 from engine.keras import activations, backend, initializers, regularizers
 from engine.keras.layers.base import Layer
-from engine.ops import rnn_ops
+from engine.ops import gru_ops, lstm_ops, rnn_ops
 
 
 def _act_name(fn) -> str:
@@ -174,7 +175,7 @@ class GRU(_RNN):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def _run(self, x, states, bias, mask, rec_mask):
-        op = rnn_ops.gru if self.reset_after else rnn_ops.gru_v1
+        op = gru_ops.gru if self.reset_after else gru_ops.gru_v1
         seq, h = op(x, states[0], self.kernel, self.recurrent_kernel, bias, mask, rec_mask,
                     activation=self._act, recurrent_activation=self._ract)
         return seq, [h]
@@ -212,7 +213,7 @@ class LSTM(_RNN):
         return _ForgetOne()
 
     def _run(self, x, states, bias, mask, rec_mask):
-        seq, h, c = rnn_ops.lstm(x, states[0], states[1], self.kernel, self.recurrent_kernel, bias, mask,
+        seq, h, c = lstm_ops.lstm(x, states[0], states[1], self.kernel, self.recurrent_kernel, bias, mask,
                                  rec_mask, activation=self._act, recurrent_activation=self._ract)
         return seq, [h, c]
 
