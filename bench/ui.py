@@ -42,8 +42,9 @@ IN_VIEW = """() => {
   const plots = [...document.querySelectorAll('.plot')].filter(p => {
     const r = p.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.height > 0; });
   if (!plots.length || plots.some(p => !p.dataset.interactiveAt)) return null;
-  const painted = p => Math.min(Number(p.dataset.sketchedAt ?? Infinity), Number(p.dataset.drawnAt ?? Infinity));
-  const plotly = plots.every(p => p.dataset.drawnAt) ? Math.max(...plots.map(p => Number(p.dataset.drawnAt))) : null;
+  const at = (p, key) => Number(p.dataset[key] ?? Infinity);
+  const painted = p => Math.min(at(p, 'sketchedAt'), at(p, 'drawnAt'));
+  const plotly = plots.every(p => p.dataset.drawnAt) ? Math.max(...plots.map(p => at(p, 'drawnAt'))) : null;
   return {first: Math.min(...plots.map(painted)), painted: Math.max(...plots.map(painted)),
           interactive: Math.max(...plots.map(p => Number(p.dataset.interactiveAt))), plotly,
           charts_in_view: plots.length, traces: plots.map(p => (p.data || p._lite?.traces || []).length)};
@@ -225,7 +226,8 @@ def main() -> None:
             results.append(result)
             print(f"  run {i + 1}: first chart painted {result['first']:.0f} ms, all "
                   f"{result['charts_in_view']} charts in view painted {result['painted']:.0f} ms, "
-                  f"interactive {result['interactive']:.0f} ms, redrawn by plotly {result['plotly'] or 0:.0f} ms; "
+                  f"interactive {result['interactive']:.0f} ms, "
+                  f"redrawn by plotly {result['plotly'] or 0:.0f} ms; "
                   f"traces {result['traces']}")
             if i == 0 and args.screenshot:
                 page.screenshot(path=args.screenshot)

@@ -83,7 +83,8 @@ def tag_scalars(request: Request, provider: Provider, tag: Tag,
                 series.append(_series(provider, r, tag, smoothing, max_points))
             except LookupError:
                 missing.append(r)
-        return dumps({"tag": tag, "smoothing": smoothing, "series": series, "missing": missing}).encode("utf-8")
+        body = {"tag": tag, "smoothing": smoothing, "series": series, "missing": missing}
+        return dumps(body).encode("utf-8")
 
     # Smoothing and M4 over every run's full series is most of the cost (~10 ms a run of 10,000
     # points): the body is kept for its runs' versions, so a page opened again, or polling a
