@@ -7,14 +7,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
 
 from board.api.budget import MAX_RUNS_PER_REQUEST, answer_points, check_points
 from board.api.deps import Provider, Tag
 from board.api.downsample import m4_indices
 from board.api.smoothing import smooth
 from board.data.provider import DataProvider
-from board.jsonutil import JSON, finite_list, float_name
+from board.jsonutil import JSON, dumps, finite_list, float_name
 
 router = APIRouter(prefix="/api/pages", default_response_class=JSON)
 
@@ -55,7 +56,7 @@ def _summary_row(provider: DataProvider, run: str, tag: str) -> dict:
 
 
 @router.get("/scalars", response_class=JSON)
-def tag_scalars(provider: Provider, tag: Tag,
+def tag_scalars(request: Request, provider: Provider, tag: Tag,
                 run: Annotated[list[str], Query(description="each run once, at most 500")],
                 smoothing: Annotated[float, Query(ge=0, le=0.999)] = 0.6,
                 max_points: Annotated[int | None, Query(ge=4, le=MAX_POINTS_LIMIT)] = None):
@@ -74,13 +75,29 @@ def tag_scalars(provider: Provider, tag: Tag,
         except LookupError:
             pass
     check_points(total, f"tag {tag!r} of {len(present)} run(s)")
-    series, missing = [], []
+
+    def make() -> bytes:
+        series, missing = [], []
+        for r in run:
+            try:
+                series.append(_series(provider, r, tag, smoothing, max_points))
+            except LookupError:
+                missing.append(r)
+        body = {"tag": tag, "smoothing": smoothing, "series": series, "missing": missing}
+        return dumps(body).encode("utf-8")
+
+    # Smoothing and M4 over every run's full series is most of the cost (~10 ms a run of 10,000
+    # points): the body is kept for its runs' versions, so a page opened again, or polling a
+    # finished run, is answered without redoing it.
+    versions = []
     for r in run:
         try:
-            series.append(_series(provider, r, tag, smoothing, max_points))
+            versions.append(provider.scalars_version(r, tag))
         except LookupError:
-            missing.append(r)
-    return JSON({"tag": tag, "smoothing": smoothing, "series": series, "missing": missing})
+            versions.append(None)
+    body = request.app.state.response_cache.get_or_make(
+        ("pages/scalars", tag, tuple(run), smoothing, max_points), tuple(versions), make)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/summary", response_class=JSON)

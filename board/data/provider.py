@@ -122,6 +122,15 @@ class DataProvider:
                 raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
             return len(series)
 
+    def scalars_version(self, run: str, tag: str) -> tuple[int, int]:
+        """Changes whenever the stored points of (run, tag) change."""
+        s = self._store(run)
+        with s.lock:
+            series = s.scalars.get(tag)
+            if series is None or not len(series):
+                raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
+            return s.generation, series.version
+
     def fingerprint(self, run: str) -> tuple:
         """What changes whenever the run's scalars or histograms change: ((tag, version) per
         scalar tag, (tag, version) per histogram tag) in the store's order, and the store's

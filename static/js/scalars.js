@@ -15,9 +15,9 @@ import { downloadList, makeCard } from "./scalars/cards.js";
 import { figure, prepare } from "./scalars/chart.js";
 import { Compare } from "./scalars/compare.js";
 import { bandTraces, groupSeries } from "./scalars/grouping.js";
-import { highlightRun, hover } from "./scalars/hover.js";
+import { highlightRun, hover, liteHover } from "./scalars/hover.js";
 import { bindSelection, renderSelection, selectionShapes } from "./scalars/select.js";
-import { sketch } from "./scalars/sketch.js";
+import { liteZoom, sketch } from "./scalars/sketch.js";
 
 const settings = new Settings({
   smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],
@@ -114,6 +114,7 @@ function buildGroups() {
   }
   groupsBox.replaceChildren(...sections);
   applyTagFilter();
+  drawer.drawInView([...cards.values()].filter((c) => !c.card.hidden).map((c) => c.plot));
 }
 
 const PINNED = "Pinned";
@@ -124,6 +125,7 @@ function togglePin(tag) {
   buildGroups();
   const c = cards.get(tag);
   if (c?.plot.dataset.drawn) window.Plotly.Plots.resize(c.plot);
+  else c?.plot._lite?.draw();
 }
 
 /** Show the charts whose tag passes the filter and that some selected run has. */
@@ -174,26 +176,60 @@ async function drawPlot(plot) {
       const run = runs.slice(i, i + RUNS_PER_REQUEST);
       parts.push(api("/api/pages/scalars", { tag, run, smoothing: w, max_points: maxPoints }));
     }
-    const answers = await Promise.all(parts);
+    inflight++;
+    const answers = await Promise.all(parts).finally(() => { inflight--; });
     const data = { ...answers[0], series: answers.flatMap((a) => a.series),
                    missing: answers.flatMap((a) => a.missing) };
     if (token !== plot._token) return;  // a newer draw of this chart is on its way
     entry = { key, data: prepare(data) };
     cache.set(tag, entry);
   }
-  if (!window.Plotly) {
-    render(plot, entry.data, w);   // a quick canvas sketch while plotly.js is still loading
-    await plotlyReady;
-    if (token !== plot._token) return;
-  }
+  // Drawn by plotly already: redrawn by it. Else the canvas chart now (interactive at once),
+  // replaced by plotly's when the pointer enters it or the page is idle (`upgrade`).
+  if (!plot.dataset.drawn && render(plot, entry.data, w, true)) { queueUpgrade(plot, () => token === plot._token && render(plot, entry.data, w)); return; }
+  await loadPlotly();
+  if (token !== plot._token) return;
   render(plot, entry.data, w);
 }
 
-// plotly.js (its 1.2 MB basic bundle, preloaded by the page) is parsed while the data is on its
-// way; a chart whose data arrives first is sketched on a canvas until then.
-const plotlyReady = plotly();
+// ---------------------------------------------------------------- plotly, after first paint
 
-function render(plot, data, w) {
+// plotly.js's basic bundle (preloaded by the page) takes ~0.3 s to parse and each chart of 40
+// traces some 0.1-0.5 s to draw: work that must not delay the data's fetch nor the canvas
+// charts. It is parsed once no chart's data is on its way (or a chart needs it: a date axis),
+// then the canvas charts are replaced one at a time, the one under the pointer first.
+let plotlyLoad = null;
+function loadPlotly() {
+  plotlyLoad ??= plotly().then((P) => { setTimeout(pump, 0); return P; });
+  return plotlyLoad;
+}
+const waiting = new Map();   // plot -> () => draw it with plotly
+let pumping = false;
+function queueUpgrade(plot, draw) {
+  waiting.set(plot, draw);
+  if (!plot._upgradeBound) {
+    plot._upgradeBound = true;
+    plot.addEventListener("pointerenter", () => { plot._wanted = Date.now(); loadPlotly(); setTimeout(pump, 0); });
+  }
+  if (window.Plotly) setTimeout(pump, 0);
+  else whenQuiet();
+}
+function whenQuiet() { idle(() => { if (inflight) setTimeout(whenQuiet, 100); else loadPlotly(); }); }
+const idle = (fn) => (window.requestIdleCallback ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 50));
+function pump() {
+  if (pumping || !window.Plotly || !waiting.size) return;
+  pumping = true;
+  const plot = [...waiting.keys()].sort((a, b) => (b._wanted ?? 0) - (a._wanted ?? 0))[0];
+  const draw = waiting.get(plot);
+  waiting.delete(plot);
+  if (plot.isConnected && !plot.dataset.drawn) draw();
+  pumping = false;
+  if (waiting.size) idle(pump);
+}
+let inflight = 0;
+
+/** Draw one chart: with plotly, or (`lite`) on the canvas; false when the canvas cannot. */
+function render(plot, data, w, lite = false) {
   const own = axisOf(settings, plot.dataset.tag);     // this chart's y scale and limits, if set
   const logy = own.logy ?? settings.get("logy");
   // Grouped runs are drawn as their group's mean (a series like a run's) over a band.
@@ -213,31 +249,44 @@ function render(plot, data, w) {
     const mean = traces.find((t) => t.meta.role === "smoothed" && t.meta.run === g.series.run);
     if (mean) traces.unshift(...bandTraces(g, mean.x, mean.line.color, bandBox.value));
   }
-  if (settings.get("extrema") && window.Plotly) traces.push(...extremaTraces(traces));   // not in the sketch
+  if (settings.get("extrema")) traces.push(...extremaTraces(traces));
   applyLimits(layout, traces, own, logy);
   layout.uirevision += `|${own.min}|${own.max}`;
-  if (!window.Plotly) {
-    if (sketch(plot, traces, layout)) plot.dataset.sketchedAt ??= String(Math.round(performance.now()));
-    return;
+  const options = () => ({ xMode: settings.get("x"), mode: tipMode.value });
+  plot.dataset.smoothing = String(w);
+  if (lite) {
+    if (!sketch(plot, traces, layout)) return false;
+    plot.dataset.sketchedAt ??= String(Math.round(performance.now()));
+    liteHover(plot, options);
+    bindSelection(plot, options);
+    renderSelection(plot, options());
+    plot.dataset.interactiveAt ??= String(Math.round(performance.now()));   // ms since navigation (bench/ui.py)
+    badge(plot, nonfinite);
+    return true;
   }
+  const zoom = liteZoom(plot);
+  if (zoom) { layout.xaxis.range = zoom.x; layout.yaxis.range = zoom.y; }
   plot.querySelector("canvas.sketch")?.remove();
+  delete plot._lite;
   layout.shapes = selectionShapes(plot, settings.get("x"));
   const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   window.Plotly.react(plot, traces, layout, config);
   plot.dataset.drawn = String(traces.length);
   plot.dataset.drawnAt ??= String(Math.round(performance.now()));   // ms since navigation (bench/ui.py)
-  plot.dataset.smoothing = String(w);
-  const card = cards.get(plot.dataset.tag);
-  if (card) {
-    card.badge.hidden = !nonfinite;
-    card.badge.textContent = `${nonfinite} NaN/inf`;
-    card.badge.title = "Non-finite values are marked ✕ (NaN), ▲ (+inf), ▼ (-inf) on the chart";
-  }
-  const options = () => ({ xMode: settings.get("x"), mode: tipMode.value });
+  plot.dataset.interactiveAt ??= plot.dataset.drawnAt;
+  badge(plot, nonfinite);
   hover(plot, options);
   bindSelection(plot, options);
   renderSelection(plot, options());
   document.body.dataset.chartsDrawn = String((Number(document.body.dataset.chartsDrawn) || 0) + 1);
+}
+
+function badge(plot, nonfinite) {
+  const card = cards.get(plot.dataset.tag);
+  if (!card) return;
+  card.badge.hidden = !nonfinite;
+  card.badge.textContent = `${nonfinite} NaN/inf`;
+  card.badge.title = "Non-finite values are marked ✕ (NaN), ▲ (+inf), ▼ (-inf) on the chart";
 }
 
 // ---------------------------------------------------------------- loading and live refresh

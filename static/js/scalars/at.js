@@ -7,7 +7,8 @@ function xNumber(v) { return v instanceof Date ? v.getTime() : typeof v === "str
 /** The runs' curves of a drawn chart (its "smoothed" traces): run, colour and, per point, the x
  *  as a number (ms for a date axis), the smoothed value and [step, raw value, wall time]. */
 export function curves(plot) {
-  return (plot.data ?? []).filter((t) => t.meta?.role === "smoothed" && t.x?.length).map((t) => ({
+  const traces = plot.dataset.drawn ? plot.data : plot._lite?.traces;
+  return (traces ?? []).filter((t) => t.meta?.role === "smoothed" && t.x?.length).map((t) => ({
     run: t.meta.run, color: t.line.color, x: Array.from(t.x, xNumber), smoothed: Array.from(t.y),
     point: t.customdata,
   }));

@@ -32,6 +32,7 @@ export function makeCard(tag, runs) {
   enlarge.addEventListener("click", () => {
     card.classList.toggle("wide");
     if (plot.dataset.drawn) window.Plotly.Plots.resize(plot);
+    else plot._lite?.draw();
   });
   return { card, plot, badge, downloads, pin };
 }

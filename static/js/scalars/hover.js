@@ -9,9 +9,14 @@ const tooltip = el("div", { class: "tooltip", role: "tooltip", hidden: true });
 document.body.append(tooltip);
 let tooltipRun = null;
 
+/** The chart's axes: plotly's, or the canvas chart's (scalars/sketch.js) before plotly drew it. */
+function axes(plot) {
+  return plot.dataset.drawn ? plot._fullLayout : plot._lite ? { xaxis: plot._lite.xa, yaxis: plot._lite.ya } : null;
+}
+
 /** The data x under the mouse (ms for a date axis), or null off the plot area. */
 export function cursorX(plot, mouse) {
-  const xa = plot._fullLayout?.xaxis;
+  const xa = axes(plot)?.xaxis;
   if (!xa) return null;
   const box = plot.getBoundingClientRect();
   const x = xa.p2c(mouse.clientX - box.left - xa._offset);
@@ -38,7 +43,7 @@ function headText(x, xMode, rows) {
 function showTooltip(plot, mouse, opts) {
   const got = rowsAt(plot, cursorX(plot, mouse), opts);
   if (!got || !got.rows.length) { hideTooltip(plot); return; }
-  const ya = plot._fullLayout.yaxis;
+  const ya = axes(plot).yaxis;
   const box = plot.getBoundingClientRect();
   const cursorY = ya.p2c(mouse.clientY - box.top - ya._offset);
   const dist = (r) => (r.smoothed === null ? Infinity : Math.abs((ya.type === "log" ? Math.log10(r.smoothed) : r.smoothed) - cursorY));
@@ -84,6 +89,7 @@ function hideTooltip(plot) {
 // ---------------------------------------------------------------- hovered run highlight
 
 function highlightPlot(plot, run) {
+  if (!plot.dataset.drawn) { plot._lite?.draw(run); return; }
   if (!plot.data?.length) return;
   const opacity = plot.data.map((t) => {
     const mine = !run || t.meta?.run === run;
@@ -97,7 +103,7 @@ function highlightPlot(plot, run) {
 /** Highlight `run` (null: none) on the drawn charts among `plots`, and on those drawn later. */
 export function highlightRun(run, plots) {
   hotRun = run;
-  for (const plot of plots) if (plot.dataset.drawn) highlightPlot(plot, run);
+  for (const plot of plots) if (plot.dataset.drawn || plot._lite) highlightPlot(plot, run);
 }
 
 /** After plotly drew a chart: hook its tooltip once (`options()`: {xMode, mode}), and highlight the hovered run on it. */
@@ -111,5 +117,21 @@ export function hover(plot, options) {
     plot.on("plotly_unhover", () => { active = false; hideTooltip(plot); });
     plot.addEventListener("mousemove", (event) => { if (active) showTooltip(plot, event, options()); });
   }
+  if (hotRun) highlightPlot(plot, hotRun);
+}
+
+/** The canvas chart's tooltip (bound once): every mouse move over its plot area until plotly drew it. */
+export function liteHover(plot, options) {
+  if (plot._liteTooltip) return;
+  plot._liteTooltip = true;
+  plot.addEventListener("mousemove", (event) => {
+    const lite = plot._lite;
+    if (plot.dataset.drawn || !lite) return;
+    const b = plot.getBoundingClientRect();
+    const x = event.clientX - b.left - lite.xa._offset, y = event.clientY - b.top - lite.ya._offset;
+    if (x >= 0 && x <= lite.w && y >= 0 && y <= lite.h) showTooltip(plot, event, options());
+    else hideTooltip(plot);
+  });
+  plot.addEventListener("mouseleave", () => { if (!plot.dataset.drawn) hideTooltip(plot); });
   if (hotRun) highlightPlot(plot, hotRun);
 }

@@ -57,6 +57,7 @@ function setSelection(plot, selection, options) {
   plot._selection = selection;
   renderSelection(plot, options);
   if (plot.dataset.drawn) window.Plotly.relayout(plot, { shapes: selectionShapes(plot, options.xMode) });
+  else plot._lite?.draw();
 }
 
 /** Refresh the selection table under `plot` (after a redraw: runs or smoothing changed). */
@@ -75,15 +76,25 @@ export function renderSelection(plot, options) {
 
 /** Hook clicks on a drawn chart once; the table goes right after the plot element. */
 export function bindSelection(plot, options) {
-  if (plot._selectionBox) return;
-  plot._selectionBox = el("section", { class: "selection", hidden: true, "aria-label": `Selected steps of ${plot.dataset.tag}` });
-  plot.after(plot._selectionBox);
-  plot.on("plotly_click", (event) => {
-    const opts = options();
-    const got = rowsAt(plot, cursorX(plot, event.event), opts);
-    if (!got) return;
-    const sel = plot._selection;
-    const x = event.event.shiftKey && sel && sel.xMode === opts.xMode ? [sel.x[0], got.x].sort((a, b) => a - b) : [got.x];
-    setSelection(plot, { x: x[0] === x[1] ? [x[0]] : x, xMode: opts.xMode }, opts);
-  });
+  if (!plot._selectionBox) {
+    plot._selectionBox = el("section", { class: "selection", hidden: true, "aria-label": `Selected steps of ${plot.dataset.tag}` });
+    plot.after(plot._selectionBox);
+    // The canvas chart (before plotly drew this one): a click that was not a zoom drag.
+    plot.addEventListener("click", (event) => {
+      if (!plot.dataset.drawn && plot._lite && !plot._lite.dragged) selectAt(plot, event, options());
+    });
+  }
+  if (plot.on && !plot._plotlyClick) {
+    plot._plotlyClick = true;
+    plot.on("plotly_click", (event) => selectAt(plot, event.event, options()));
+  }
+}
+
+/** Select the step under `mouse` (a shift-click: the second step). */
+export function selectAt(plot, mouse, opts) {
+  const got = rowsAt(plot, cursorX(plot, mouse), opts);
+  if (!got) return;
+  const sel = plot._selection;
+  const x = mouse.shiftKey && sel && sel.xMode === opts.xMode ? [sel.x[0], got.x].sort((a, b) => a - b) : [got.x];
+  setSelection(plot, { x: x[0] === x[1] ? [x[0]] : x, xMode: opts.xMode }, opts);
 }
