@@ -35,3 +35,18 @@ def test_meta_graph_is_the_op_graph_as_tensorboard_reads_it(client, graph_logdir
         assert ops[node] == "Relu"
     matmul = next(n for n in body["nodes"] if n["name"] == "dense/MatMul")
     assert matmul["inputs"] == ["x", "dense/kernel"]
+
+
+@pytest.mark.parametrize("order", ["meta_first", "graph_first"])
+def test_a_graph_def_wins_over_a_meta_graph_in_either_order(order):
+    from board.data.stores import RunStore
+    from board.ingest.accumulator import _apply
+    from tfevents.decode import Graph
+
+    own, meta = Graph(0, 1.0, b"own"), Graph(5, 2.0, b"meta", from_meta_graph=True)
+    store = RunStore()
+    for item in (meta, own) if order == "meta_first" else (own, meta):
+        _apply(store, item)
+    assert store.graph.data == b"own" and not store.graph_from_meta_graph
+    _apply(store, Graph(7, 3.0, b"newer"))
+    assert store.graph.data == b"newer"
