@@ -10,6 +10,9 @@ LINE_COLOR = """(run) => { for (const p of document.querySelectorAll('.plot')) f
 BADGE_COLOR = """(run) => { const c = document.querySelector(`article.card[data-run="${run}"] .badge`);
     return c && c.style.getPropertyValue('--swatch'); }"""
 
+MEDIAN_COLOR = """(run) => { const p = document.querySelector(`.plot[data-run="${run}"]`);
+    return p && p.data && p.data.at(-1).line.color; }"""
+
 
 def pick(page, run: str, color: str) -> None:
     page.locator(f'#run-list li:has(input[data-run="{run}"]) input.color-pick').evaluate(
@@ -38,6 +41,11 @@ def test_picked_colours_travel_with_the_link(browser, page, board):
         shared.wait_for_url("**/distributions?*")
         assert "color=00aa55-lr_0.1" in shared.url
         assert wait_for(shared, BADGE_COLOR, arg="lr_0.1") == "#00aa55"
+        # picked here, the run's charts and badges on this page take it at once
+        pick(shared, "edge", "#3355ff")
+        assert wait_for(shared, BADGE_COLOR, arg="edge") == "#3355ff"
+        assert wait_for(shared, MEDIAN_COLOR, arg="edge") == "#3355ff"
+        assert "color=3355ff-edge" in shared.url
         screenshot(shared, "run-colors-distributions")
     finally:
         fresh.close()

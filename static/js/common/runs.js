@@ -36,7 +36,13 @@ export function setRunColor(settings, run, color) {
   if (color && HEX.test(color)) picked[run] = color; else delete picked[run];
   settings.set("color", Object.entries(picked).map(([r, c]) => colorParam(r, c)));
   try { localStorage.setItem(PICKED_KEY, JSON.stringify(picked)); } catch { /* storage off: the URL only */ }
+  for (const badge of document.querySelectorAll(".badge[title]")) {
+    if (badge.title === run) badge.style.setProperty("--swatch", runColor(run));
+  }
+  document.dispatchEvent(new CustomEvent("board:runcolor", { detail: { run } }));
 }
+/** Calls `fn(run)` when the user picks a run's colour (pages whose charts keep their colours). */
+export function onRunColor(fn) { document.addEventListener("board:runcolor", (e) => fn(e.detail.run)); }
 
 /** Colours follow the sorted list of every run, so a run keeps its colour on every chart and page. */
 export function setAllRuns(runs) { runOrder = [...runs].sort(); }
