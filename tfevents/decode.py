@@ -1,5 +1,6 @@
 """From Events to what the dashboards show: scalars, histograms, text, graphs, hparams, images
-and audio (``tfevents.blobs``).
+and audio (``tfevents.blobs``), PR curves and layouts (``tfevents.curves``), meshes
+(``tfevents.meshes``).
 
 Both summary generations come out in one shape: a v1 ``simple_value`` and a v2 scalar tensor
 are both a ``Scalar``; a v1 HistogramProto and a v2 ``[k, 3]`` tensor are both a ``Histogram``
@@ -16,7 +17,7 @@ import numpy as np
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 
-from tfevents import blobs, builders, curves
+from tfevents import blobs, builders, curves, meshes
 from tfevents import bucketing as hist
 from tfevents.proto import event_pb2, graph_pb2, hparams_pb2, meta_graph_pb2, summary_pb2
 from tfevents.tensor_util import TensorDecodeError, make_ndarray
@@ -54,8 +55,9 @@ class Text:
 
 @dataclass
 class Unshown:
-    """A value of a kind this board does not draw (meshes, embeddings, run metadata...): counted per run,
-    kind and tag, so the status panel can say what is there instead of dropping it silently."""
+    """A value of a kind this board does not draw (embeddings, meta graphs, unknown plugins...):
+    counted per run, kind and tag, so the status panel can say what is there instead of dropping
+    it silently."""
 
     tag: str
     step: int
@@ -128,6 +130,7 @@ class SummaryDecoder:
     """Decodes the Events of one run. Keep one per run: it remembers tags' plugins."""
 
     plugins: dict = field(default_factory=dict)
+    mesh_data: dict = field(default_factory=dict)  # tag -> its MeshPluginData (only the first value has it)
 
     def decode(self, event: event_pb2.Event) -> list:
         kind = event.WhichOneof("what")
@@ -197,6 +200,10 @@ class SummaryDecoder:
             return curves.pr_curve(tag, step, wall_time, value.tensor)
         if plugin == "custom_scalars":
             return curves.layout(tag, step, wall_time, value.tensor)
+        if plugin == meshes.MESH_PLUGIN:
+            if value.HasField("metadata") and value.metadata.plugin_data.content:
+                self.mesh_data[tag] = meshes.plugin_data(value.metadata.plugin_data.content)
+            return meshes.mesh_part(tag, step, wall_time, value.tensor, self.mesh_data.get(tag))
         return Unshown(tag, step, UNSHOWN_KINDS.get(plugin, plugin or "tensors"))
 
     @staticmethod
@@ -215,8 +222,9 @@ UNSHOWN_KINDS = {"images": "images", "audio": "audio", "pr_curves": "pr_curves",
 
 
 def _rows_of(array: np.ndarray) -> list | None:
-    """A 2-D (or deeper) string tensor's cells as rows of strings; None for scalars and vectors."""
-    if array.ndim < 2:
+    """A 2-D (or deeper) string tensor's cells as rows of strings; None for scalars and vectors.
+    An empty tensor has no rows, whatever its shape: [1048576, 0] must not make a million lists."""
+    if array.size == 0 or array.ndim < 2:
         return None
     def s(item) -> str:
         return item.decode("utf-8", errors="replace") if isinstance(item, bytes) else str(item)
@@ -231,6 +239,8 @@ def _text_of(array: np.ndarray) -> str:
 
     if array.ndim == 0:
         return s(array.item())
+    if array.size == 0:
+        return ""  # nothing to show, and no newline per empty row
     if array.ndim == 1:
         return "\n".join(s(x) for x in array)
     return "\n".join(" | ".join(s(x) for x in row) for row in array.reshape(array.shape[0], -1))

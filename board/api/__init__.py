@@ -5,10 +5,12 @@ from board.api import (
     blobs,
     custom_scalars,
     diagnostics,
+    embeddings,
     export,
     graphs,
     histograms,
     hparams,
+    meshes,
     pages,
     pr_curves,
     runs,
@@ -19,4 +21,5 @@ from board.api import (
 
 ROUTERS = [runs.router, scalars.router, histograms.router, text.router, graphs.router, hparams.router,
            diagnostics.router, pages.router, blobs.router, export.router, tensorboard_routes.router,
-           pr_curves.router, custom_scalars.router]
+           pr_curves.router, custom_scalars.router,
+           meshes.router, embeddings.router]

@@ -9,6 +9,8 @@ import numpy as np
 
 from board.data.blobs import KINDS as BLOB_KINDS
 from board.data.blobs import StepSamples, StoredSample
+from board.data.projector import CONFIG_NAME as PROJECTOR_CONFIG
+from board.data.projector import find_config
 from board.data.stores import Latest, RunStore
 from board.ingest.loader import shown_name
 from board.ingest.multiplexer import Multiplexer
@@ -17,7 +19,6 @@ from board.ingest.multiplexer import Multiplexer
 UNSHOWN_KINDS_LISTED = ("images", "audio", "meshes", "embeddings")
 CUSTOM_SCALARS_TAG = "custom_scalars__config__"  # the one tag a layout is written under
 BLOB_WHAT = {"images": "image", "audio": "audio"}
-PROJECTOR_CONFIG = "projector_config.pbtxt"  # what add_embedding writes beside the event files
 
 
 def _text(value: str | None) -> str | None:
@@ -84,10 +85,11 @@ class DataProvider:
                     tags[kind] = sorted(s.unshown.get(kind, ()))
                 for kind, counts in s.unshown.items():  # kinds beyond TensorBoard's own plugins
                     tags.setdefault(kind, sorted(counts))
+                tags["meshes"] = sorted(t for t, r in s.meshes.items() if len(r))
                 if s.blobs is not None:
                     for kind in BLOB_KINDS:
                         tags[kind] = s.blobs.tag_names(kind)
-            if os.path.isfile(os.path.join(loader.path, PROJECTOR_CONFIG)):
+            if find_config(loader.path) is not None:
                 tags["embeddings"] = [PROJECTOR_CONFIG]
             out[name] = tags
         return out
@@ -102,8 +104,6 @@ class DataProvider:
             for kind in sorted(unshown):
                 for tag, count in sorted(unshown[kind].items()):
                     out.append({"run": name, "kind": kind, "tag": tag, "count": count})
-            if os.path.isfile(os.path.join(loader.path, PROJECTOR_CONFIG)):
-                out.append({"run": name, "kind": "embeddings", "tag": PROJECTOR_CONFIG, "count": 1})
         return out
 
     def scalars(self, run: str, tag: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -173,6 +173,16 @@ class DataProvider:
     def pr_curves(self, run: str, tag: str) -> list:
         """The kept ``tfevents.curves.PrCurve`` records of a tag, oldest step first."""
         return self._sample(run, "pr_curves", tag, "PR curve")
+
+    def meshes(self, run: str, tag: str) -> list:
+        """The kept ``tfevents.meshes.MeshStep`` records of a mesh, oldest step first (each a copy:
+        a later part of the newest step joins the stored one)."""
+        s = self._store(run)
+        with s.lock:
+            res = s.meshes.get(tag)
+            if res is None or not len(res):
+                raise NotFoundError(f"run {run!r} has no mesh tagged {tag!r}")
+            return [type(m)(m.step, m.wall_time, dict(m.parts)) for m in res.items]
 
     def custom_scalars_layouts(self) -> dict[str, dict]:
         """{run: its newest custom-scalars layout} for the runs that wrote one."""

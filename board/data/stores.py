@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tfevents.meshes import MeshStep
+
 if TYPE_CHECKING:
     from board.data.blobs import BlobStore
 
@@ -155,6 +157,7 @@ class Latest:
 HISTOGRAMS_KEPT = 500   # per (run, tag): TensorBoard's default
 TEXTS_KEPT = 1000       # per (run, tag)
 PR_CURVES_KEPT = 100    # per (run, tag): TensorBoard's default (--samples_per_plugin pr_curves=N)
+MESHES_KEPT = 100       # steps per (run, mesh): TensorBoard's mesh plugin default
 PROBLEMS_KEPT = 100     # per run: decode problems shown in /api/status
 _generations = itertools.count()
 
@@ -176,6 +179,7 @@ class RunStore:
     pr_curves: dict[str, Reservoir] = field(default_factory=dict)  # tfevents.curves.PrCurve records
     pr_curves_kept: int = PR_CURVES_KEPT
     custom_scalars: Latest | None = None  # the newest layout (a dict, tfevents.curves)
+    meshes: dict[str, Reservoir] = field(default_factory=dict)  # name -> tfevents.meshes.MeshStep records
     unshown: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> tag -> values seen
     problems: deque = field(default_factory=lambda: deque(maxlen=PROBLEMS_KEPT))
     problem_count: int = 0
@@ -219,6 +223,19 @@ class RunStore:
             res = self.pr_curves[item.tag] = Reservoir(self.pr_curves_kept)
         res.add(item)
 
+    def add_mesh_part(self, item) -> None:
+        """A part of a mesh (``tfevents.meshes.MeshPart``): joins the other parts of its step, or
+        starts a step; a part already held at that step is a restart (the rule above)."""
+        res = self.meshes.get(item.tag)
+        if res is None:
+            res = self.meshes[item.tag] = Reservoir(MESHES_KEPT)
+        last = res.items[-1] if res.items else None
+        if last is not None and last.step == item.step and item.kind not in last.parts:
+            last.parts[item.kind] = item
+            res.version = next(_VERSIONS)
+        else:
+            res.add(MeshStep(item.step, item.wall_time, {item.kind: item}))
+
     def add_unshown(self, item) -> None:
         """Count a value of a kind no dashboard draws (images, audio...), by kind and tag."""
         tags = self.unshown.setdefault(item.kind, {})
@@ -232,7 +249,8 @@ class RunStore:
         """A restart marker (SessionLog START) at ``step``: drop every tag's steps >= step."""
         for s in self.scalars.values():
             s.purge(step)
-        for r in (*self.histograms.values(), *self.text.values(), *self.pr_curves.values()):
+        for r in (*self.histograms.values(), *self.text.values(), *self.pr_curves.values(),
+                  *self.meshes.values()):
             r.purge(step)
         if self.blobs is not None:
             self.blobs.purge(step)

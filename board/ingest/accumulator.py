@@ -27,6 +27,7 @@ from tfevents.decode import (
     Text,
     Unshown,
 )
+from tfevents.meshes import MeshPart
 
 
 class RunAccumulator:
@@ -137,6 +138,8 @@ def _apply(store: RunStore, item) -> None:
     elif kind is CustomScalarsLayout:
         if store.custom_scalars is None or item.step >= store.custom_scalars.step:
             store.custom_scalars = Latest(item.step, item.wall_time, item.layout)
+    elif kind is MeshPart:
+        store.add_mesh_part(item)
     elif kind is Unshown:
         store.add_unshown(item)
     elif kind is Problem:

@@ -39,7 +39,9 @@ DASHBOARDS = [
     ("text", "Text"),
     ("pr_curves", "PR Curves"),
     ("custom_scalars", "Custom Scalars"),
+    ("meshes", "Meshes"),
     ("hparams", "HParams"),
+    ("projector", "Projector"),
     ("diagnostics", "Diagnostics"),
 ]
 

@@ -100,18 +100,19 @@ def test_graph_2000_nodes_stays_responsive(page, board):
     page.goto(f"{board.url}/graphs?run=edge")
     wait_for(page, "() => document.getElementById('graph').dataset.nodes")
     page.get_by_role("button", name="Expand all").click()
-    # While the worker lays out 2,001 nodes, the page keeps answering within a frame or two.
-    worst = 0.0
+    # While the worker lays out 2,001 nodes (seconds), the page keeps answering: animation frames
+    # run before the layout is done. Laid out on the main thread, the click would return with the
+    # layout finished and no frame between. (How long a frame waits is bench material, not here.)
+    frames = 0
     deadline = time.monotonic() + 60
     while visible_nodes(page) != 2001:
-        t = time.perf_counter()
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(1)))")
-        worst = max(worst, time.perf_counter() - t)
+        frames += 1
         assert time.monotonic() < deadline, "layout of 2,001 nodes took over 60 s"
         time.sleep(0.05)
-    assert worst < 0.5, f"main thread blocked for {worst:.2f} s during layout"
     layout_ms = int(page.locator("#graph").get_attribute("data-layout-ms"))
-    print(f"2,001-node layout in the worker: {layout_ms} ms; worst frame wait {worst * 1000:.0f} ms")
+    assert frames >= 3, f"only {frames} frames ran during a {layout_ms} ms layout"
+    print(f"2,001-node layout in the worker: {layout_ms} ms; {frames} frames answered meanwhile")
 
 
 def test_graph_search_reveals_node(page, board):
@@ -178,26 +179,36 @@ def test_text_is_rendered_markdown_that_cannot_run(page, board):
 
 
 def test_text_tab_is_hidden_when_no_run_has_text(page, tmp_path):
-    """...and the status line says what the logdir holds that no dashboard draws."""
+    """...and the status line says what the logdir holds that no dashboard draws; meshes are
+    drawn (their tab appears), a tensor of a plugin we do not know is not."""
     from tensorboardX import SummaryWriter as XWriter
+
+    from tfevents.builders import plugin_metadata
+    from tfevents.proto import summary_pb2
+    from tfevents.tensor_util import make_tensor_proto
 
     with SummaryWriter(tmp_path / "only_scalars") as w:
         for s in range(5):
             w.add_scalar("loss", 1.0 / (s + 1), s)
+        for s in range(2):
+            value = summary_pb2.Summary.Value(tag="<b>m</b>", tensor=make_tensor_proto(np.ones(3)),
+                                              metadata=plugin_metadata("my_plugin"))
+            w.add_summary(summary_pb2.Summary(value=[value]), s)
     with XWriter(str(tmp_path / "curves")) as w:
         for s in range(2):
-            w.add_mesh("<b>m</b>", vertices=np.random.default_rng(s).random((1, 4, 3)), global_step=s)
+            w.add_mesh("mesh", vertices=np.random.default_rng(s).random((1, 4, 3)), global_step=s)
     with Server(tmp_path) as server:
         page.goto(f"{server.url}/scalars")
         charts_drawn(page, 1)
         assert not page.get_by_role("link", name="Text").is_visible()
+        assert page.get_by_role("link", name="Meshes").is_visible()
         assert page.locator("#updated").inner_text().startswith("updated ")
         wait_for(page, "() => document.getElementById('status').textContent.includes('not shown')")
-        assert page.locator("#status").inner_text() == "2 meshes not shown"
+        assert page.locator("#status").inner_text() == "2 my plugin not shown"
         assert not page.get_by_role("link", name="Images").is_visible()
         page.locator("#status-details").click()
         item = page.locator("#status-panel .not-shown li")
-        assert item.inner_text() == "curves: meshes tagged <b>m</b>_1 (2 values)"  # as text
+        assert item.inner_text() == "only_scalars: my plugin tagged <b>m</b> (2 values)"  # as text
 
 
 def test_hparams_table(page, fixtures_dir):

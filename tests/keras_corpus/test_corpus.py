@@ -10,7 +10,6 @@ their real-Keras cases are ordinary tests.
 
 from __future__ import annotations
 
-import ast
 import os
 import pathlib
 
@@ -24,23 +23,16 @@ import tf_keras  # noqa: E402,F401
 
 from tests.keras_corpus import shim  # noqa: E402
 from tests.keras_corpus.compare import differences  # noqa: E402
+from tests.keras_corpus.corpus_files import constant, corpus_scripts  # noqa: E402
 from tests.keras_corpus.pending_reasons import PENDING  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
-SCRIPTS = sorted(p for p in (HERE / "scripts").glob("*.py") if not p.name.startswith("_"))
-PENDING_SCRIPTS = sorted(p for p in (HERE / "pending").glob("*.py") if not p.name.startswith("_"))
+SCRIPTS, PENDING_SCRIPTS = corpus_scripts(HERE)
 _CACHE: dict = {}
 
 
-def _constant(script: pathlib.Path, name: str, default):
-    for node in ast.parse(script.read_text()).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
-            return ast.literal_eval(node.value)
-    return default
-
-
 def _references(script):
-    return tuple(_constant(script, "REFERENCES", ("keras3", "keras2")))
+    return tuple(constant(script, "REFERENCES", ("keras3", "keras2")))
 
 
 def _result(script, side):
@@ -84,7 +76,7 @@ def test_real_keras(script, side):
     """The script runs on this real generation; Keras 2 also agrees with Keras 3 when both apply."""
     result = _result(script, side)
     if side == "keras2" and "keras3" in _references(script):
-        tolerance = _constant(script, "TOLERANCE", {})
+        tolerance = constant(script, "TOLERANCE", {})
         assert not differences(result, _result(script, "keras3"), tolerance), (
             f"{script.stem} is not generation-neutral: list one generation in REFERENCES"
         )
@@ -93,7 +85,7 @@ def test_real_keras(script, side):
 @pytest.mark.parametrize("script", OURS)
 def test_ours(script):
     """Our RESULT equals every real generation's the script is written for."""
-    tolerance = _constant(script, "TOLERANCE", {})
+    tolerance = constant(script, "TOLERANCE", {})
     ours = _result(script, "ours")
     problems = {side: differences(ours, _result(script, side), tolerance) for side in _references(script)}
     problems = {side: found for side, found in problems.items() if found}

@@ -38,13 +38,14 @@ def tensor_event(dims, dtype=types_pb2.DT_DOUBLE, plugin=builders.HISTOGRAMS_PLU
 
 
 def load_measured(run_dir) -> tuple[RunLoader, int, float]:
-    """A run loaded from scratch: (loader, peak bytes Python and numpy allocated, seconds)."""
+    """A run loaded from scratch: (loader, peak bytes Python and numpy allocated, CPU seconds).
+    CPU time, not wall time: the bound is on the work, whatever else the machine is running."""
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         loader = RunLoader("run", str(run_dir))
         loader.load()
-        return loader, tracemalloc.get_traced_memory()[1], time.perf_counter() - started
+        return loader, tracemalloc.get_traced_memory()[1], time.process_time() - started
     finally:
         tracemalloc.stop()
 
@@ -75,10 +76,10 @@ def test_small_file_of_hostile_histograms_keeps_the_histograms_route_fast(tmp_pa
     (tmp_path / "run" / "events.out.tfevents.1.x").write_bytes(data)
     write_run(tmp_path / "good", {"loss": [(0, 1.0)]})
     with board_client(tmp_path) as client:
-        started = time.perf_counter()
+        started = time.process_time()  # the app runs in this process: its CPU time
         response = client.get("/api/histograms", params={"run": "run", "tag": "h"})
         assert response.status_code == 404  # no histogram survived decoding
-        assert time.perf_counter() - started < 1
+        assert time.process_time() - started < 1
         runs = {r["run"]: r for r in client.get("/api/status").json()["runs"]}
         assert runs["run"]["problem_count"] == 12
         assert client.get("/api/scalars", params={"run": "good", "tag": "loss"}).json()["value"] == [1.0]
@@ -100,6 +101,17 @@ def test_fill_bound_is_exact_and_honest_tensors_still_decode():
     big = event_pb2.Event.FromString(tensor_event([100_000], types_pb2.DT_FLOAT,
                                                   tensor_content=content)[12:-4])
     assert make_ndarray(big.summary.value[0].tensor).shape == (100_000,)
+
+
+def test_an_empty_text_tensor_of_a_million_rows_costs_nothing(tmp_path):
+    """Hypothesis found it: a 58-byte text record of shape [1048576, 0] holds no value, yet was
+    turned into a million empty table rows (68 MB)."""
+    record = tensor_event([1 << 20, 0], types_pb2.DT_STRING, builders.TEXT_PLUGIN)
+    (tmp_path / "events.out.tfevents.1.x").write_bytes(record)
+    loader, peak, _ = load_measured(tmp_path)
+    assert peak < BASE
+    (text,) = loader.store.text["h"].items
+    assert text.value == "" and text.rows is None
 
 
 def test_shape_whose_product_wraps_int64_is_refused():
@@ -184,9 +196,9 @@ def test_a_bad_file_costs_only_itself(tmp_path):
     write_run(tmp_path / "good", {"loss": [(s, float(s)) for s in range(100)]})
     mux = Multiplexer({"": str(tmp_path)})
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()  # CPU, not wall: the bound is on the work
         mux.reload()
-        assert time.perf_counter() - started < 1
+        assert time.process_time() - started < 1
     assert len(mux.runs["good"].store.scalars["loss"]) == 100
     assert mux.errors == []
 

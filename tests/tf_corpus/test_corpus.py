@@ -19,20 +19,13 @@ import pytest  # noqa: E402
 import tensorflow  # noqa: E402,F401 - the peer, imported plainly: a missing peer is an error, not a skip
 
 from tests.keras_corpus.compare import differences  # noqa: E402
+from tests.keras_corpus.corpus_files import constant, corpus_scripts  # noqa: E402
 from tests.tf_corpus import shim  # noqa: E402
 from tests.tf_corpus.pending_reasons import PENDING  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
-SCRIPTS = sorted(p for p in (HERE / "scripts").glob("*.py") if not p.name.startswith("_"))
-PENDING_SCRIPTS = sorted(p for p in (HERE / "pending").glob("*.py") if not p.name.startswith("_"))
+SCRIPTS, PENDING_SCRIPTS = corpus_scripts(HERE)
 _CACHE: dict = {}
-
-
-def _constant(script: pathlib.Path, name: str, default):
-    for node in ast.parse(script.read_text()).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
-            return ast.literal_eval(node.value)
-    return default
 
 
 def _result(script, side):
@@ -72,7 +65,7 @@ def test_tensorflow(script):
 @pytest.mark.parametrize("script", _ours_cases())
 def test_ours(script):
     """Our RESULT equals TensorFlow's."""
-    tolerance = _constant(script, "TOLERANCE", {})
+    tolerance = constant(script, "TOLERANCE", {})
     found = differences(_result(script, "ours"), _result(script, "tf"), tolerance)
     assert not found, f"{script.stem} diverges from TensorFlow: {found}"
 

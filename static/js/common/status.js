@@ -110,12 +110,13 @@ export function live(refresh) {
 }
 
 /** Shows the tabs of the kinds some run logged (hyperparameters, text, images, audio, PR curves,
- *  custom scalars). */
+ *  custom scalars, embeddings). */
 export function revealTabs(tags) {
   const runs = Object.values(tags);
   for (const [tab, has] of [["hparams", (t) => t.hparams], ["text", (t) => t.text?.length],
     ["images", (t) => t.images?.length], ["audio", (t) => t.audio?.length],
-    ["pr_curves", (t) => t.pr_curves?.length], ["custom_scalars", (t) => t.custom_scalars?.length]]) {
+    ["pr_curves", (t) => t.pr_curves?.length], ["custom_scalars", (t) => t.custom_scalars?.length],
+    ["meshes", (t) => t.meshes?.length], ["projector", (t) => t.embeddings?.length]]) {
     const link = document.querySelector(`.tabs a[data-tab="${tab}"]`);
     if (link) link.hidden = !runs.some(has) && link.getAttribute("aria-current") !== "page";
   }
