@@ -32,9 +32,28 @@ HEADERS = {
 MAX_QUERY_BYTES = 64 * 1024
 # Parameters a route takes as a list, and how many values it takes at most; any other
 # parameter given twice is refused (FastAPI would silently keep the last).
-REPEATABLE = {"/api/pages/scalars": {"run": MAX_RUNS_PER_REQUEST},
-              # the graph page keeps up to 30 open scopes in its URL (static/js/graphs.js)
-              "/graphs": {"expanded": 30}}
+REPEATABLE = {"/api/pages/scalars": {"run": MAX_RUNS_PER_REQUEST}}
+# The list settings a dashboard page keeps in its URL (``new Settings({key: [], ...})`` in
+# static/js/*.js), taken by every page: a page must reload with its own URL. The query's size
+# bound above caps them all together.
+PAGE_LISTS = {
+    "hide": 2000,      # unticked runs (static/js/common/runs.js)
+    "color": 2000,     # runs' picked colours, ``run=#rrggbb`` (static/js/common/runs.js)
+    "closed": 1000,    # collapsed tag groups (static/js/common/groups.js)
+    "pins": 200,       # pinned scalar charts (static/js/scalars.js)
+    "yscale": 1000,    # per-tag y scale and limits (static/js/scalars/axes.js)
+    "ylim": 1000,
+    "expanded": 30,    # open graph scopes (static/js/graphs.js keeps at most 30)
+}
+
+
+def repeatable(path: str) -> dict[str, int]:
+    """Which parameters of ``path`` may repeat, and how often at most."""
+    if path in REPEATABLE:
+        return REPEATABLE[path]
+    if path.startswith(("/api/", "/data/", "/static/")):
+        return {}
+    return PAGE_LISTS
 
 
 def security_headers(headers: list) -> list:
@@ -191,13 +210,13 @@ class RequestGuard:
         counts: dict[str, int] = {}
         for name, _ in parse_qsl(query, keep_blank_values=True):
             counts[name] = counts.get(name, 0) + 1
-        lists = REPEATABLE.get(path, {})
+        lists = repeatable(path)
         for name, count in counts.items():
             limit = lists.get(name, 1)
             if count > limit:
                 if limit == 1:
                     return 400, f"parameter {name!r} given {count} times; give it once"
-                return 400, f"parameter {name!r} given {count} times; at most {limit} per request"
+                return 400, f"parameter {name!r} given {count} times; at most {limit:,} per request"
         return None
 
 

@@ -19,7 +19,7 @@ from google.protobuf.message import DecodeError
 
 from tfevents import blobs, builders, curves, meshes
 from tfevents import bucketing as hist
-from tfevents.proto import event_pb2, graph_pb2, hparams_pb2, summary_pb2
+from tfevents.proto import event_pb2, graph_pb2, hparams_pb2, meta_graph_pb2, summary_pb2
 from tfevents.tensor_util import TensorDecodeError, make_ndarray
 
 
@@ -69,6 +69,7 @@ class Graph:
     step: int
     wall_time: float
     graph_def: bytes  # a serialized GraphDef, parsed on demand
+    from_meta_graph: bool = False  # the graph_def of a meta_graph_def event
 
 
 @dataclass
@@ -150,7 +151,7 @@ class SummaryDecoder:
             trm = event.tagged_run_metadata
             return [RunMetadata(trm.tag, step, wall_time, "run_metadata", trm.run_metadata)]
         if kind == "meta_graph_def":
-            return [Unshown("meta_graph_def", step, "meta_graphs")]
+            return [_meta_graph(event.meta_graph_def, step, wall_time)]
         if kind == "session_log" and event.session_log.status == event_pb2.SessionLog.START:
             return [SessionStart(step, wall_time)]
         return []
@@ -266,3 +267,15 @@ def _v2_histogram(tag: str, step: int, wall_time: float, rows: np.ndarray) -> Hi
 def graph_def(data: bytes) -> graph_pb2.GraphDef:
     """Parse a serialized GraphDef (raises ``google.protobuf.message.DecodeError``)."""
     return graph_pb2.GraphDef.FromString(data)
+
+
+def _meta_graph(data: bytes, step: int, wall_time: float):
+    """A MetaGraphDef's graph, shown as the run's graph when the run has no GraphDef of its own
+    (TensorBoard's event accumulator does the same); a meta graph without one is not shown."""
+    try:
+        meta = meta_graph_pb2.MetaGraphDef.FromString(data)
+    except DecodeError as exc:
+        return Problem("meta_graph_def", step, f"DecodeError: {exc}")
+    if not meta.HasField("graph_def"):
+        return Unshown("meta_graph_def", step, "meta_graphs")
+    return Graph(step, wall_time, meta.graph_def.SerializeToString(), from_meta_graph=True)

@@ -33,6 +33,8 @@ def _graphs(s: RunStore) -> list[dict]:
     graph page offers them: the op graph, the Keras model, function graphs, then run metadata."""
     out = [{"kind": kind, "tag": None} for kind, held in (("op", s.graph), ("keras", s.keras_model))
            if held is not None]
+    if s.graph is not None and s.graph_from_meta_graph:
+        out[0]["meta_graph"] = True   # the op graph is a meta_graph_def's (TF1's add_meta_graph)
     for kind in GRAPH_TAG_KINDS:
         out += [{"kind": kind, "tag": tag} for tag in sorted(s.run_metadata.get(kind, ()))]
     return out

@@ -170,6 +170,7 @@ class RunStore:
     histograms: dict[str, Reservoir] = field(default_factory=dict)
     text: dict[str, Reservoir] = field(default_factory=dict)
     graph: Latest | None = None
+    graph_from_meta_graph: bool = False  # graph is a meta_graph_def's: a GraphDef replaces it
     keras_model: Latest | None = None
     # "run_metadata" | "function_graph" -> tag -> the newest serialized RunMetadata of that tag
     run_metadata: dict[str, dict[str, Latest]] = field(default_factory=dict)

@@ -108,8 +108,12 @@ def _apply(store: RunStore, item) -> None:
     elif kind is Text:
         store.add_text(item)
     elif kind is Graph:
-        if store.graph is None or item.step >= store.graph.step:
+        # A GraphDef of its own wins over a meta graph's, whichever came first (as TensorBoard).
+        held = store.graph
+        if held is None or (item.from_meta_graph == store.graph_from_meta_graph and item.step >= held.step
+                            or store.graph_from_meta_graph and not item.from_meta_graph):
             store.graph = Latest(item.step, item.wall_time, item.graph_def)
+            store.graph_from_meta_graph = item.from_meta_graph
     elif kind is KerasModel:
         try:
             config = json.loads(item.config_json)

@@ -129,7 +129,7 @@ const graphKey = (g) => (g.tag === null ? g.kind : `${g.kind}:${g.tag}`);
 function chooseGraph(run) {
   const graphs = runGraphs.get(run) ?? [];
   kindSelect.replaceChildren(...graphs.map((g) => el("option", { value: graphKey(g) },
-    g.tag === null ? KIND_NAMES[g.kind] : `${KIND_NAMES[g.kind]}: ${g.tag}`)));
+    g.tag !== null ? `${KIND_NAMES[g.kind]}: ${g.tag}` : g.meta_graph ? "Op graph (meta graph)" : KIND_NAMES[g.kind])));
   const wanted = graphs.find((g) => graphKey(g) === settings.get("graph")) ?? graphs[0];
   kindSelect.value = graphKey(wanted);
   return wanted;

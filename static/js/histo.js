@@ -3,7 +3,7 @@
 import { api, numbers, plotly } from "./common/api.js";
 import { debounce, el, userRegex } from "./common/dom.js";
 import { LazyDrawer, groupSection, groupTags } from "./common/groups.js";
-import { RunSidebar, runColor, setAllRuns } from "./common/runs.js";
+import { RunSidebar, onRunColor, runColor, setAllRuns } from "./common/runs.js";
 import { Settings } from "./common/settings.js";
 import { live, loadStatus, logdirText, revealTabs, showError, showMessage } from "./common/status.js";
 
@@ -115,6 +115,7 @@ export function histogramPage({ what, defaults, draw, setup }) {
   });
   const redrawAll = () => drawer.invalidate([...cards.values()].map((c) => c.plot));
   const sidebar = new RunSidebar(settings, () => build());
+  onRunColor((run) => drawer.invalidate([...cards.values()].map((c) => c.plot).filter((p) => p.dataset.run === run)));
   if (setup) setup(settings, redrawAll);
 
   tagFilter.value = settings.get("tags");

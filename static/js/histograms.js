@@ -1,6 +1,5 @@
 // Histograms: one card per (run, tag); offset mode draws a ridge of one curve per step, older
 // steps further back and lighter, overlay mode draws them on one baseline.
-import { fmt } from "./common/dom.js";
 import { shade } from "./common/runs.js";
 import { bindRadios } from "./common/settings.js";
 import { histogramPage, rebin, BASE_LAYOUT, CONFIG } from "./histo.js";
@@ -32,7 +31,9 @@ function draw(plot, data, color, settings) {
   hists.forEach((h, i) => {
     const age = hists.length > 1 ? (last - h.step) / span : 0;    // 0 newest .. 1 oldest
     const base = mode === "offset" ? age * depth : 0;
-    const y = counts[i].map((c) => base + c / peak);
+    // Offset: curves scaled to the tallest, on a step axis; overlay: the counts themselves, so
+    // plotly's own ticks are round (1/2/5 x 10^k) numbers.
+    const y = mode === "offset" ? counts[i].map((c) => base + c / peak) : counts[i];
     const stroke = shade(color, 0.75 * age);
     const xs = blocky ? [edges[0], ...edges] : [edges[0], ...centers, edges.at(-1)];
     const ys = blocky ? [base, ...y, base] : [base, ...y, base];
@@ -57,7 +58,7 @@ function draw(plot, data, color, settings) {
     title: { text: "step", font: { size: 10, color: "#5f6b7a" } },
   } : {
     showgrid: true, gridcolor: "#eceff3", zeroline: false, automargin: true, rangemode: "tozero",
-    tickvals: [0, 0.5, 1], ticktext: ["0", fmt(peak / 2), fmt(peak)], tickfont: { size: 10 },
+    nticks: 6, tickfont: { size: 10 }, title: { text: "count", font: { size: 10, color: "#5f6b7a" } },
   };
   const layout = {
     ...BASE_LAYOUT, height: plot.clientHeight || 262, hovermode: "closest", uirevision: mode,

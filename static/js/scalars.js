@@ -16,13 +16,14 @@ import { figure, prepare } from "./scalars/chart.js";
 import { Compare } from "./scalars/compare.js";
 import { bandTraces, groupSeries } from "./scalars/grouping.js";
 import { highlightRun, hover, liteHover } from "./scalars/hover.js";
+import { RunGrouping } from "./scalars/rungroups.js";
 import { bindSelection, renderSelection, selectionShapes } from "./scalars/select.js";
 import { liteZoom, sketch } from "./scalars/sketch.js";
 
 const settings = new Settings({
   smoothing: 0.6, x: "step", logy: false, outliers: true, tags: "", runs: "", hide: [], closed: [],
   compare: false, sort: "tag", tip: "nearest", pins: [],
-  yscale: [], ylim: [], extrema: false, group: "", band: "minmax",
+  yscale: [], ylim: [], extrema: false, group: "", groupby: "", band: "minmax",
 });
 
 const groupsBox = document.getElementById("groups");
@@ -65,11 +66,9 @@ for (const [id, key] of [["logy", "logy"], ["outliers", "outliers"], ["extrema",
 const tipMode = document.getElementById("tooltip-mode");
 tipMode.value = settings.get("tip") === "interp" ? "interp" : "nearest";
 tipMode.addEventListener("change", () => settings.set("tip", tipMode.value));
-const groupBox = document.getElementById("group-runs");
+const grouping = new RunGrouping(settings, () => redrawAll());
 const bandBox = document.getElementById("group-band");
-groupBox.value = settings.get("group");
 bandBox.value = settings.get("band") === "std" ? "std" : "minmax";
-groupBox.addEventListener("input", debounce(() => { settings.set("group", groupBox.value); redrawAll(); }, 250));
 bandBox.addEventListener("change", () => { settings.set("band", bandBox.value); redrawAll(); });
 tagFilter.value = settings.get("tags");
 tagFilter.addEventListener("input", debounce(() => {
@@ -234,8 +233,8 @@ function render(plot, data, w, lite = false) {
   const logy = own.logy ?? settings.get("logy");
   // Grouped runs are drawn as their group's mean (a series like a run's) over a band.
   let selected = new Set(sidebar.selected());
-  const re = userRegex(groupBox.value, groupBox);
-  const groups = re ? groupSeries(data.series, selected, re) : [];
+  const nameOf = grouping.nameOf();
+  const groups = nameOf ? groupSeries(data.series, selected, nameOf) : [];
   if (groups.length) {
     const grouped = new Set(groups.flatMap((g) => g.members));
     data = { ...data, series: [...data.series.filter((s) => !grouped.has(s.run)), ...groups.map((g) => g.series)] };
@@ -308,6 +307,7 @@ async function load() {
   }
   const same = next.size === tagRuns.size && [...next].every(([t, r]) => tagRuns.get(t)?.join("\0") === r.join("\0"));
   if (!same || runsChanged) {
+    await grouping.load(tags);
     tagRuns.clear();
     for (const [t, r] of next) tagRuns.set(t, r);
     buildGroups();

@@ -48,7 +48,27 @@ def write_tf1_run_metadata(logdir: pathlib.Path) -> None:
             sess.run(y, {x: [[1.0] * 64] * 32}, options=options, run_metadata=metadata)
             writer = v1.summary.FileWriter(str(logdir / "tf1_session"), graph)
             writer.add_run_metadata(metadata, TF1_TAG, global_step=0)
+            # and the meta graph of another graph: the run's own GraphDef stays its op graph
+            writer.add_meta_graph(v1.train.export_meta_graph(graph=_meta_graph_source(tf)))
             writer.close()
+
+
+def _meta_graph_source(tf):
+    graph = tf.Graph()
+    with graph.as_default(), tf.compat.v1.name_scope("meta"):
+        x = tf.compat.v1.placeholder(tf.float32, [None, 4], name="x")
+        tf.nn.relu(tf.matmul(x, tf.ones([4, 2], name="w")), name="out")
+    return graph
+
+
+def write_tf1_meta_graph(logdir: pathlib.Path) -> None:
+    """TF1's ``FileWriter.add_meta_graph`` alone: no GraphDef event, the meta graph holds one."""
+    import tensorflow as tf
+
+    with tf.Graph().as_default():
+        writer = tf.compat.v1.summary.FileWriter(str(logdir / "tf1_meta_graph"))
+        writer.add_meta_graph(tf.compat.v1.train.export_meta_graph(graph=_meta_graph_source(tf)))
+        writer.close()
 
 
 def write_torch_graph(logdir: pathlib.Path) -> None:
@@ -64,5 +84,6 @@ def write_torch_graph(logdir: pathlib.Path) -> None:
 def write_all(logdir: pathlib.Path) -> pathlib.Path:
     write_tf2_trace(logdir)
     write_tf1_run_metadata(logdir)
+    write_tf1_meta_graph(logdir)
     write_torch_graph(logdir)
     return logdir

@@ -1,6 +1,6 @@
 """The graph page's selector over every graph a run holds (function traces, TF1 run metadata,
 PyTorch's add_graph, written in the test by the real libraries), colouring by the step stats,
-PNG/SVG downloads, and search cleared on a run change."""
+PNG/SVG downloads, search cleared on a run change, and TF1's meta graph."""
 
 from __future__ import annotations
 
@@ -73,6 +73,10 @@ def test_function_trace_and_torch_graph_and_search_cleared_on_run_change(page, g
     assert page.locator("g.node.match").count() == 0
     assert options(page, "Graph") == ["Op graph", "Run metadata: step1"]
     screenshot(page, "graphs-torch")
+    page.get_by_label("Run", exact=True).select_option("tf1_meta_graph")   # add_meta_graph only
+    wait_for(page, "() => document.querySelector('g.node[aria-label^=\"scope meta\"]')")
+    assert options(page, "Graph") == ["Op graph (meta graph)"]
+    screenshot(page, "graphs-meta-graph")
 
 
 def test_downloads_are_standalone_svg_and_png(page, graph_board, tmp_path):

@@ -252,3 +252,14 @@ def test_requests_beyond_the_in_flight_limit_get_a_503():
     assert [m[0]["status"] for m in sent] == [200, 200, 503]
     headers = dict(sent[2][0]["headers"])
     assert headers[b"retry-after"] == b"1" and headers[b"x-content-type-options"] == b"nosniff"
+
+
+def test_pages_take_their_list_settings_repeated(client):
+    # What a page writes into its own URL (static/js/common/settings.js) must reload.
+    query = "hide=a&hide=b&closed=loss&closed=acc&pins=loss&pins=acc&yscale=loss=log&yscale=acc=log"
+    for page in ("/scalars", "/histograms", "/text", "/graphs", "/images"):
+        assert client.get(f"{page}?{query}&expanded=x&expanded=y").status_code == 200, page
+    # bounded still, on pages; and the API takes none of them repeated
+    assert "at most 30" in assert_json_error(client.get("/graphs?" + "&expanded=s" * 31), 400)
+    assert "at most 2,000" in assert_json_error(client.get("/scalars?" + "&hide=r" * 2001), 400)
+    assert "given 2 times" in assert_json_error(client.get("/api/runs?hide=a&hide=b"), 400)

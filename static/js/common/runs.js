@@ -1,25 +1,48 @@
 // Runs: their colours (the same on every chart and page) and the run sidebar.
 import { debounce, el, userRegex } from "./dom.js";
+import { syncTabLinks } from "./settings.js";
 
 // 14 colours that stay apart on white; beyond them, golden-angle hues at two lightnesses.
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
   "#17becf", "#bcbd22", "#000075", "#7f7f7f", "#f032e6", "#469990", "#800000"];
 let runOrder = [];
 
-// Colours the user picked (sidebar), per run, in localStorage: they win over the palette everywhere.
+// Colours the user picked (sidebar), per run: they win over the palette everywhere. They live in
+// the URL as `color=<rrggbb>-<run>` (carried by the tab links), so a shared link shows them; the
+// last picks are kept in localStorage too and fill a URL that names none.
 const PICKED_KEY = "board.runColors";
+const HEX = /^#[0-9a-f]{6}$/i;
 const picked = readPicked();
 function readPicked() {
+  const params = new URLSearchParams(location.search);
+  if (params.has("color")) {
+    const entries = params.getAll("color").map((v) => [v.slice(7), `#${v.slice(0, 6)}`]);
+    return Object.fromEntries(entries.filter(([run, c]) => run && HEX.test(c)));
+  }
   try {
     const got = JSON.parse(localStorage.getItem(PICKED_KEY) ?? "{}");
-    return Object.fromEntries(Object.entries(got).filter(([, c]) => /^#[0-9a-f]{6}$/i.test(c)));
+    const stored = Object.fromEntries(Object.entries(got).filter(([, c]) => HEX.test(c)));
+    for (const [run, c] of Object.entries(stored)) params.append("color", colorParam(run, c));
+    if (Object.keys(stored).length) {
+      history.replaceState(null, "", `${location.pathname}?${params}${location.hash}`);
+      syncTabLinks(params);
+    }
+    return stored;
   } catch { return {}; }
 }
+function colorParam(run, color) { return `${color.slice(1).toLowerCase()}-${run}`; }
 /** Pick `color` (#rrggbb) for `run` on every dashboard; null returns it to the palette's. */
-export function setRunColor(run, color) {
-  if (color && /^#[0-9a-f]{6}$/i.test(color)) picked[run] = color; else delete picked[run];
-  try { localStorage.setItem(PICKED_KEY, JSON.stringify(picked)); } catch { /* storage off: this page only */ }
+export function setRunColor(settings, run, color) {
+  if (color && HEX.test(color)) picked[run] = color; else delete picked[run];
+  settings.set("color", Object.entries(picked).map(([r, c]) => colorParam(r, c)));
+  try { localStorage.setItem(PICKED_KEY, JSON.stringify(picked)); } catch { /* storage off: the URL only */ }
+  for (const badge of document.querySelectorAll(".badge[title]")) {
+    if (badge.title === run) badge.style.setProperty("--swatch", runColor(run));
+  }
+  document.dispatchEvent(new CustomEvent("board:runcolor", { detail: { run } }));
 }
+/** Calls `fn(run)` when the user picks a run's colour (pages whose charts keep their colours). */
+export function onRunColor(fn) { document.addEventListener("board:runcolor", (e) => fn(e.detail.run)); }
 
 /** Colours follow the sorted list of every run, so a run keeps its colour on every chart and page. */
 export function setAllRuns(runs) { runOrder = [...runs].sort(); }
@@ -113,12 +136,12 @@ export class RunSidebar {
       pick.addEventListener("click", (event) => {
         if (!event.shiftKey) return;
         event.preventDefault();
-        setRunColor(run, null);
+        setRunColor(this.settings, run, null);
         this.render();
         this.onChange();
       });
       pick.addEventListener("change", () => {
-        setRunColor(run, pick.value);
+        setRunColor(this.settings, run, pick.value);
         item.style.setProperty("--swatch", pick.value);
         this.onChange();
       });

@@ -38,7 +38,7 @@ export function bindRadios(name, key, settings, onChange) {
 }
 
 // Settings shared by all dashboards travel with the tab links.
-const SHARED_KEYS = ["hide", "runs", "tags", "smoothing", "x"];
+const SHARED_KEYS = ["hide", "runs", "tags", "smoothing", "x", "color"];
 export function syncTabLinks(params = new URLSearchParams(location.search)) {
   const shared = new URLSearchParams();
   for (const key of SHARED_KEYS) params.getAll(key).forEach((v) => shared.append(key, v));

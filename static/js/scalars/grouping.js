@@ -1,5 +1,5 @@
-// Run groups on a scalar chart: runs whose names match a regex are drawn as one curve per
-// group (the first capture group, else the whole match, names it): the members' mean, with a
+// Run groups on a scalar chart (scalars/rungroups.js says which run is in which group; a regex's
+// first capture group, else its whole match, names it): one curve per group, the members' mean, with a
 // min-max or ±1 std band. Members are read at the steps every one of them covers (linearly
 // interpolated where a member has no point of its own), from the series the page already has.
 import { shade } from "../common/runs.js";
@@ -18,12 +18,13 @@ function interp(xs, ys, x, from) {
   return [ys[i] + (ys[i + 1] - ys[i]) * t, i];
 }
 
-/** One synthetic series (the mean, like a run's) and its band per group of the `selected` runs. */
-export function groupSeries(series, selected, re) {
+/** One synthetic series (the mean, like a run's) and its band per group of the `selected` runs;
+ *  `nameOf(run)` names a run's group (null: not grouped). */
+export function groupSeries(series, selected, nameOf) {
   const groups = new Map();
   for (const s of series) {
     if (!selected.has(s.run) || !s.step.length) continue;
-    const name = groupOf(s.run, re);
+    const name = nameOf(s.run);
     if (name === null) continue;
     if (!groups.has(name)) groups.set(name, []);
     groups.get(name).push(s);
