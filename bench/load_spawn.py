@@ -148,10 +148,14 @@ def tensorboard(logdir: str, expected: int, runs: int, tags_per_run: int) -> flo
     import httpx
 
     port = _free_port()
+    per_series = expected // (runs * tags_per_run)
+    # The number, not 0 ("all"): TensorBoard passes it both to the data server (0 -> "all") and
+    # to its scalars route as the points to downsample to, where 0 returns no points at all
+    # (tensorboard/plugins/scalar/scalars_plugin.py, tensorboard/data/server_ingester.py).
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "tensorboard.main", f"--logdir={logdir}",
                              f"--port={port}", "--load_fast=true", "--reload_interval=0",
-                             "--samples_per_plugin=scalars=0"],
+                             f"--samples_per_plugin=scalars={per_series}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
@@ -169,7 +173,7 @@ def tensorboard(logdir: str, expected: int, runs: int, tags_per_run: int) -> flo
                 if jobs:
                     with ThreadPoolExecutor(CLIENT_THREADS) as pool:
                         for job, n in zip(jobs, pool.map(lambda j: fetch(client, *j), jobs), strict=True):
-                            if n == expected // (runs * tags_per_run):
+                            if n == per_series:
                                 done[job] = n
                 if sum(done.values()) >= expected:
                     break
