@@ -2,8 +2,9 @@
 ``tfevents.record`` (the same ``Frames``, ``FileStatus`` and messages), but checksums and the
 common scalar events handled a chunk at a time with numpy.
 
-Per chunk: a short Python loop finds record boundaries; CRC-32C of every header and of every
-small payload is computed column by column over all records at once (``scan_matrix``); scalar
+Per chunk: a short Python loop finds record boundaries, checking the lengths it guesses from the
+ones before all at once; CRC-32C of every header and of every small payload is computed over
+all records at once (``tfevents.crcrows``, from ``scan_matrix``); scalar
 events are parsed from the same byte matrix (``tfevents.scalarscan``). Any other record becomes
 an ``Event`` proto and goes through ``SummaryDecoder`` as usual, in file order, so results equal
 ``tfevents.reader.EventFileReader`` plus the decoder (the tests compare both on every fixture and
@@ -21,6 +22,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from tfevents.builders import SCALARS_PLUGIN
+from tfevents.crcrows import masked_crc_rows, masked_crc_spans
 from tfevents.decode import Scalar, SummaryDecoder
 from tfevents.proto import event_pb2
 from tfevents.reader import take_events
@@ -40,44 +42,11 @@ from tfevents.record import (
 from tfevents.scalarscan import parse_scalar_events
 
 SMALL_RECORD = 128  # payloads up to this size are checked and parsed as a byte matrix
-_MASK_DELTA = np.uint32(0xA282EAD8)
+WALK_PROBE = 64     # records walked one by one before their lengths are assumed to repeat
+WALK_PERIOD = 16    # the longest repeating pattern of record lengths looked for
 _U64 = struct.Struct("<Q")
 _U32 = struct.Struct("<I")
 _ZERO_CRC = bytes(4)  # the masked CRC of a zero length is not 0: a zero header is never valid
-
-
-def _crc_table() -> np.ndarray:
-    t = np.arange(256, dtype=np.uint32)
-    for _ in range(8):
-        t = np.where(t & 1, (t >> 1) ^ np.uint32(0x82F63B78), t >> 1).astype(np.uint32)
-    return t
-
-
-_TABLE = _crc_table()
-
-
-def masked_crc_rows(rows: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
-    """Masked CRC-32C of each row of a uint8 matrix (of its first ``lengths[i]`` bytes)."""
-    order = None
-    if lengths is not None and len(rows) and lengths.min() < rows.shape[1]:
-        # Longest rows first: the rows still going at byte j are then a prefix.
-        order = np.argsort(-lengths, kind="stable")
-        rows, lengths = rows[order], lengths[order]
-    crc = np.full(len(rows), 0xFFFFFFFF, np.uint32)
-    active = len(rows)
-    for j in range(rows.shape[1]):
-        if lengths is not None:
-            while active and lengths[active - 1] <= j:
-                active -= 1
-        part = crc[:active]
-        crc[:active] = _TABLE[(part ^ rows[:active, j]) & 0xFF] ^ (part >> 8)
-    crc ^= np.uint32(0xFFFFFFFF)
-    crc = ((crc >> 15) | (crc << 17)) + _MASK_DELTA
-    if order is not None:
-        out = np.empty_like(crc)
-        out[order] = crc
-        return out
-    return crc
 
 
 def _u32_at(padded: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -97,21 +66,69 @@ def _no_frames(base: int, stopped: str | None) -> MatrixFrames:
     return MatrixFrames(base, empty, empty, np.zeros(0, bool), 0, stopped)
 
 
+def _walk(buf: bytes) -> tuple[list[int], int]:
+    """The record starts at the front of ``buf`` and where the walk stopped, one record at a
+    time, except that after ``WALK_PROBE`` records the lengths seen last are assumed to repeat
+    (a logger writes the same few events over and over) and all predicted starts are checked
+    at once: each start whose length is the predicted one is exactly where the one-by-one walk
+    would have gone, and the first that is not hands back to it."""
+    offsets: list[int] = []
+    pos, n = 0, len(buf)
+    u64, add = _U64.unpack_from, offsets.append
+    last_header = n - HEADER_BYTES
+    view = np.frombuffer(buf, np.uint8)
+    while pos <= last_header:
+        for _ in range(WALK_PROBE):
+            if pos > last_header:
+                return offsets, pos
+            length = u64(buf, pos)[0]
+            nxt = pos + FRAMING_BYTES + length
+            if nxt > n:  # incomplete, or a length too big for any file (checked below)
+                return offsets, pos
+            if not length and buf[pos + 8:pos + 12] == _ZERO_CRC:
+                return offsets, pos  # zeros (a hole, a preallocated tail): no valid header
+            add(pos)
+            pos = nxt
+        pos = _predicted(buf, view, offsets, pos)
+    return offsets, pos
+
+
+def _predicted(buf: bytes, view: np.ndarray, offsets: list[int], pos: int) -> int:
+    """Extend ``offsets`` by the records from ``pos`` that follow the period of the lengths
+    walked last (up to ``WALK_PERIOD`` records); returns the position after them."""
+    starts = offsets[-2 * WALK_PERIOD - 1:] + [pos]
+    sizes = np.diff(starts)
+    period = next((p for p in range(1, WALK_PERIOD + 1) if len(sizes) >= 2 * p
+                   and np.array_equal(sizes[-p:], sizes[-2 * p:-p])), None)
+    if period is None or sizes[-period:].min() <= FRAMING_BYTES:  # no period, or an empty record
+        return pos
+    cycle = sizes[-period:]
+    stride = int(cycle.sum())
+    within = np.concatenate(([0], np.cumsum(cycle[:-1])))
+    want_cycle = (cycle - FRAMING_BYTES).astype(np.uint64)
+    window = 256  # records checked at once, growing while the guess holds
+    while True:
+        cycles = min((len(buf) - pos) // stride, max(1, window // period))
+        if cycles < 1:
+            return pos
+        guess = (pos + stride * np.arange(cycles, dtype=np.int64)[:, None] + within).ravel()
+        want = np.tile(want_cycle, cycles)
+        got = np.ascontiguousarray(sliding_window_view(view, 8)[guess]).view("<u8").ravel()
+        wrong = np.flatnonzero(got != want)
+        k = int(wrong[0]) if wrong.size else len(guess)
+        offsets.extend(guess[:k].tolist())
+        if k:
+            pos = int(guess[k - 1]) + FRAMING_BYTES + int(want[k - 1])
+        if k < len(guess):
+            return pos
+        window *= 4
+
+
 def scan_matrix(buf: bytes, base: int) -> MatrixFrames:
     """The records at the start of ``buf`` (as ``tfevents.record.scan_records`` finds them),
     their checksums computed for all records at once."""
-    offsets, pos, n = [], 0, len(buf)
-    u64, add = _U64.unpack_from, offsets.append
-    last_header = n - HEADER_BYTES
-    while pos <= last_header:
-        length = u64(buf, pos)[0]
-        nxt = pos + FRAMING_BYTES + length
-        if nxt > n:  # incomplete, or a length too big for any file (checked below)
-            break
-        if not length and buf[pos + 8:pos + 12] == _ZERO_CRC:
-            break  # zeros (a hole, a preallocated tail): no valid header, stop walking here
-        add(pos)
-        pos = nxt
+    offsets, pos = _walk(buf)
+    n, u64 = len(buf), _U64.unpack_from
     blocked = n - pos >= HEADER_BYTES  # a header we could not pass: too big or incomplete
     if not offsets and not blocked:
         return _no_frames(base, None)
@@ -146,7 +163,7 @@ def scan_matrix(buf: bytes, base: int) -> MatrixFrames:
     rows = None
     if small.size:
         rows = sliding_window_view(padded, int(lens[small].max()))[offs[small] + HEADER_BYTES]
-        data_ok[small] = masked_crc_rows(rows, lens[small]) == _u32_at(padded, ends[small])
+        data_ok[small] = masked_crc_spans(padded, ends[small], lens[small]) == _u32_at(padded, ends[small])
     for i in np.flatnonzero(lens > SMALL_RECORD).tolist():
         o, e = int(offs[i]), int(ends[i])
         data_ok[i] = masked_crc32c(buf[o + HEADER_BYTES:e]) == _U32.unpack_from(buf, e)[0]

@@ -34,5 +34,8 @@ def tags(provider: Provider):
 
 
 @router.get("/status")
-def status(provider: Provider):
+async def status(provider: Provider):
+    # async: no thread-pool hop for a page's (and a waiting client's) most frequent request;
+    # it only copies counters, each run's under that run's lock, which a reload holds for one
+    # batch of at most FLUSH_EVERY events (board.ingest.loader).
     return JSON(status_impl(provider))

@@ -15,6 +15,7 @@ from board.ingest.accumulator import RunAccumulator
 from engine.summary import EventFileReader, encode_record, masked_crc32c
 from tests.conftest import FIXTURES
 from tfevents import fastread
+from tfevents.crcrows import masked_crc_spans
 from tfevents.fastread import FastFileReader, masked_crc_rows
 from tfevents.proto import event_pb2, summary_pb2
 
@@ -69,6 +70,17 @@ def test_crc_rows_match_google_crc32c():
     assert got.tolist() == want
 
 
+def test_crc_spans_match_google_crc32c():
+    rng = np.random.default_rng(1)
+    data = rng.integers(0, 256, size=5000, dtype=np.uint8)
+    lengths = rng.integers(0, 130, size=200)
+    ends = np.maximum(rng.integers(0, 5001, size=200), lengths)
+    got = masked_crc_spans(data, ends, lengths)
+    raw = data.tobytes()
+    want = [masked_crc32c(raw[e - n:e]) for e, n in zip(ends.tolist(), lengths.tolist(), strict=True)]
+    assert got.tolist() == want
+
+
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_every_fixture_file(path):
     assert_same(path)
@@ -79,6 +91,26 @@ def test_small_chunks(monkeypatch, chunk):
     monkeypatch.setattr(fastread, "CHUNK_BYTES", chunk)
     for path in FIXTURE_FILES:
         assert_same(path)
+
+
+def test_walk_by_predicted_lengths(monkeypatch, tmp_path):
+    """Record starts guessed from repeating lengths are the ones the one-by-one walk finds: on
+    every fixture with a guess after each record, and where the pattern breaks (a longer tag,
+    a damaged length, a period of three, a half-written tail)."""
+    monkeypatch.setattr(fastread, "WALK_PROBE", 1)
+    for path in FIXTURE_FILES:
+        assert_same(path)
+    monkeypatch.setattr(fastread, "WALK_PROBE", 64)
+    parts = [scalar("loss", s, s / 7) for s in range(100, 400)]
+    parts += [scalar(t, s, 1.0) for s in range(400, 700) for t in ("a", "bb", "ccc")]
+    parts += [scalar("loss_longer", 5, 1.0)] + [scalar("loss", s, 2.0) for s in range(900, 1300)]
+    data = bytearray(b"".join(parts) + scalar("loss", 1300, 3.0)[:-5])
+    path = tmp_path / "events.out.tfevents.1.x"
+    path.write_bytes(data)
+    assert_same(path)
+    data[len(parts[0]) * 200] ^= 4  # the length of record 200: read stops at its bad checksum
+    path.write_bytes(data)
+    assert_same(path)
 
 
 def scalar(tag: str, step: int, value: float, wall_time: float = 1.5, **value_fields) -> bytes:
