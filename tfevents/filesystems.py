@@ -90,7 +90,8 @@ def _under(root: str, key: str, path: str) -> str:
 
 def _look(info: dict) -> tuple:
     """(0, 0, size, change, 0): the shape of the loader's local looks. Objects have no inode, so
-    identity is constant; a replaced object is noticed when it shrinks."""
+    identity is constant; a replaced object is noticed when it shrinks or, at the same size, when
+its ETag (or modification time) changes."""
     change = info.get("ETag") or info.get("etag") or info.get("md5Hash") or info.get(
         "LastModified") or info.get("mtime") or info.get("created") or info.get("updated")
     return 0, 0, int(info.get("size") or 0), hash(str(change)), 0

@@ -4,8 +4,9 @@ Each file keeps a reader that remembers its offset, so a reload costs the new by
 size of the logdir. A file whose size has not changed is not even opened.
 
 A file is known by its identity (device, inode) and what it looked like when last read (size,
-mtime, ctime). One that was replaced under the same name, or shrank, is no longer what the run's
-data came from: the run is read again from the start, and the change is reported (``changes``).
+mtime, ctime). One that was replaced under the same name, shrank, or was modified without
+growing, is no longer what the run's data came from: the run is read again from the start, and
+the change is reported (``changes``).
 A file whose reading stopped (a bad length checksum, permission denied) is looked at again when
 it changes, and once it reads past where it stopped, the run is read again too.
 """
@@ -117,6 +118,10 @@ class RunLoader:
                 return f"{name} was replaced (a new file under the same name)"
             if now[2] < st.offset + st.pending_bytes:
                 return f"{name} shrank from {st.offset + st.pending_bytes} to {now[2]} bytes"
+            if st.stopped is None and now[2] == then[2] and now[3:] != then[3:]:
+                # Appending always changes the size: the same size modified since it was read is
+                # a file rewritten in place, or replaced by one that took over its freed inode.
+                return f"{name} was rewritten (modified since it was read, at the same size)"
             if st.stopped is not None and now[2:] != then[2:]:
                 if still_stopped(st):  # it grew or was touched, but is as bad where it stopped
                     self.looks[path] = now

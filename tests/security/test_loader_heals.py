@@ -45,6 +45,27 @@ def test_a_file_replaced_under_the_same_name_is_read_anew(tmp_path):
         assert client.get("/api/status").status_code == 200
 
 
+def test_a_file_rewritten_in_place_at_the_same_size_is_read_anew(tmp_path):
+    """Same inode, same size, other bytes (written in place, or a new file that took over the
+    freed inode): before, nothing changed for the loader and the old values stayed served."""
+    path = write_run(tmp_path / "a", {"loss": [(s, 1.0) for s in range(100)]})
+    mux = Multiplexer({"": str(tmp_path)})
+    mux.reload()
+    inode = os.stat(path).st_ino
+    other = (tmp_path / "other")
+    with open(write_run(other, {"loss": [(s, 2.0) for s in range(100)]}), "rb") as f:
+        data = f.read()
+    assert len(data) == os.path.getsize(path)
+    with open(path, "r+b") as f:
+        f.write(data)
+    assert os.stat(path).st_ino == inode
+    mux.reload()
+    assert losses(mux) == [2.0] * 100
+    assert "rewritten" in changes(mux)[0]
+    mux.reload()  # and once read, it is not read again
+    assert len(changes(mux)) == 1
+
+
 def test_a_shrunk_file_is_read_anew_and_reported(tmp_path):
     path = write_run(tmp_path / "a", {"loss": [(s, float(s)) for s in range(100)]})
     mux = Multiplexer({"": str(tmp_path)})
