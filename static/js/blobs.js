@@ -110,6 +110,16 @@ export function blobPage({ kind, what, hint, defaults, render, setup }) {
   return { settings };
 }
 
+/** The index in `steps` a card with a step slider shows: the step it was moved to (`c.step`),
+ * else (at the newest, or that step is no longer kept) the newest, so it follows new steps. */
+export function shownStep(c, steps) {
+  if (c.step !== null && c.step !== undefined) {
+    const at = steps.findIndex((s) => s.step === c.step);
+    if (at >= 0) return at;
+  }
+  return steps.length - 1;
+}
+
 /** "2026-01-02 14:03:27" for a wall time in seconds (local time). */
 export function wallText(seconds) {
   const t = Number(seconds);

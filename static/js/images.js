@@ -1,7 +1,7 @@
 // Images: a card per (run, tag) showing one kept step's samples, a slider to move through the
 // steps (newest by default, and it follows new steps while it is at the newest), the images
 // fitted to the card or at their actual size, and brightness/contrast as CSS filters.
-import { blobPage, wallText } from "./blobs.js";
+import { blobPage, shownStep, wallText } from "./blobs.js";
 import { el } from "./common/dom.js";
 
 const main = document.getElementById("main");
@@ -72,13 +72,7 @@ function show(c, i) {
 }
 
 function render(c, data) {
-  const steps = data.steps;
-  let i = steps.length - 1;
-  if (c.step !== null && c.step !== undefined) {
-    const at = steps.findIndex((s) => s.step === c.step);
-    if (at >= 0) i = at;
-  }
-  show(c, i);
+  show(c, shownStep(c, data.steps));
 }
 
 blobPage({

@@ -4,7 +4,7 @@
 // markers, the wireframe scatter3d lines along the faces' edges; per-vertex colours when the
 // mesh has them, else the scene configuration's material colour. Drag rotates, the wheel
 // zooms, right-drag pans; the camera survives step changes (uirevision) until reset.
-import { blobPage, wallText } from "./blobs.js";
+import { blobPage, shownStep, wallText } from "./blobs.js";
 import { api } from "./common/api.js";
 import { el } from "./common/dom.js";
 import { showError } from "./common/status.js";
@@ -167,13 +167,7 @@ function show(c, i) {
 }
 
 function render(c, data) {
-  const steps = data.steps;
-  let i = steps.length - 1;
-  if (c.step !== null && c.step !== undefined) {
-    const at = steps.findIndex((s) => s.step === c.step);
-    if (at >= 0) i = at;
-  }
-  show(c, i);
+  show(c, shownStep(c, data.steps));
 }
 
 function bindSettings(s, redraw) {
