@@ -121,25 +121,35 @@ _lock = threading.Lock()
 
 
 def _ask(path, request, timeout=None):
-    if _helper[0] is None or _helper[0].proc.poll() is not None:
-        _helper[0] = _Helper()
     timeout = OPEN_TIMEOUT if timeout is None else timeout
+    helper = _helper[0]
+    if helper is not None and helper.proc.poll() is not None:
+        _helper[0] = None
+        if request["op"] != "open":  # it died holding this file open: that file's doing
+            raise _failed(path, helper, EOFError("the helper is gone"), timeout)
+    if _helper[0] is None:
+        _helper[0] = _Helper()
     try:
         answer = _helper[0].ask(request, timeout)
     except (EOFError, BrokenPipeError, TimeoutError, ValueError) as e:
         helper, _helper[0] = _helper[0], None
         helper.close()
-        code = helper.proc.returncode
-        if isinstance(e, TimeoutError):
-            why = f"reading it took more than {timeout:.0f} s"
-        elif code is not None and code < 0:
-            why = f"the HDF5 library crashed on it (signal {-code})"
-        else:
-            why = f"the HDF5 reader failed on it ({type(e).__name__} {e})"
-        raise ModelFileError(path, f"{why}: the file is damaged or not an HDF5 file") from None
+        raise _failed(path, helper, e, timeout) from None
     if "error" in answer:
         raise ModelFileError(path, answer["error"])
     return answer
+
+
+def _failed(path, helper, e, timeout) -> ModelFileError:
+    """Why the helper gave no answer on ``path``: a timeout, a crash (its signal), or else."""
+    code = helper.proc.returncode
+    if isinstance(e, TimeoutError):
+        why = f"reading it took more than {timeout:.0f} s"
+    elif code is not None and code < 0:
+        why = f"the HDF5 library crashed on it (signal {-code})"
+    else:
+        why = f"the HDF5 reader failed on it ({type(e).__name__} {e})"
+    return ModelFileError(path, f"{why}: the file is damaged or not an HDF5 file")
 
 
 class Attrs(dict):
