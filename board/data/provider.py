@@ -126,12 +126,16 @@ class DataProvider:
 
     def scalars_version(self, run: str, tag: str) -> tuple[int, int]:
         """Changes whenever the stored points of (run, tag) change."""
+        return self._version(run, "scalars", tag, "scalar")
+
+    def _version(self, run: str, field: str, tag: str, what: str) -> tuple[int, int]:
+        """(store generation, version) of ``tag`` in the store's ``field``: keys cached answers."""
         s = self._store(run)
         with s.lock:
-            series = s.scalars.get(tag)
-            if series is None or not len(series):
-                raise NotFoundError(f"run {run!r} has no scalar tag {tag!r}")
-            return s.generation, series.version
+            held = getattr(s, field).get(tag)
+            if held is None or not len(held):
+                raise NotFoundError(f"run {run!r} has no {what} tag {tag!r}")
+            return s.generation, held.version
 
     def fingerprint(self, run: str) -> tuple:
         """What changes whenever the run's scalars or histograms change: ((tag, version) per
@@ -149,12 +153,7 @@ class DataProvider:
 
     def histograms_version(self, run: str, tag: str) -> tuple[int, int]:
         """Changes whenever the kept histograms of (run, tag) change."""
-        s = self._store(run)
-        with s.lock:
-            res = s.histograms.get(tag)
-            if res is None or not len(res):
-                raise NotFoundError(f"run {run!r} has no histogram tag {tag!r}")
-            return s.generation, res.version
+        return self._version(run, "histograms", tag, "histogram")
 
     def text(self, run: str, tag: str) -> list:
         return self._sample(run, "text", tag, "text")

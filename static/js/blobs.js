@@ -120,6 +120,17 @@ export function shownStep(c, steps) {
   return steps.length - 1;
 }
 
+/** A card's step slider and label set to kept step `i` of `steps`. */
+export function showStepSlider(slider, label, steps, i) {
+  const item = steps[i];
+  slider.max = String(steps.length - 1);
+  slider.value = String(i);
+  slider.disabled = steps.length < 2;
+  slider.setAttribute("aria-valuetext", `step ${item.step}`);
+  label.textContent = `step ${item.step}`;
+  label.title = `${wallText(item.wall_time)} · ${i + 1} of ${steps.length} kept steps`;
+}
+
 /** "2026-01-02 14:03:27" for a wall time in seconds (local time). */
 export function wallText(seconds) {
   const t = Number(seconds);

@@ -1,7 +1,7 @@
 // Images: a card per (run, tag) showing one kept step's samples, a slider to move through the
 // steps (newest by default, and it follows new steps while it is at the newest), the images
 // fitted to the card or at their actual size, and brightness/contrast as CSS filters.
-import { blobPage, shownStep, wallText } from "./blobs.js";
+import { blobPage, showStepSlider, shownStep } from "./blobs.js";
 import { el } from "./common/dom.js";
 
 const main = document.getElementById("main");
@@ -52,12 +52,7 @@ function show(c, i) {
   const { slider, label, samples } = view(c);
   const steps = c.data.steps;
   const item = steps[i];
-  slider.max = String(steps.length - 1);
-  slider.value = String(i);
-  slider.disabled = steps.length < 2;
-  slider.setAttribute("aria-valuetext", `step ${item.step}`);
-  label.textContent = `step ${item.step}`;
-  label.title = `${wallText(item.wall_time)} · ${i + 1} of ${steps.length} kept steps`;
+  showStepSlider(slider, label, steps, i);
   samples.style.setProperty("--columns", String(Math.min(item.samples.length, 4)));
   samples.replaceChildren(...item.samples.map((s) => {
     const img = el("img", { src: s.url, width: s.width || null, height: s.height || null, decoding: "async",

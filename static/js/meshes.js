@@ -4,7 +4,7 @@
 // markers, the wireframe scatter3d lines along the faces' edges; per-vertex colours when the
 // mesh has them, else the scene configuration's material colour. Drag rotates, the wheel
 // zooms, right-drag pans; the camera survives step changes (uirevision) until reset.
-import { blobPage, shownStep, wallText } from "./blobs.js";
+import { blobPage, showStepSlider, shownStep } from "./blobs.js";
 import { api } from "./common/api.js";
 import { el } from "./common/dom.js";
 import { showError } from "./common/status.js";
@@ -150,12 +150,7 @@ function show(c, i) {
   const steps = c.data.steps;
   const item = steps[i];
   c.index = i;
-  slider.max = String(steps.length - 1);
-  slider.value = String(i);
-  slider.disabled = steps.length < 2;
-  slider.setAttribute("aria-valuetext", `step ${item.step}`);
-  label.textContent = `step ${item.step}`;
-  label.title = `${wallText(item.wall_time)} · ${i + 1} of ${steps.length} kept steps`;
+  showStepSlider(slider, label, steps, i);
   if (picker.options.length !== item.samples) {
     picker.replaceChildren(...Array.from({ length: item.samples }, (_, s) =>
       el("option", { value: String(s) }, `sample ${s + 1} of ${item.samples}`)));
