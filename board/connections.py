@@ -19,6 +19,7 @@ used up a 1,024-descriptor limit and nobody else got in. Here (SECURITY.md lists
 from __future__ import annotations
 
 import resource
+import socket
 from collections import OrderedDict
 
 import h11
@@ -56,11 +57,25 @@ def max_connections() -> int:
     return max(16, min(MAX_CONNECTIONS, soft - FD_RESERVE))
 
 
+def no_delay(transport) -> None:
+    """Send each write at once (TCP_NODELAY). asyncio sets it only on sockets whose ``proto`` is
+    IPPROTO_TCP, so a connection accepted from a listening socket made with proto 0 kept
+    Nagle's algorithm: a keep-alive request's answer then waited for the client's delayed ACK,
+    about 40 ms each (measured: 44 ms per /api/status against 2 ms on a fresh connection)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass  # closed already
+
+
 class BoardH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with the deadlines, the connection cap and JSON 400s above."""
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
+        no_delay(transport)
         self._deadline = None
         self._cycle_seen = None
         self._waiting()[self] = None
