@@ -13,7 +13,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import queue
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 
@@ -58,14 +60,29 @@ def shares(runs: dict[str, str], workers: int) -> list[list[tuple[str, str]]]:
 
 
 def _work(share: list[tuple[str, str]], conn: Connection, samples: dict | None) -> None:
-    for name, path in share:
-        try:
-            loader = RunLoader(name, path, samples_per_plugin=samples)
-            count = loader.load()
-            conn.send_bytes(pickle.dumps((name, count, loader), protocol=pickle.HIGHEST_PROTOCOL))
-        except Exception:  # noqa: BLE001 - the parent loads this run itself and reports the error
-            conn.send_bytes(pickle.dumps((name, 0, None)))
-    conn.close()
+    """Load each run of ``share`` and send it. A thread sends, so that loading goes on while a
+    run waits in the pipe: the parent reads only once its web server is up, and a worker that
+    sent itself stalled after its first run until then (a pipe holds 64 KiB, a run megabytes)."""
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def send() -> None:
+        while (payload := outbox.get()) is not None:
+            conn.send_bytes(payload)
+
+    sender = threading.Thread(target=send, name="board-load-send")
+    sender.start()
+    try:
+        for name, path in share:
+            try:
+                loader = RunLoader(name, path, samples_per_plugin=samples)
+                count = loader.load()
+                outbox.put(pickle.dumps((name, count, loader), protocol=pickle.HIGHEST_PROTOCOL))
+            except Exception:  # noqa: BLE001 - the parent loads this run itself and reports the error
+                outbox.put(pickle.dumps((name, 0, None)))
+    finally:
+        outbox.put(None)
+        sender.join()
+        conn.close()
 
 
 class ParallelLoad:
