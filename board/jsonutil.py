@@ -34,6 +34,15 @@ def finite_list(array: np.ndarray) -> list:
     return out
 
 
+def finite_array(array: np.ndarray) -> np.ndarray | list:
+    """A float array for a payload: as float64, which orjson writes straight from memory with the
+    digits ``tolist()`` gives (a float32 would be written with float32's shortest digits), or, if
+    it holds a non-finite value, as ``finite_list`` (a tenth of the time for a finite curve)."""
+    if np.isfinite(array).all():
+        return array.astype(np.float64, copy=False)
+    return finite_list(array)
+
+
 def sanitize(obj):
     """A copy of ``obj`` (dicts, lists, tuples, numbers, numpy values) that ``json`` accepts."""
     if isinstance(obj, float):

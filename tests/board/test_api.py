@@ -95,6 +95,24 @@ def test_non_finite_values_are_strings(tmp_path):
             "NaN", "Infinity", "-Infinity", 1.5]
 
 
+def test_float32_values_keep_their_float64_digits(tmp_path):
+    """Values are stored as float32 and sent as the float64 they equal (0.1f is
+    0.10000000149011612, as TensorBoard sends it), whether the answer is written from the array
+    or, with a NaN in the curve, from a list."""
+    import numpy as np
+
+    values = [0.1, 1 / 3, 1e-8, 123456.789]
+    write_run(tmp_path / "r", {"x": list(enumerate(values)), "y": list(enumerate([*values, float("nan")]))})
+    expected = [float(np.float32(v)) for v in values]
+    with board_client(tmp_path) as c:
+        x = strict_json(c.get("/api/scalars", params={"run": "r", "tag": "x"}))
+        y = strict_json(c.get("/api/scalars", params={"run": "r", "tag": "y"}))
+    assert x["value"] == expected and x["value"][0] == 0.10000000149011612
+    assert y["value"] == [*expected, "NaN"]
+    assert x["step"] == [0, 1, 2, 3] and all(type(s) is int for s in x["step"])
+    assert x["wall_time"] == y["wall_time"][:4] and all(type(w) is float for w in x["wall_time"])
+
+
 def test_histograms(client):
     body = strict_json(client.get("/api/histograms", params={"run": "b/train", "tag": "w"}))
     hists = body["histograms"]
