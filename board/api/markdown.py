@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import functools
 
-from markdown_it import MarkdownIt
-
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    ["table", "strikethrough"]).disable("image")
-
 
 def _links_open_safely(renderer, tokens, idx, options, env):
     tokens[idx].attrSet("rel", "noopener noreferrer nofollow")
@@ -20,20 +15,31 @@ def _links_open_safely(renderer, tokens, idx, options, env):
     return renderer.renderToken(tokens, idx, options, env)
 
 
-_MD.add_render_rule("link_open", _links_open_safely)
+@functools.cache
+def _markdown():
+    """The one renderer, made at the first text asked for (importing markdown-it-py took 47 ms of
+    the board's start, which most logdirs never need)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        ["table", "strikethrough"]).disable("image")
+    md.add_render_rule("link_open", _links_open_safely)
+    return md
 
 
 @functools.lru_cache(maxsize=4096)
 def render(source: str) -> str:
     """The HTML of one Markdown text."""
-    return _MD.render(source)
+    return _markdown().render(source)
 
 
 def render_table(rows: list[list[str]]) -> str:
     """A 2-D text tensor as an HTML table: the first row is the header only when there are
     several rows, as TensorBoard shows them."""
+    md = _markdown()
+
     def cells(row, tag):
-        return "".join(f"<{tag}>{_MD.renderInline(cell)}</{tag}>" for cell in row)
+        return "".join(f"<{tag}>{md.renderInline(cell)}</{tag}>" for cell in row)
 
     head = f"<thead><tr>{cells(rows[0], 'th')}</tr></thead>" if len(rows) > 1 else ""
     body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in (rows[1:] if len(rows) > 1 else rows))

@@ -10,13 +10,13 @@ no inline script and no ``on...=``.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import pathlib
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from board.assets import STATIC, TEMPLATES
 
@@ -62,12 +62,20 @@ class _Static(StaticFiles):
         return response
 
 
+@functools.cache
+def _templates():
+    """The page templates, loaded at the first page asked for: importing Jinja2 took 43 ms of the
+    board's start, before the data API could answer."""
+    from fastapi.templating import Jinja2Templates
+
+    return Jinja2Templates(directory=str(TEMPLATES))
+
+
 def install(app: FastAPI) -> None:
     """Add the page routes, the page-only API routes and the /static mount to ``app``."""
-    templates = Jinja2Templates(directory=str(TEMPLATES))
 
     def page(request: Request, dashboard: str) -> Response:
-        response = templates.TemplateResponse(request, f"{dashboard}.html", {
+        response = _templates().TemplateResponse(request, f"{dashboard}.html", {
             "dashboard": dashboard,
             "title": dict(DASHBOARDS)[dashboard],
             "dashboards": DASHBOARDS,
