@@ -19,14 +19,18 @@ from engine.framework.tensor import Tensor, TensorLike, eager
 class OpRecord:
     """An executed eager op as gradient functions see it (the same interface as ``Operation``)."""
 
-    __slots__ = ("op_def", "type", "inputs", "outputs", "attrs")
+    __slots__ = ("op_def", "type", "inputs", "outputs", "attrs", "skip_input_indices")
 
-    def __init__(self, op_def, inputs, outputs, attrs):
+    def __init__(self, op_def, inputs, outputs, attrs, skip_input_indices=()):
         self.op_def = op_def
         self.type = op_def.type
         self.inputs = inputs
         self.outputs = outputs
         self.attrs = attrs
+        # Inputs the tape did not track when the op ran (data, constants): no gradient of theirs
+        # can reach a source, so a gradient function may skip computing it, as TensorFlow's
+        # eager ``op.skip_input_indices`` lets it (a graph ``Operation`` has none to skip).
+        self.skip_input_indices = skip_input_indices
 
     def get_attr(self, name):
         return self.attrs[name]
@@ -99,12 +103,10 @@ class GradientTape:
         tracked = self._tracked
         if op_def.grad is None:
             return
-        for t in inputs:
-            if id(t) in tracked:
-                break
-        else:
+        skip = tuple(i for i, t in enumerate(inputs) if id(t) not in tracked)
+        if len(skip) == len(inputs):
             return
-        self._records.append(OpRecord(op_def, inputs, outputs, attrs))
+        self._records.append(OpRecord(op_def, inputs, outputs, attrs, skip))
         for o in outputs:
             tracked.add(id(o))
 

@@ -93,8 +93,9 @@ def _conv2d_grad(op, g):
 
     x, f = op.inputs
     attrs = op.attrs
-    return [conv2d_backprop_input(shape(x), f, g, attrs["strides"], attrs["padding"]),
-            conv2d_backprop_filter(x, shape(f), g, attrs["strides"], attrs["padding"])]
+    skip = getattr(op, "skip_input_indices", ())  # a first layer's input is data: no gradient
+    return [None if 0 in skip else conv2d_backprop_input(shape(x), f, g, attrs["strides"], attrs["padding"]),
+            None if 1 in skip else conv2d_backprop_filter(x, shape(f), g, attrs["strides"], attrs["padding"])]
 
 
 def _backprop_input_grad(op, gg):

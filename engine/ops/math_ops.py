@@ -282,16 +282,17 @@ def _matmul(a, b, transpose_a=False, transpose_b=False):
 def _matmul_grad(op, g):
     a, b = op.inputs
     ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    skip = getattr(op, "skip_input_indices", ())  # x @ w on data: no product for x's gradient
     if not ta and not tb:
-        ga, gb = matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)
+        ga, gb = lambda: matmul(g, b, transpose_b=True), lambda: matmul(a, g, transpose_a=True)
     elif ta and not tb:
-        ga, gb = matmul(b, g, transpose_b=True), matmul(a, g)
+        ga, gb = lambda: matmul(b, g, transpose_b=True), lambda: matmul(a, g)
     elif not ta and tb:
-        ga, gb = matmul(g, b), matmul(g, a, transpose_a=True)
+        ga, gb = lambda: matmul(g, b), lambda: matmul(g, a, transpose_a=True)
     else:
-        ga, gb = matmul(b, g, transpose_a=True, transpose_b=True), matmul(g, a, transpose_a=True,
-                                                                        transpose_b=True)
-    return [unbroadcast(ga, a), unbroadcast(gb, b)]
+        ga = lambda: matmul(b, g, transpose_a=True, transpose_b=True)
+        gb = lambda: matmul(g, a, transpose_a=True, transpose_b=True)
+    return [None if 0 in skip else unbroadcast(ga(), a), None if 1 in skip else unbroadcast(gb(), b)]
 
 
 register_op("MatMul", _matmul, _matmul_grad)
