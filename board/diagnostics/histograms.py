@@ -91,8 +91,11 @@ def _usable(histograms) -> list:
 
 
 def check_weights(run: str, tag: str, histograms: list[tuple[int, np.ndarray]]) -> list[Finding]:
-    """degenerate_weights, not_learning and exploding for one weight tag, given as
+    """nonfinite, degenerate_weights, not_learning and exploding for one weight tag, given as
     ``[(step, buckets)]`` in step order."""
+    broken = check_nonfinite_weights(run, tag, histograms)
+    if broken:
+        return broken
     series = _usable(histograms)
     if len(series) < 2:
         return []
@@ -160,6 +163,27 @@ def activation_state(buckets: np.ndarray, tag: str) -> tuple[str, float] | None:
         if zero >= DEAD_FRACTION:
             return "dead", zero
     return None
+
+
+def check_nonfinite_weights(run: str, tag: str, histograms: list[tuple[int, np.ndarray]]) -> list[Finding]:
+    """A weight whose histogram lost its range: TensorFlow's histogram of a tensor holding NaN
+    has NaN bucket edges and no counts. The loss may stay finite meanwhile: inside a
+    ``tf.function`` TensorFlow fuses MatMul, BiasAdd and Relu into one oneDNN kernel that maps NaN
+    to 0 (eager Relu keeps NaN), so a Keras model whose kernel turned NaN predicts a constant, at
+    chance, and these histograms are the only trace of the NaN."""
+    bad = [s for s, b in histograms if b.size and not np.isfinite(b[:, :2]).all()]
+    if not bad:
+        return []
+    finite_before = [s for s, b in _usable(histograms) if s < bad[0]]
+    when = (f"from its first logged step {bad[0]}" if not finite_before else
+            f"at step {bad[0]}, after {len(finite_before)} finite histogram(s)")
+    what = (f"{tag} holds NaN or infinite values {when} ({len(bad)} of {len(histograms)} "
+            "histograms without a finite range): the layer's output no longer depends on its input")
+    return [finding(run, tag, "nonfinite", "error", bad[0], what,
+                    "Check the data first (np.isnan(x).any(), np.isinf(x).any()), then the loss inputs "
+                    "and the learning rate", "nonfinite_values",
+                    {"first_bad_step": bad[0], "nonfinite_histograms": len(bad),
+                     "histograms": len(histograms)})]
 
 
 def check_activations(run: str, tag: str, histograms, output_layer: str | None = None) -> list[Finding]:

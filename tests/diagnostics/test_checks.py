@@ -115,3 +115,29 @@ def test_wasserstein_of_shifted_histograms():
     b = np.array([[2.0, 3.0, 1.0]])
     assert dx.wasserstein(a, b) == pytest.approx(2.0, rel=1e-3)
     assert dx.wasserstein(a, a) == 0.0
+
+
+def test_weights_turned_nan_are_found_in_tensorflows_histograms(tmp_path):
+    """TensorFlow's histogram of a tensor holding NaN has NaN bucket edges and no counts, and the
+    loss can stay finite meanwhile (TensorFlow's fused MatMul+BiasAdd+Relu maps NaN to 0): the
+    weights say it."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    from board.ingest.loader import RunLoader
+
+    rng = np.random.default_rng(0)
+    weights = [rng.uniform(-0.05, 0.05, (64, 32)).astype(np.float32) + 0.01 * step for step in range(4)]
+    weights[2][3, 5] = np.nan
+    weights[3][:] = np.nan
+    with tf.summary.create_file_writer(str(tmp_path)).as_default():
+        for step, w in enumerate(weights):
+            tf.summary.histogram("sequential/dense/kernel/histogram", w, step=step)
+    loader = RunLoader("r", str(tmp_path))
+    loader.load()
+    series = [(h.step, h.buckets) for h in loader.store.histograms["sequential/dense/kernel/histogram"].items]
+    assert not np.isfinite(series[2][1][:, :2]).all()  # what TensorFlow wrote
+    (f,) = dx.check_weights("r", "sequential/dense/kernel/histogram", series)
+    assert (f.kind, f.cause, f.step, f.severity) == ("nonfinite", "nonfinite_values", 2, "error")
+    assert "at step 2, after 2 finite histogram(s)" in f.message
+    assert dx.check_weights("r", "sequential/dense/kernel/histogram", series[:2]) == []
