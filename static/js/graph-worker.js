@@ -240,7 +240,8 @@ self.onmessage = async (event) => {
       let re;
       try { re = new RegExp(msg.query, "i"); } catch { re = null; }
       const hits = [];
-      if (re) for (const op of ops) if (re.test(op.name) && hits.push({ name: op.name, op: op.op }) >= 50) break;
+      // `within`: the groups holding the op, so that a collapsed one drawn in its place can be marked
+      if (re) for (const op of ops) if (re.test(op.name) && hits.push({ name: op.name, op: op.op, within: op.ancestors }) >= 50) break;
       self.postMessage({ type: "search", seq: msg.seq, hits, invalid: !re });
     } else if (msg.type === "reveal") {
       self.postMessage({ type: "reveal", seq: msg.seq, name: msg.name, ancestors: ancestorsOf(msg.name) });

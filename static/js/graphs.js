@@ -13,7 +13,7 @@ import { colour } from "./graphs/colour.js";
 import { draw, markSelected } from "./graphs/draw.js";
 import { downloadPng, downloadSvg } from "./graphs/export.js";
 import { inspectGroup, inspectOp, inspector } from "./graphs/inspector.js";
-import { clearSearch, installSearch } from "./graphs/search.js";
+import { clearSearch, installSearch, markMatches } from "./graphs/search.js";
 import { centerOn, fit, keepInPlace, svg, viewport } from "./graphs/view.js";
 import { ask } from "./graphs/worker-client.js";
 
@@ -55,7 +55,7 @@ async function relayout({ anchor = null, fitAfter = false } = {}) {
   else if (before && after) keepInPlace(before, after);
   settings.set("expanded", [...expanded].length <= 30 ? [...expanded] : []);
   await draw(result, byName, selected);
-  if (mine === layoutSeq) paint();
+  if (mine === layoutSeq) { paint(); markMatches(); }
 }
 
 function paint() {

@@ -129,3 +129,48 @@ def test_edge_and_node_labels_do_not_overlap(page, graph_board):
                 and a[2] < b[4] - 0.5 and b[2] < a[4] - 0.5 and a[3] < b[5] - 0.5 and b[3] < a[5] - 0.5]
     assert not overlaps
     screenshot(page, "graphs-tf1-expanded")
+
+
+def _write_two_function_trace(logdir) -> None:
+    import tensorflow as tf
+
+    w = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+
+    @tf.function
+    def first(x):
+        with tf.name_scope("layer"):
+            return tf.matmul(x, w, name="matmul")
+
+    @tf.function
+    def second(x):  # more than the 60 ops a graph may hold to open fully expanded
+        for _ in range(70):
+            x = x + 1.0
+        return tf.nn.relu(x, name="other")
+
+    writer = tf.summary.create_file_writer(str(logdir / "two"))
+    tf.summary.trace_on(graph=True, profiler=False)
+    first(tf.ones((2, 2)))
+    second(tf.ones((2, 2)))
+    with writer.as_default():
+        tf.summary.trace_export(name="two_functions", step=0)
+    writer.close()
+
+
+def test_search_marks_the_collapsed_scope_that_holds_a_match(page, tmp_path):
+    """With several traced functions each graph sits in a collapsed graph_N scope (or the
+    graph_[1-5] series of them): a hit inside marks it, so the search shows where its matches are
+    before they are opened; clicking the hit opens the way to it."""
+    _write_two_function_trace(tmp_path)
+    with Server(tmp_path) as server:
+        page.goto(f"{server.url}/graphs?run=two")
+        wait_for(page, DRAWN)
+        page.get_by_label("Search", exact=True).fill("layer/matmul")
+        wait_for(page, "() => document.querySelector('g.node.match')")
+        marked = page.locator("g.node.match").evaluate_all(
+            "gs => gs.map(g => [g.dataset.kind, g.dataset.name])")
+        assert marked and all(kind != "op" and name.startswith("graph_") for kind, name in marked)
+        hits = page.get_by_role("list", name="Matching nodes").get_by_role("button").all_inner_texts()
+        assert hits and all(h.startswith("graph_") and h.endswith("/layer/matmul") for h in hits)
+        screenshot(page, "graphs-search-in-collapsed-series")
+        page.get_by_role("list", name="Matching nodes").get_by_role("button").first.click()
+        wait_for(page, "() => document.querySelector('g.node.match[data-kind=\"op\"]')")
