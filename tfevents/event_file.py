@@ -30,11 +30,13 @@ _open_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 
 
 def event_file_name(filename_suffix: str = "") -> str:
-    """``events.out.tfevents.<10-digit seconds>.<host>.<pid>.<n><suffix>``: the zero-padded
-    time makes name order time order, and pid plus a per-process counter keep two writers
-    started in the same second apart."""
+    """``events.out.tfevents.<10-digit seconds>.<host>.<pid>.<6-digit n><suffix>``: the
+    zero-padded time makes name order time order, and pid plus a per-process counter keep two
+    writers started in the same second apart. The counter is zero-padded too: readers (ours and
+    TensorBoard's) take a run's files in name order, and an unpadded ``.10`` sorted before the
+    ``.9`` written earlier in the same second."""
     return (f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}."
-            f"{os.getpid()}.{next(_file_counter)}{filename_suffix}")
+            f"{os.getpid()}.{next(_file_counter):06d}{filename_suffix}")
 
 
 class WriterClosedError(RuntimeError):

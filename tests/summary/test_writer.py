@@ -54,6 +54,19 @@ def test_two_writers_in_one_second_do_not_collide(tmp_path):
     assert len(list(tmp_path.iterdir())) == 3
 
 
+def test_files_of_one_second_sort_in_the_order_they_were_made(monkeypatch):
+    """Readers take a run's files in name order: the tenth file of a second must sort after the
+    ninth (an unpadded counter put ``.10`` before ``.9``), as TensorBoard's reader sees it."""
+    import itertools
+
+    from tfevents import event_file
+
+    monkeypatch.setattr(event_file.time, "time", lambda: 1_700_000_000.5)
+    monkeypatch.setattr(event_file, "_file_counter", itertools.count(8))
+    names = [event_file.event_file_name(".v2") for _ in range(4)]
+    assert sorted(names) == names and all(NAME.match(n) for n in names)
+
+
 def test_background_thread_writes_after_flush_secs(tmp_path):
     w = SummaryWriter(tmp_path, max_queue=1000, flush_secs=0.2)
     w.add_scalar("loss", 0.5, 1)
