@@ -66,4 +66,7 @@ def test_initial_weights_are_keras_defaults(case, gen):
             np.testing.assert_array_equal(m, t, err_msg=f"{case.id} {gen} weight {i}")
         elif t.size >= 16:
             assert 0.5 < m.std() / t.std() < 2.0, f"{case.id} {gen} weight {i}: std {m.std()} vs {t.std()}"
-            assert np.abs(m).max() <= 1.5 * np.abs(t).max() + 1e-6, f"{case.id} {gen} weight {i}"
+            # against the larger of the peer's two draws: one draw's largest entry varies (an
+            # orthogonal 3x12 kernel's: 0.50-0.84 over 300 draws), so one low draw failed ~3%
+            largest = max(np.abs(t).max(), np.abs(t2).max())
+            assert np.abs(m).max() <= 1.5 * largest + 1e-6, f"{case.id} {gen} weight {i}"
