@@ -34,11 +34,15 @@ def free_port() -> int:
 
 
 class Server:
-    """``create_app(logdir)`` under uvicorn in a background thread; ``url`` once it answers."""
+    """``create_app(logdir)`` under uvicorn in a background thread; ``url`` once it answers.
+    ``page``: a page that polls this server (a reload interval) and outlives it; it is sent to
+    about:blank before the server stops, or its next poll logs ERR_CONNECTION_REFUSED, which the
+    ``page`` fixture counts as a console error."""
 
-    def __init__(self, logdir, reload_interval: float = 0):
+    def __init__(self, logdir, reload_interval: float = 0, page=None):
         import uvicorn
 
+        self.page = page
         from board.app import create_app
 
         self.app = create_app(str(logdir), reload_interval=reload_interval)
@@ -62,6 +66,8 @@ class Server:
         raise RuntimeError(f"board on {self.url} did not finish loading in 30 s")
 
     def __exit__(self, *exc) -> None:
+        if self.page is not None and not self.page.is_closed():
+            self.page.goto("about:blank")
         self.server.should_exit = True
         self.thread.join(timeout=10)
 

@@ -240,7 +240,7 @@ def test_live_refresh_keeps_zoom_and_selection(page, tmp_path, interval):
             w.add_scalar("loss", 1 / (s + 1), s)
     with SummaryWriter(tmp_path / "b") as w:
         w.add_scalar("loss", 1.0, 0)
-    with Server(tmp_path, reload_interval=interval) as server:
+    with Server(tmp_path, reload_interval=interval, page=page) as server:
         page.goto(f"{server.url}/scalars?hide=b")
         charts_drawn(page, 1)
         page.evaluate("() => Plotly.relayout(document.querySelector('.plot'), {'xaxis.range': [5, 20]})")

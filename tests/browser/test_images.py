@@ -95,7 +95,7 @@ def test_a_card_at_the_newest_step_follows_new_steps(page, tmp_path):
     with XWriter(str(tmp_path / "live")) as w:
         for s in range(2):
             w.add_image("live/img", gradient(s), s)
-    with Server(tmp_path, reload_interval=1) as server:
+    with Server(tmp_path, reload_interval=1, page=page) as server:
         page.goto(f"{server.url}/images")
         card = CARD.format(run="live", tag="live/img")
         wait_for(page, LOADED, arg=card)

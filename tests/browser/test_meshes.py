@@ -108,7 +108,7 @@ def test_a_card_at_the_newest_step_follows_new_steps(page, tmp_path):
         for step in range(2):
             w.add_mesh("live", vertices=tetra(step), faces=TETRA_F, global_step=step)
         w.flush()
-        with Server(tmp_path, reload_interval=1) as server:
+        with Server(tmp_path, reload_interval=1, page=page) as server:
             page.goto(f"{server.url}/meshes")
             card = CARD.format(run="live", tag="live")
             wait_for(page, DRAWN, arg=[card, "1"], timeout=30)
