@@ -32,8 +32,12 @@ RESPONSE_TIMEOUT = 300.0
 KEEP_ALIVE = 5
 MAX_HEAD_BYTES = 64 * 1024
 MAX_CONNECTIONS = 4096
-FD_RESERVE = 256  # descriptors kept for event files, logs, and one batch of accepts:
 ACCEPT_BATCH = 128  # asyncio accepts up to this many connections before any is seen (backlog)
+# Descriptors kept below the limit: two batches of accepts, since a connection's
+# ``connection_made`` (where the cap closes the oldest idle one) runs two loop iterations after
+# its accept and the next batch may be accepted in between (a 256 reserve ran out: EMFILE in
+# accept, seen in CI), and 64 for event files, logs and the interpreter's own.
+FD_RESERVE = 2 * ACCEPT_BATCH + 64
 MAX_REQUESTS_IN_FLIGHT = 256
 
 
