@@ -85,6 +85,12 @@ def wasserstein(a: np.ndarray, b: np.ndarray, points: int = 1025) -> float:
     return float(np.trapezoid(np.abs(_cdf_on(a, grid) - _cdf_on(b, grid)), grid))
 
 
+def _nonfinite_steps(histograms) -> list:
+    """Steps whose histogram has a NaN or infinite bucket edge (TensorFlow's of a tensor holding
+    NaN: NaN edges, no counts)."""
+    return [s for s, b in histograms if b.size and not np.isfinite(b[:, :2]).all()]
+
+
 def _usable(histograms) -> list:
     return [(s, b) for s, b in histograms
             if b.size and b[:, 2].sum() > 0 and np.isfinite(b[:, :2]).all()]
@@ -171,7 +177,7 @@ def check_nonfinite_weights(run: str, tag: str, histograms: list[tuple[int, np.n
     ``tf.function`` TensorFlow fuses MatMul, BiasAdd and Relu into one oneDNN kernel that maps NaN
     to 0 (eager Relu keeps NaN), so a Keras model whose kernel turned NaN predicts a constant, at
     chance, and these histograms are the only trace of the NaN."""
-    bad = [s for s, b in histograms if b.size and not np.isfinite(b[:, :2]).all()]
+    bad = _nonfinite_steps(histograms)
     if not bad:
         return []
     finite_before = [s for s, b in _usable(histograms) if s < bad[0]]
@@ -220,7 +226,7 @@ def check_gradients(run: str, series_by_tag: dict) -> list[Finding]:
     vanishing_gradients (one layer's RMS 1000x below another's at the latest step)."""
     out, latest = [], {}
     for tag, histograms in sorted(series_by_tag.items()):
-        bad = [s for s, b in histograms if b.size and not np.isfinite(b[:, :2]).all()]
+        bad = _nonfinite_steps(histograms)
         series = _usable(histograms)
         rms = [(_rms(b), s) for s, b in series]
         if series:
