@@ -76,8 +76,14 @@ class _KeptColumns:
         self._entries: dict[int, tuple] = {}  # id(x) -> (x, geometry, cols), oldest first
         self._bytes = 0
 
+    @staticmethod
+    def geometry(kh, kw, strides, padding, dtype) -> tuple:
+        """What a kept matrix must match besides its input: the forward pass and the filter's
+        gradient build it alike."""
+        return kh, kw, tuple(strides), padding, np.dtype(dtype)
+
     def keep(self, x, geometry, cols) -> None:
-        self.take(x, geometry)  # a newer matrix of the same input replaces the older
+        self._drop(id(x))  # a newer matrix of the same input replaces the older
         if cols.nbytes > self.LIMIT:
             return
         while self._entries and self._bytes + cols.nbytes > self.LIMIT:
@@ -106,7 +112,7 @@ def _conv2d(x, f, strides, padding):
     x = x.astype(dtype, copy=False)
     cols, oh, ow = _im2col(x, kh, kw, strides, padding)
     if context.active_tapes():  # the filter's gradient will want them
-        _KEPT.keep(x, (kh, kw, tuple(strides), padding, dtype), cols)
+        _KEPT.keep(x, _KEPT.geometry(kh, kw, strides, padding, dtype), cols)
     return (cols @ f.astype(dtype, copy=False).reshape(kh * kw * ci, co)).reshape(x.shape[0], oh, ow, co)
 
 
@@ -127,7 +133,7 @@ def _conv2d_backprop_input(input_sizes, f, g, strides, padding):
 def _conv2d_backprop_filter(x, filter_sizes, g, strides, padding):
     kh, kw, ci, co = (int(s) for s in filter_sizes)
     x = x.astype(g.dtype, copy=False)
-    cols = _KEPT.take(x, (kh, kw, tuple(strides), padding, g.dtype))
+    cols = _KEPT.take(x, _KEPT.geometry(kh, kw, strides, padding, g.dtype))
     if cols is None:
         cols, _, _ = _im2col(x, kh, kw, strides, padding)
     return (cols.T @ g.reshape(-1, co)).reshape(kh, kw, ci, co)
