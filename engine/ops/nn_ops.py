@@ -20,8 +20,9 @@ def _relu_grad_kernel(g, features):
     """``g`` times 1 where the input was positive, else times 0, as TensorFlow's ``ReluGrad``
     computes it (so a NaN or infinite ``g`` at a negative input gives NaN, and a negative one
     -0.0, there as here). Six times faster than ``np.where`` (1.4 against 9.3 ms on a 64x24x24x64
-    map)."""
-    return g * (features > 0)
+    map). Silently, as TensorFlow's: inf times 0 would make numpy warn."""
+    with np.errstate(invalid="ignore"):
+        return g * (features > 0)
 
 
 register_op("Relu", activation_ops.relu, _relu_grad)
